@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** Prefixes say what an id points at, in a log line, a Slack message or a deep link. */
+export const ID_PREFIXES = {
+  workspace: "ws",
+  user: "usr",
+  session: "ses",
+  client: "cli",
+  person: "per",
+  integration: "int",
+  tool: "tool",
+  policyChange: "pch",
+  agent: "agt",
+  agentKey: "key",
+  call: "call",
+  approval: "apr",
+  approvalToken: "atk",
+  job: "job",
+  delivery: "dlv",
+  audit: "evt",
+  setupToken: "sut",
+  demo: "dmo",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+/** `length` base62 characters from the CSPRNG (rejection sampling keeps them uniform). */
+export function randomBase62(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      // 62 * 4 = 248: bytes 248..255 are dropped so every character is equally likely.
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
+    }
+  }
+  return out;
+}
+
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${randomBase62(20)}`;
+}

@@ -1,0 +1,34 @@
+import postgres from "postgres";
+import { drizzle } from "drizzle-orm/postgres-js";
+import * as schema from "./schema";
+import type { Database, DatabaseHandle } from "./types";
+
+export type PostgresOptions = { max?: number };
+
+/**
+ * postgres.js with a short connect timeout, so a dead database is reported in about two seconds
+ * rather than hanging requests. LISTEN uses the driver's own dedicated, self-reconnecting connection.
+ */
+export function openPostgres(url: string, options: PostgresOptions = {}): DatabaseHandle {
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: 2,
+    idle_timeout: 60,
+    onnotice: () => {},
+  });
+  const db = drizzle({ client, schema, casing: "snake_case" }) as unknown as Database;
+  return {
+    driver: "postgres",
+    db,
+    async listen(channel, onPayload) {
+      const subscription = await client.listen(channel, onPayload);
+      return () => subscription.unlisten();
+    },
+    async ping() {
+      await client`select 1`;
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { clients } from "./clients";
+import { idColumn, timestamps } from "./columns";
+import { workspaces } from "./workspaces";
+
+/** A program that calls tools through the gateway. */
+export const agents = pgTable(
+  "agents",
+  {
+    id: idColumn("agent"),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    name: text().notNull(),
+    paused: boolean().notNull().default(false),
+    /** True: every client of the workspace; false: only those in `agent_clients`. */
+    allClients: boolean().notNull().default(false),
+    /** May use integrations that serve the MSP as a whole (client_id null). */
+    mspWide: boolean().notNull().default(false),
+    webhookUrl: text(),
+    webhookSecretCiphertext: text(),
+    ...timestamps(),
+  },
+  (t) => [index("agents_workspace_id_idx").on(t.workspaceId)],
+);
+
+export const agentClients = pgTable(
+  "agent_clients",
+  {
+    agentId: text()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    clientId: text()
+      .notNull()
+      .references(() => clients.id),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.clientId] })],
+);
+
+/** API keys: only the SHA-256 of the key is stored, with a short prefix to recognise it by. */
+export const agentKeys = pgTable(
+  "agent_keys",
+  {
+    id: idColumn("agentKey"),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    agentId: text()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    prefix: text().notNull(),
+    keyHash: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp({ withTimezone: true }),
+    lastUsedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("agent_keys_key_hash_idx").on(t.keyHash), index("agent_keys_agent_id_idx").on(t.agentId)],
+);

@@ -1,0 +1,73 @@
+import { index, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { toolCalls } from "./calls";
+import { idColumn } from "./columns";
+import { workspaces } from "./workspaces";
+
+export const APPROVAL_KINDS = ["technician", "manager"] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+export const approvalKind = pgEnum("approval_kind", APPROVAL_KINDS);
+
+export const APPROVAL_STATUSES = ["pending", "approved", "denied", "expired", "cancelled"] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+export const approvalStatus = pgEnum("approval_status", APPROVAL_STATUSES);
+
+export const DECISION_CHANNELS = ["web", "deep_link", "slack"] as const;
+export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
+
+/** A request for one decision about one call. A call may have a technician and a manager request. */
+export const approvalRequests = pgTable(
+  "approval_requests",
+  {
+    id: idColumn("approval"),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    callId: text()
+      .notNull()
+      .references(() => toolCalls.id),
+    kind: approvalKind().notNull(),
+    status: approvalStatus().notNull().default("pending"),
+    /** For a manager request: the directory person who alone may decide it. */
+    approverPersonId: text(),
+    /** Digest of the call's arguments when the request was made; checked before execution. */
+    argumentsDigest: text().notNull(),
+    decidedByUserId: text(),
+    decidedByPersonId: text(),
+    decidedVia: text().$type<DecisionChannel>(),
+    comment: text(),
+    /** "not_my_report" when a manager declined because the directory is wrong. */
+    denialKind: text(),
+    decidedAt: timestamp({ withTimezone: true }),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("approval_requests_call_id_idx").on(t.callId),
+    index("approval_requests_workspace_id_status_idx").on(t.workspaceId, t.status),
+    uniqueIndex("approval_requests_call_id_kind_idx").on(t.callId, t.kind),
+  ],
+);
+
+/** A deep-link token for one approver of one request. Only its SHA-256 is stored. */
+export const approvalTokens = pgTable(
+  "approval_tokens",
+  {
+    id: idColumn("approvalToken"),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    approvalRequestId: text()
+      .notNull()
+      .references(() => approvalRequests.id),
+    tokenHash: text().notNull(),
+    approverUserId: text(),
+    approverPersonId: text(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("approval_tokens_token_hash_idx").on(t.tokenHash),
+    index("approval_tokens_approval_request_id_idx").on(t.approvalRequestId),
+  ],
+);

@@ -1,0 +1,81 @@
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { agents } from "./agents";
+import { idColumn } from "./columns";
+import { workspaces } from "./workspaces";
+
+export const CALL_STATUSES = [
+  "rejected",
+  "pending_approval",
+  "approved",
+  "executing",
+  "succeeded",
+  "failed",
+  "denied",
+  "expired",
+  "cancelled",
+] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+export const callStatus = pgEnum("call_status", CALL_STATUSES);
+
+export type RequesterSource = "named_by_agent" | "verified_by_ticket";
+
+export const TICKET_SYSTEMS = ["jira", "connectwise"] as const;
+export type TicketSystem = (typeof TICKET_SYSTEMS)[number];
+
+/**
+ * One tool call by an agent, whatever its outcome. The arguments stored here are the ones that
+ * run: approvers see them, and execution checks their digest.
+ */
+export const toolCalls = pgTable(
+  "tool_calls",
+  {
+    id: idColumn("call"),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    agentId: text()
+      .notNull()
+      .references(() => agents.id),
+    agentKeyPrefix: text().notNull(),
+    /** Null when the agent named an integration or tool that does not exist for it. */
+    integrationId: text(),
+    toolId: text(),
+    clientId: text(),
+    integrationSlug: text().notNull(),
+    toolName: text().notNull(),
+    arguments: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    argumentsDigest: text().notNull(),
+    requesterEmail: text(),
+    requesterPersonId: text(),
+    /** How the requester is known: named by the agent, or confirmed as the ticket's reporter/contact. */
+    requesterSource: text().$type<RequesterSource>(),
+    ticketSystem: text().$type<TicketSystem>(),
+    ticketId: text(),
+    reason: text(),
+    status: callStatus().notNull(),
+    /** The decision's reason in words (which policy, flagged definition, …). */
+    decisionReason: text().notNull(),
+    errorCode: text(),
+    errorMessage: text(),
+    result: jsonb(),
+    idempotencyKey: text(),
+    requestHash: text(),
+    /** The HTTP response given for this call, replayed for a repeated Idempotency-Key. */
+    responseStatus: integer(),
+    responseBody: jsonb(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }),
+    decidedAt: timestamp({ withTimezone: true }),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+    latencyMs: integer(),
+  },
+  (t) => [
+    index("tool_calls_workspace_id_created_at_idx").on(t.workspaceId, t.createdAt),
+    index("tool_calls_agent_id_status_idx").on(t.agentId, t.status),
+    uniqueIndex("tool_calls_agent_id_idempotency_key_idx").on(t.agentId, t.idempotencyKey),
+    index("tool_calls_status_idx").on(t.status),
+  ],
+);
+
+export type ToolCallRow = typeof toolCalls.$inferSelect;

@@ -1,0 +1,93 @@
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { clients } from "./clients";
+import { idColumn, timestamps } from "./columns";
+import { toolPolicy } from "./policies";
+import { workspaces } from "./workspaces";
+
+export const INTEGRATION_KINDS = ["mcp", "slack", "demo_directory", "jira", "connectwise"] as const;
+export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
+export const integrationKind = pgEnum("integration_kind", INTEGRATION_KINDS);
+
+export const INTEGRATION_STATUSES = ["active", "paused", "disconnected"] as const;
+export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
+export const integrationStatus = pgEnum("integration_status", INTEGRATION_STATUSES);
+
+/** Settings that are not secret (URLs, ids); secrets live encrypted in `secret_ciphertext`. */
+export type IntegrationConfig = {
+  url?: string;
+  siteUrl?: string;
+  accountEmail?: string;
+  companyId?: string;
+  clientId?: string;
+  authHeaderName?: string;
+};
+
+export const integrations = pgTable(
+  "integrations",
+  {
+    id: idColumn("integration"),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    /** Null: the integration serves the MSP as a whole (its PSA, its Slack). */
+    clientId: text().references(() => clients.id),
+    kind: integrationKind().notNull(),
+    slug: text().notNull(),
+    name: text().notNull(),
+    status: integrationStatus().notNull().default("active"),
+    config: jsonb().$type<IntegrationConfig>().notNull().default({}),
+    /** AES-256-GCM of a JSON object of secrets; never sent to the browser. */
+    secretCiphertext: text(),
+    /** Optimistic-concurrency revision for the detail page; bumped by every save and re-sync. */
+    revision: integer().notNull().default(1),
+    /** Null until an admin first saves the policies (the review banner shows until then). */
+    policiesReviewedAt: timestamp({ withTimezone: true }),
+    lastSavedByUserId: text(),
+    lastSavedAt: timestamp({ withTimezone: true }),
+    lastSyncedAt: timestamp({ withTimezone: true }),
+    lastSyncError: text(),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex("integrations_workspace_id_slug_idx").on(t.workspaceId, t.slug), index("integrations_client_id_idx").on(t.clientId)],
+);
+
+export type ToolAnnotations = {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+};
+
+/** A tool of an integration, with its policy (the policy lives on the row: one read decides). */
+export const tools = pgTable(
+  "tools",
+  {
+    id: idColumn("tool"),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    integrationId: text()
+      .notNull()
+      .references(() => integrations.id),
+    name: text().notNull(),
+    title: text(),
+    description: text().notNull().default(""),
+    inputSchema: jsonb().$type<Record<string, unknown>>().notNull(),
+    annotations: jsonb().$type<ToolAnnotations>().notNull().default({}),
+    /** SHA-256 of the canonical definition (description, schema, annotations). */
+    definitionHash: text().notNull(),
+    policy: toolPolicy().notNull(),
+    managerApproval: boolean().notNull().default(false),
+    seededPolicy: toolPolicy().notNull(),
+    seededReason: text().notNull(),
+    /** Set when a re-sync saw the definition change; the tool needs approval until confirmed. */
+    flaggedAt: timestamp({ withTimezone: true }),
+    removedAt: timestamp({ withTimezone: true }),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex("tools_integration_id_name_idx").on(t.integrationId, t.name), index("tools_workspace_id_idx").on(t.workspaceId)],
+);
+
+export type IntegrationRow = typeof integrations.$inferSelect;
+export type ToolRow = typeof tools.$inferSelect;

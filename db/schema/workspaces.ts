@@ -1,0 +1,27 @@
+import { boolean, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { idColumn, timestamps } from "./columns";
+
+export type SmtpSettings = {
+  host: string;
+  port: number;
+  secure: boolean;
+  username: string | null;
+  from: string;
+};
+
+/** One MSP. Every tenant table carries `workspace_id` and every query filters on it. */
+export const workspaces = pgTable("workspaces", {
+  id: idColumn("workspace"),
+  slug: text().notNull().unique(),
+  name: text().notNull(),
+  /** Bumped by every change to what agents may see (save, connect, re-sync, pause). */
+  toolsetVersion: integer().notNull().default(1),
+  toolsetChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /** The emergency stop: every agent call is refused while true. */
+  agentsPaused: boolean().notNull().default(false),
+  approvalExpirySeconds: integer().notNull().default(86_400),
+  maxPendingApprovalsPerAgent: integer().notNull().default(20),
+  smtpSettings: jsonb().$type<SmtpSettings>(),
+  smtpPasswordCiphertext: text(),
+  ...timestamps(),
+});

@@ -1,0 +1,86 @@
+import { expect, test } from "@playwright/test";
+import { FIRST_ADMIN } from "../fixtures/accounts";
+import { openMenuIfCollapsed, signInViaApi, trpcMutation, unique } from "../fixtures/api";
+
+test("a session cookie kept from before sign-out is refused afterwards", async ({ browser }) => {
+  const context = await browser.newContext();
+  await signInViaApi(context.request);
+  const kept = await context.storageState();
+  const page = await context.newPage();
+  await page.goto("/settings/users");
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  await openMenuIfCollapsed(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  const replay = await browser.newContext({ storageState: kept });
+  const replayed = await replay.newPage();
+  await replayed.goto("/settings/users");
+  await expect(replayed).toHaveURL(/\/login/);
+  const trpc = await replay.request.get("/api/trpc/users.list");
+  expect(trpc.status()).toBe(401);
+  await Promise.all([context.close(), replay.close()]);
+});
+
+test("an admin adds a technician with a one-time link; deactivating them ends their session at once", async ({ browser }) => {
+  const admin = await browser.newContext();
+  await signInViaApi(admin.request);
+  const email = `tech-${unique()}@northwind-it.test`;
+  const adminPage = await admin.newPage();
+  await adminPage.goto("/settings/users");
+  await adminPage.getByLabel("Name").fill("Terry Technician");
+  await adminPage.getByLabel("E-mail").fill(email);
+  await adminPage.getByRole("button", { name: "Add user" }).click();
+  const link = (await adminPage.getByTestId("setup-link").textContent())!.trim();
+  expect(link).toMatch(/\/set-password\/[A-Za-z0-9_-]{40,}$/);
+
+  const tech = await browser.newContext();
+  const techPage = await tech.newPage();
+  await techPage.goto(new URL(link).pathname);
+  await techPage.getByLabel("New password").fill("technician password 1");
+  await techPage.getByLabel("Confirm password").fill("technician password 1");
+  await techPage.getByRole("button", { name: "Set password" }).click();
+  await expect(techPage.getByText("Your password is set")).toBeVisible();
+  // The link works once.
+  await techPage.goto(new URL(link).pathname);
+  await expect(techPage.getByText("already been used")).toBeVisible();
+
+  await signInViaApi(tech.request, email, "technician password 1");
+  await techPage.goto("/settings/users");
+  await expect(techPage.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  // Technicians see the list but cannot manage users.
+  await expect(techPage.getByRole("button", { name: "Add user" })).toHaveCount(0);
+  await expect(trpcMutation(tech.request, "users.setActive", { userId: "usr_x", active: false })).rejects.toThrow(/Only admins/);
+
+  const users = (await (await admin.request.get("/api/trpc/users.list")).json()) as {
+    result: { data: { json: Array<{ id: string; email: string }> } };
+  };
+  const techId = users.result.data.json.find((user) => user.email === email)!.id;
+  await trpcMutation(admin.request, "users.setActive", { userId: techId, active: false });
+  await techPage.goto("/settings/users");
+  await expect(techPage).toHaveURL(/\/login/);
+  await Promise.all([admin.close(), tech.close()]);
+});
+
+test("the last active admin cannot be deactivated or demoted", async ({ browser }) => {
+  const admin = await browser.newContext();
+  await signInViaApi(admin.request);
+  const users = (await (await admin.request.get("/api/trpc/users.list")).json()) as {
+    result: { data: { json: Array<{ id: string; email: string }> } };
+  };
+  const me = users.result.data.json.find((user) => user.email === FIRST_ADMIN.email)!;
+  await expect(trpcMutation(admin.request, "users.setActive", { userId: me.id, active: false })).rejects.toThrow(/last active admin/);
+  await expect(trpcMutation(admin.request, "users.changeRole", { userId: me.id, role: "technician" })).rejects.toThrow(/last active admin/);
+  await admin.close();
+});
+
+test("a cross-origin POST to a state-changing endpoint is refused", async ({ browser }) => {
+  const admin = await browser.newContext();
+  await signInViaApi(admin.request);
+  const response = await admin.request.post("/api/trpc/users.invite", {
+    data: { json: { email: `x-${unique()}@evil.test`, name: "Mallory", role: "admin" } },
+    headers: { origin: "https://evil.example" },
+  });
+  expect(response.status()).toBe(403);
+  await admin.close();
+});

@@ -1,0 +1,1 @@
+export declare const E2E_SERVERS: Array<{ name: string; port: number; env: Record<string, string> }>;

@@ -1,0 +1,7 @@
+import { cache } from "react";
+import { getDb } from "@/db";
+import { getCurrentUser } from "../auth/current-user";
+import { createCaller } from "./root";
+
+/** The tRPC caller for server components, acting as the signed-in user of this request. */
+export const getServerCaller = cache(async () => createCaller({ db: await getDb(), user: await getCurrentUser() }));

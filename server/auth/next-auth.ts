@@ -1,0 +1,75 @@
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { getEnv } from "../env";
+import { SESSION_LIFETIME_SECONDS } from "./sessions";
+import { signInWithPassword } from "./sign-in";
+
+declare module "next-auth" {
+  interface User {
+    sessionId?: string;
+  }
+  interface Session {
+    sessionId?: string;
+    user: DefaultSession["user"];
+  }
+}
+
+/** Carries why a sign-in was refused to the login form (never whether the e-mail exists). */
+export class SignInRefused extends CredentialsSignin {
+  constructor(code: string) {
+    super();
+    this.code = code;
+  }
+}
+
+const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
+
+export function clientAddressOf(headers: Headers): string | null {
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || null;
+}
+
+/**
+ * next-auth keeps only a session id in its (encrypted) cookie; the session row decides on every
+ * request whether it is still valid (see sessions.ts), so sign-out and deactivation are immediate.
+ * Configured lazily: the secret is read (or generated into .data/) at the first request, not at build.
+ */
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  const env = getEnv();
+  return {
+    secret: env.authSecret,
+    trustHost: true,
+    logger: {
+      // A refused sign-in is an expected outcome (and audited), not a server error with a stack.
+      error(error: Error) {
+        if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
+        console.error(JSON.stringify({ level: "error", msg: "auth error", error: error.message }));
+      },
+    },
+    session: { strategy: "jwt", maxAge: SESSION_LIFETIME_SECONDS },
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      Credentials({
+        credentials: { email: {}, password: {} },
+        async authorize(raw, request) {
+          const parsed = credentialsSchema.safeParse(raw);
+          if (!parsed.success) throw new SignInRefused("invalid_credentials");
+          const result = await signInWithPassword(await getDb(), { ...parsed.data, clientAddress: clientAddressOf(request.headers) });
+          if (!result.ok)
+            throw new SignInRefused(result.reason === "throttled" ? `throttled_${result.retryAfterSeconds}` : "invalid_credentials");
+          return { id: result.userId, sessionId: result.sessionId };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user?.sessionId) token.sessionId = user.sessionId;
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, sessionId: typeof token.sessionId === "string" ? token.sessionId : undefined };
+      },
+    },
+  };
+});

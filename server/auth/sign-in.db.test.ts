@@ -1,0 +1,89 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { auditEvents, users } from "@/db/schema";
+import { setupTestDatabase } from "@/test/database";
+import { createUser, createWorkspace } from "@/test/fixtures";
+import { loadSessionUser, revokeSession } from "./sessions";
+import { signInWithPassword } from "./sign-in";
+
+const database = setupTestDatabase();
+const PASSWORD = "a long enough password";
+
+describe("signing in", () => {
+  it("opens a server-side session for the right password, and refuses a wrong one or an unknown e-mail alike", async () => {
+    const { db } = database();
+    const workspace = await createWorkspace(db);
+    const user = await createUser(db, workspace.id, { password: PASSWORD });
+    const ok = await signInWithPassword(db, { email: user.email.toUpperCase(), password: PASSWORD, clientAddress: "203.0.113.1" });
+    expect(ok).toMatchObject({ ok: true, userId: user.id });
+    const session = await loadSessionUser(db, (ok as { sessionId: string }).sessionId);
+    expect(session).toMatchObject({ id: user.id, workspaceId: workspace.id, role: "admin" });
+
+    const wrongPassword = await signInWithPassword(db, { email: user.email, password: "wrong", clientAddress: "203.0.113.1" });
+    const unknownEmail = await signInWithPassword(db, { email: "nobody@example.test", password: PASSWORD, clientAddress: "203.0.113.1" });
+    expect(wrongPassword).toEqual({ ok: false, reason: "invalid_credentials" });
+    expect(unknownEmail).toEqual(wrongPassword);
+    const events = await db.select().from(auditEvents).where(eq(auditEvents.actorId, user.id));
+    expect(events.map((event) => event.action).sort()).toEqual(["user.sign_in_failed", "user.signed_in"]);
+  });
+
+  it("slows down repeated failures for one account: after five, even the right password must wait", async () => {
+    const { db } = database();
+    const workspace = await createWorkspace(db);
+    const user = await createUser(db, workspace.id, { password: PASSWORD });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect(await signInWithPassword(db, { email: user.email, password: `guess ${attempt}`, clientAddress: null })).toMatchObject({
+        reason: "invalid_credentials",
+      });
+    }
+    expect(await signInWithPassword(db, { email: user.email, password: "guess 6", clientAddress: null })).toMatchObject({
+      reason: "invalid_credentials",
+    });
+    const throttled = await signInWithPassword(db, { email: user.email, password: PASSWORD, clientAddress: null });
+    expect(throttled).toMatchObject({ ok: false, reason: "throttled" });
+    expect((throttled as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
+    // Another account is not affected.
+    const other = await createUser(db, workspace.id, { password: PASSWORD });
+    expect(await signInWithPassword(db, { email: other.email, password: PASSWORD, clientAddress: null })).toMatchObject({ ok: true });
+  });
+
+  it("slows down one client address guessing across many accounts", async () => {
+    const { db } = database();
+    for (let attempt = 0; attempt < 21; attempt++) {
+      await signInWithPassword(db, { email: `spray-${attempt}@example.test`, password: "x", clientAddress: "198.51.100.7" });
+    }
+    expect(await signInWithPassword(db, { email: "spray-99@example.test", password: "x", clientAddress: "198.51.100.7" })).toMatchObject({
+      reason: "throttled",
+    });
+    expect(await signInWithPassword(db, { email: "spray-99@example.test", password: "x", clientAddress: "198.51.100.8" })).toMatchObject({
+      reason: "invalid_credentials",
+    });
+  });
+});
+
+describe("sessions", () => {
+  it("end at once when revoked, when the user is deactivated, and carry the current role", async () => {
+    const { db } = database();
+    const workspace = await createWorkspace(db);
+    const user = await createUser(db, workspace.id, { role: "technician" });
+    expect(await loadSessionUser(db, user.sessionId)).toMatchObject({ role: "technician" });
+    await db.update(users).set({ role: "admin" }).where(eq(users.id, user.id));
+    expect(await loadSessionUser(db, user.sessionId)).toMatchObject({ role: "admin" });
+    await db.update(users).set({ active: false }).where(eq(users.id, user.id));
+    expect(await loadSessionUser(db, user.sessionId)).toBeNull();
+    await db.update(users).set({ active: true }).where(eq(users.id, user.id));
+    await revokeSession(db, user.sessionId);
+    expect(await loadSessionUser(db, user.sessionId)).toBeNull();
+    expect(await loadSessionUser(db, "ses_doesnotexist")).toBeNull();
+  });
+
+  it("refuses a deactivated user's password", async () => {
+    const { db } = database();
+    const workspace = await createWorkspace(db);
+    const user = await createUser(db, workspace.id, { password: PASSWORD });
+    await db.update(users).set({ active: false }).where(eq(users.id, user.id));
+    expect(await signInWithPassword(db, { email: user.email, password: PASSWORD, clientAddress: null })).toMatchObject({
+      reason: "invalid_credentials",
+    });
+  });
+});

@@ -1,0 +1,57 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db";
+import { users } from "@/db/schema";
+import { recordAudit } from "../audit/record";
+import { clearFailures, recordFailure, secondsUntilAllowed, type ThrottleKey } from "./login-throttle";
+import { verifyPassword } from "./password";
+import { createSession } from "./sessions";
+
+export type SignInResult =
+  | { ok: true; sessionId: string; userId: string }
+  | { ok: false; reason: "invalid_credentials" }
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Checks an e-mail and password and opens a server-side session. A wrong e-mail and a wrong password
+ * look the same (same answer, same cost); repeated failures for one address or one client address
+ * are slowed down before the password is even checked.
+ */
+export async function signInWithPassword(
+  db: Database,
+  input: { email: string; password: string; clientAddress: string | null },
+): Promise<SignInResult> {
+  const email = input.email.trim().toLowerCase();
+  const keys: ThrottleKey[] = [{ kind: "email", value: email }];
+  if (input.clientAddress) keys.push({ kind: "address", value: input.clientAddress });
+  const wait = await secondsUntilAllowed(db, keys);
+  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  const passwordMatches = await verifyPassword(user?.passwordHash ?? null, input.password);
+  if (!user || !user.active || !passwordMatches) {
+    await recordFailure(db, keys);
+    if (user) {
+      await recordAudit(db, {
+        workspaceId: user.workspaceId,
+        actorType: "user",
+        actorId: user.id,
+        action: "user.sign_in_failed",
+        data: { clientAddress: input.clientAddress },
+      });
+    }
+    return { ok: false, reason: "invalid_credentials" };
+  }
+  const sessionId = await db.transaction(async (tx) => {
+    const id = await createSession(tx, user);
+    await clearFailures(tx, [{ kind: "email", value: email }]);
+    await recordAudit(tx, {
+      workspaceId: user.workspaceId,
+      actorType: "user",
+      actorId: user.id,
+      action: "user.signed_in",
+      data: { sessionId: id },
+    });
+    return id;
+  });
+  return { ok: true, sessionId, userId: user.id };
+}

@@ -1,0 +1,48 @@
+import { closeDatabase, getDatabaseHandle } from "@/db";
+import { StartupError } from "@/db/startup-error";
+import { getEnv } from "./env";
+import { createWorker, type Worker } from "./jobs/worker";
+import { jobHandlers } from "./jobs/handlers";
+
+const slot = globalThis as unknown as { __toolgateBoot?: { worker: Worker | null } };
+
+function fail(error: unknown): never {
+  const sentence =
+    error instanceof StartupError ? error.message : `Toolgate could not start: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`toolgate: ${sentence}\n`);
+  process.exit(1);
+}
+
+/** Start-up of one app process (idempotent: Next.js may call it more than once). */
+export async function boot(): Promise<void> {
+  if (slot.__toolgateBoot) return;
+  slot.__toolgateBoot = { worker: null };
+  let env;
+  let handle;
+  try {
+    env = getEnv();
+    handle = await getDatabaseHandle();
+  } catch (error) {
+    fail(error);
+  }
+  if (env.TOOLGATE_WORKER === "on") {
+    const worker = createWorker(handle, { handlers: jobHandlers });
+    slot.__toolgateBoot.worker = worker;
+    await worker.start();
+  }
+  process.stdout.write(JSON.stringify({ level: "info", msg: "toolgate ready", database: handle.driver, url: env.publicUrl }) + "\n");
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    // Close PGlite cleanly: an unclean stop has been reported to damage its write-ahead log.
+    void (async () => {
+      await slot.__toolgateBoot?.worker?.stop().catch(() => {});
+      await closeDatabase().catch(() => {});
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    })();
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}

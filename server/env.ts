@@ -1,0 +1,104 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { StartupError } from "@/db/startup-error";
+
+const flag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((value) => value === "1" || value === "true");
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .refine((value) => value === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(value), {
+      message: "DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/toolgate",
+    })
+    .refine((value) => value === undefined || URL.canParse(value), { message: "DATABASE_URL is not a valid URL" }),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  PGLITE_DIR: z.string().optional(),
+  TOOLGATE_DATA_DIR: z.string().default(".data"),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (try: openssl rand -base64 32)").optional(),
+  TOOLGATE_ENCRYPTION_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/_-]{43}=?$|^[0-9a-fA-F]{64}$/,
+      "TOOLGATE_ENCRYPTION_KEY must be 32 bytes as base64 (44 characters) or hex (64 characters)",
+    )
+    .optional(),
+  TOOLGATE_URL: z.url("TOOLGATE_URL must be the app's public URL, e.g. https://toolgate.example.com").optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: flag,
+  SLACK_API_URL: z.url("SLACK_API_URL must be a URL ending in /api/").optional(),
+  TOOLGATE_BENCH: flag,
+  TOOLGATE_WORKER: z.enum(["on", "off"]).default("on"),
+  TOOLGATE_LOG_REQUESTS: z.enum(["on", "off"]).default("on"),
+});
+
+export type Env = z.infer<typeof schema> & {
+  dataDir: string;
+  pgliteDir: string;
+  authSecret: string;
+  encryptionKey: Buffer;
+  publicUrl: string;
+};
+
+const cache = globalThis as unknown as { __toolgateEnv?: Env };
+
+/** One sentence per problem, as an operator wants to read it. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.message.includes(String(issue.path[0])) ? issue.message : `${String(issue.path[0])}: ${issue.message}`))
+    .join("; ");
+}
+
+/**
+ * A secret kept in the data directory for the embedded database, generated on first use so that
+ * `npm start` needs no configuration and sessions and credentials survive restarts.
+ */
+function loadOrCreateLocalSecret(dataDir: string, name: string): string {
+  const path = join(dataDir, name);
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64");
+  writeFileSync(path, secret + "\n", { mode: 0o600, flag: "wx" });
+  chmodSync(path, 0o600);
+  return secret;
+}
+
+function decodeKey(value: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+}
+
+/** Reads and validates the environment once; a bad value throws a StartupError naming it. */
+export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  if (cache.__toolgateEnv && source === process.env) return cache.__toolgateEnv;
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) throw new StartupError(describeIssues(parsed.error));
+  const values = parsed.data;
+  const dataDir = resolve(/*turbopackIgnore: true*/ values.TOOLGATE_DATA_DIR);
+  const embedded = values.DATABASE_URL === undefined;
+  if (!embedded && !values.AUTH_SECRET) {
+    throw new StartupError(
+      "AUTH_SECRET is required when DATABASE_URL is set, so that every instance signs sessions alike (try: openssl rand -base64 32).",
+    );
+  }
+  if (!embedded && !values.TOOLGATE_ENCRYPTION_KEY) {
+    throw new StartupError(
+      "TOOLGATE_ENCRYPTION_KEY is required when DATABASE_URL is set, so that every instance can read stored credentials (try: openssl rand -base64 32).",
+    );
+  }
+  const env: Env = {
+    ...values,
+    dataDir,
+    pgliteDir: resolve(/*turbopackIgnore: true*/ values.PGLITE_DIR ?? join(dataDir, "pglite")),
+    authSecret: values.AUTH_SECRET ?? loadOrCreateLocalSecret(dataDir, "auth-secret"),
+    encryptionKey: decodeKey(values.TOOLGATE_ENCRYPTION_KEY ?? loadOrCreateLocalSecret(dataDir, "encryption-key")),
+    publicUrl: (values.TOOLGATE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ""),
+  };
+  if (source === process.env) cache.__toolgateEnv = env;
+  return env;
+}

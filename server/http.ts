@@ -1,0 +1,88 @@
+import { isDatabaseUnavailable } from "@/db/connection-errors";
+import { type ErrorCode, isServiceError } from "./errors";
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  invalid_json: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  stale_revision: 409,
+  rate_limited: 429,
+  database_unavailable: 503,
+  unknown_tool: 404,
+  tool_disabled: 403,
+  invalid_arguments: 400,
+  agent_paused: 403,
+  integration_paused: 403,
+  idempotency_in_flight: 409,
+  idempotency_key_reused: 422,
+  requester_manager_unknown: 422,
+  requester_mismatch: 422,
+  too_many_pending_approvals: 429,
+  upstream_failed: 502,
+  upstream_unreachable: 502,
+  already_decided: 409,
+  token_expired: 410,
+  token_used: 410,
+  invalid_signature: 401,
+  not_allowed_to_decide: 403,
+};
+
+export type ErrorBody = { error: { code: ErrorCode | "internal_error"; message: string; details?: Record<string, unknown> } };
+
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  init: { details?: Record<string, unknown>; headers?: HeadersInit } = {},
+): Response {
+  const body: ErrorBody = { error: { code, message, ...(init.details ? { details: init.details } : {}) } };
+  const headers = new Headers(init.headers);
+  if (code === "database_unavailable" && !headers.has("retry-after")) headers.set("retry-after", "2");
+  return Response.json(body, { status: HTTP_STATUS[code], headers });
+}
+
+/**
+ * Maps anything thrown to a response. Unknown errors become a 500 without their stack or message
+ * (logged instead): a body never leaks internals.
+ */
+export function responseForError(error: unknown): Response {
+  if (isServiceError(error)) return errorResponse(error.code, error.message, { details: error.details });
+  if (isDatabaseUnavailable(error)) {
+    return errorResponse("database_unavailable", "The database is unreachable right now; nothing was done. Retry shortly.");
+  }
+  console.error(JSON.stringify({ level: "error", msg: "unhandled error", error: error instanceof Error ? error.stack : String(error) }));
+  const body: ErrorBody = {
+    error: { code: "internal_error", message: "Something went wrong on our side; nothing was changed by this request." },
+  };
+  return Response.json(body, { status: 500 });
+}
+
+/** Wraps a route handler: one structured log line per request, and typed errors mapped once. */
+export function handleRoute<Args extends unknown[]>(handler: (request: Request, ...args: Args) => Promise<Response>) {
+  return async (request: Request, ...args: Args): Promise<Response> => {
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await handler(request, ...args);
+    } catch (error) {
+      response = responseForError(error);
+    }
+    logRequest(request, response.status, performance.now() - started);
+    return response;
+  };
+}
+
+const logging = process.env.TOOLGATE_LOG_REQUESTS !== "off";
+
+export function logRequest(request: Request, status: number, durationMs: number): void {
+  if (!logging) return;
+  const path = new URL(request.url).pathname;
+  process.stdout.write(
+    JSON.stringify({ level: "info", msg: "request", method: request.method, path, status, durationMs: Math.round(durationMs * 10) / 10 }) +
+      "\n",
+  );
+}

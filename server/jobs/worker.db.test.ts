@@ -1,0 +1,95 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { jobAttempts, jobs } from "@/db/schema";
+import { setupTestDatabase } from "@/test/database";
+import { enqueueJob } from "./enqueue";
+import { PermanentJobError } from "./errors";
+import { createWorker, type JobRow } from "./worker";
+
+const database = setupTestDatabase();
+
+describe("outbox worker", () => {
+  it("never runs a job written in a rolled-back transaction", async () => {
+    const { db } = database();
+    const ran: string[] = [];
+    await db
+      .transaction(async (tx) => {
+        await enqueueJob(tx, { kind: "probe", payload: { marker: "rolled-back" } });
+        throw new Error("roll back");
+      })
+      .catch(() => {});
+    const committed = await enqueueJob(db, { kind: "probe", payload: { marker: "committed" } });
+    const worker = createWorker(database(), { handlers: { probe: async (job) => void ran.push(String(job.payload.marker)) } });
+    while ((await worker.runOnce()) > 0);
+    expect(ran).toEqual(["committed"]);
+    const [row] = await db.select().from(jobs).where(eq(jobs.id, committed));
+    expect(row?.status).toBe("done");
+    expect(await db.select().from(jobs).where(eq(jobs.kind, "probe"))).toHaveLength(1);
+  });
+
+  it("retries a failing job with backoff, records each attempt, then marks it dead with its error", async () => {
+    const { db } = database();
+    let calls = 0;
+    const id = await enqueueJob(db, { kind: "flaky", payload: {}, maxAttempts: 3 });
+    const delays: number[] = [];
+    const worker = createWorker(database(), {
+      handlers: {
+        flaky: async () => {
+          calls++;
+          throw new Error(`upstream said no (${calls})`);
+        },
+      },
+      backoffMs: (attempts) => {
+        delays.push(attempts);
+        return 0;
+      },
+    });
+    for (let pass = 0; pass < 5; pass++) await worker.runOnce();
+    expect(calls).toBe(3);
+    expect(delays).toEqual([1, 2]);
+    const [row] = await db.select().from(jobs).where(eq(jobs.id, id));
+    expect(row).toMatchObject({ status: "dead", attempts: 3, lastError: "upstream said no (3)" });
+    const attempts = await db.select().from(jobAttempts).where(eq(jobAttempts.jobId, id)).orderBy(jobAttempts.attempt);
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.error])).toEqual([
+      [1, "upstream said no (1)"],
+      [2, "upstream said no (2)"],
+      [3, "upstream said no (3)"],
+    ]);
+  });
+
+  it("schedules the retry in the future by default and marks a permanent failure dead at once", async () => {
+    const { db } = database();
+    const retried = await enqueueJob(db, { kind: "later", payload: {} });
+    const permanent = await enqueueJob(db, { kind: "never", payload: {} });
+    const worker = createWorker(database(), {
+      handlers: {
+        later: async () => {
+          throw new Error("try later");
+        },
+        never: async () => {
+          throw new PermanentJobError("recipient does not exist");
+        },
+      },
+    });
+    await worker.runOnce();
+    const [later] = await db.select().from(jobs).where(eq(jobs.id, retried));
+    expect(later?.status).toBe("pending");
+    expect(later!.runAt.getTime()).toBeGreaterThan(Date.now() + 1_000);
+    const [dead] = await db.select().from(jobs).where(eq(jobs.id, permanent));
+    expect(dead).toMatchObject({ status: "dead", attempts: 1, lastError: "recipient does not exist" });
+  });
+
+  it("wakes on the NOTIFY of a committed job instead of waiting for its poll", async () => {
+    const { db } = database();
+    const seen: JobRow[] = [];
+    const worker = createWorker(database(), { handlers: { wake: async (job) => void seen.push(job) }, pollIntervalMs: 60_000 });
+    await worker.start();
+    try {
+      await worker.runOnce();
+      await enqueueJob(db, { kind: "wake", payload: {} });
+      await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(1);
+    } finally {
+      await worker.stop();
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { Database, DatabaseHandle } from "@/db";
+import { jobAttempts, jobs } from "@/db/schema";
+import { subscribeEvents } from "../events/bus";
+import { PermanentJobError, RetryLaterError } from "./errors";
+
+export type JobRow = typeof jobs.$inferSelect;
+export type JobHandler = (job: JobRow, db: Database) => Promise<void>;
+export type JobHandlers = Record<string, JobHandler>;
+
+export type WorkerOptions = {
+  handlers: JobHandlers;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** Delay before the retry after `attempts` failures. Default: 2 s · 2^(attempts−1), capped at 1 h, ±20 %. */
+  backoffMs?: (attempts: number) => number;
+  /** A job running longer than this is presumed lost with its worker and handed out again. */
+  staleAfterMs?: number;
+  jobTimeoutMs?: number;
+};
+
+export function defaultBackoffMs(attempts: number): number {
+  const base = Math.min(3_600_000, 2_000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+type Claimed = { id: string; kind: string; attempts: number; max_attempts: number };
+
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${label} did not finish within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+/**
+ * The outbox worker. Claims due jobs with FOR UPDATE SKIP LOCKED (any number of instances share
+ * the work, none is done twice), runs each with a timeout, and records every attempt. A failure is
+ * retried with exponential backoff until `max_attempts`, then the job is marked dead with its error.
+ */
+export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
+  const workerId = `worker_${randomUUID().slice(0, 8)}`;
+  const db = handle.db;
+  const batchSize = options.batchSize ?? 10;
+  const backoffMs = options.backoffMs ?? defaultBackoffMs;
+  const staleAfterMs = options.staleAfterMs ?? 10 * 60_000;
+  const jobTimeoutMs = options.jobTimeoutMs ?? 120_000;
+
+  async function claim(): Promise<Claimed[]> {
+    await db.execute(sql`
+      update jobs set status = 'pending', locked_at = null, locked_by = null
+      where status = 'running' and locked_at < now() - make_interval(secs => ${staleAfterMs / 1000})`);
+    const result = await db.execute(sql`
+      update jobs set status = 'running', locked_at = now(), locked_by = ${workerId}, attempts = attempts + 1
+      where id in (
+        select id from jobs where status = 'pending' and run_at <= now()
+        order by run_at limit ${batchSize} for update skip locked)
+      returning id, kind, attempts, max_attempts`);
+    return rowsOf<Claimed>(result);
+  }
+
+  async function runJob(claimed: Claimed): Promise<void> {
+    const startedAt = new Date();
+    const [job] = await db.select().from(jobs).where(eq(jobs.id, claimed.id));
+    if (!job) return;
+    const handler = options.handlers[job.kind];
+    let error: unknown = null;
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
+      await withTimeout(handler(job, db), jobTimeoutMs, `job ${job.kind}`);
+    } catch (caught) {
+      error = caught;
+    }
+    const finishedAt = new Date();
+    const message = error === null ? null : error instanceof Error ? error.message : String(error);
+    await db.transaction(async (tx) => {
+      await tx.insert(jobAttempts).values({ jobId: job.id, attempt: claimed.attempts, startedAt, finishedAt, error: message });
+      if (error === null) {
+        await tx.update(jobs).set({ status: "done", finishedAt, lockedAt: null, lastError: null }).where(eq(jobs.id, job.id));
+      } else if (error instanceof PermanentJobError || claimed.attempts >= claimed.max_attempts) {
+        await tx.update(jobs).set({ status: "dead", finishedAt, lockedAt: null, lastError: message }).where(eq(jobs.id, job.id));
+      } else {
+        const delay = error instanceof RetryLaterError ? error.retryAfterMs : backoffMs(claimed.attempts);
+        await tx
+          .update(jobs)
+          .set({ status: "pending", runAt: new Date(Date.now() + delay), lockedAt: null, lockedBy: null, lastError: message })
+          .where(eq(jobs.id, job.id));
+      }
+    });
+  }
+
+  /** Claims and runs one batch; returns how many jobs ran. */
+  async function runOnce(): Promise<number> {
+    const claimed = await claim();
+    await Promise.all(claimed.map((job) => runJob(job)));
+    return claimed.length;
+  }
+
+  let running = false;
+  let wake: (() => void) | null = null;
+  let loop: Promise<void> | null = null;
+  let unsubscribe: (() => void) | null = null;
+
+  async function runLoop(): Promise<void> {
+    while (running) {
+      let ran = 0;
+      try {
+        ran = await runOnce();
+      } catch (error) {
+        // The database may be briefly unreachable; the loop keeps going and tries again.
+        console.error(
+          JSON.stringify({ level: "warn", msg: "job worker pass failed", error: error instanceof Error ? error.message : String(error) }),
+        );
+      }
+      if (ran === batchSize) continue;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, options.pollIntervalMs ?? 1_000).unref();
+      });
+      wake = null;
+    }
+  }
+
+  return {
+    id: workerId,
+    runOnce,
+    async start(): Promise<void> {
+      if (running) return;
+      running = true;
+      unsubscribe = await subscribeEvents((event) => {
+        if (event.type === "jobs") wake?.();
+      }).catch(() => null);
+      loop = runLoop();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      wake?.();
+      unsubscribe?.();
+      await loop;
+    },
+  };
+}
+
+export type Worker = ReturnType<typeof createWorker>;
