@@ -35,6 +35,7 @@ for (const server of E2E_SERVERS) {
     env: {
       ...process.env,
       DATABASE_URL: "",
+      PORT: String(server.port),
       TOOLGATE_DATA_DIR: dataDir,
       TOOLGATE_URL: `http://localhost:${server.port}`,
       TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1",

@@ -15,7 +15,7 @@ const port = process.env.PORT ?? "3000";
 const child = spawn(process.execPath, [nextBin(root), "start", "-p", port, ...process.argv.slice(2)], {
   stdio: "inherit",
   // The app closes its database itself on SIGTERM/SIGINT (PGlite must be closed cleanly).
-  env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, PORT: port, NEXT_MANUAL_SIG_HANDLE: "true", NEXT_TELEMETRY_DISABLED: "1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 143)));

@@ -30,6 +30,7 @@ const schema = z.object({
     )
     .optional(),
   TOOLGATE_URL: z.url("TOOLGATE_URL must be the app's public URL, e.g. https://toolgate.example.com").optional(),
+  TOOLGATE_INTERNAL_URL: z.url("TOOLGATE_INTERNAL_URL must be a URL at which this app reaches itself").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: flag,
   SLACK_API_URL: z.url("SLACK_API_URL must be a URL ending in /api/").optional(),
@@ -44,6 +45,8 @@ export type Env = z.infer<typeof schema> & {
   authSecret: string;
   encryptionKey: Buffer;
   publicUrl: string;
+  /** Where the app reaches itself (its demo directories): loopback, not the public URL. */
+  internalUrl: string;
 };
 
 const cache = globalThis as unknown as { __toolgateEnv?: Env };
@@ -74,7 +77,7 @@ function decodeKey(value: string): Buffer {
 }
 
 /** Reads and validates the environment once; a bad value throws a StartupError naming it. */
-export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function getEnv(source: Record<string, string | undefined> = process.env): Env {
   if (cache.__toolgateEnv && source === process.env) return cache.__toolgateEnv;
   const parsed = schema.safeParse(source);
   if (!parsed.success) throw new StartupError(describeIssues(parsed.error));
@@ -98,7 +101,13 @@ export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
     authSecret: values.AUTH_SECRET ?? loadOrCreateLocalSecret(dataDir, "auth-secret"),
     encryptionKey: decodeKey(values.TOOLGATE_ENCRYPTION_KEY ?? loadOrCreateLocalSecret(dataDir, "encryption-key")),
     publicUrl: (values.TOOLGATE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ""),
+    internalUrl: (values.TOOLGATE_INTERNAL_URL ?? `http://127.0.0.1:${values.PORT}`).replace(/\/$/, ""),
   };
   if (source === process.env) cache.__toolgateEnv = env;
   return env;
+}
+
+/** Tests change process.env between cases; this forgets the validated copy. */
+export function forgetEnv(): void {
+  cache.__toolgateEnv = undefined;
 }

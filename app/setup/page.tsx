@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { getDb } from "@/db";
+import { getEnv } from "@/server/env";
 import { hasAnyAdmin } from "@/server/users/setup";
 import { AuthCard } from "@/components/auth-card";
 import { SetupForm } from "./setup-form";
@@ -11,7 +12,7 @@ export default async function SetupPage() {
   if (await hasAnyAdmin(await getDb())) redirect("/login");
   return (
     <AuthCard title="Set up Toolgate" subtitle="Create your MSP's workspace and its first admin. You can add technicians afterwards.">
-      <SetupForm />
+      <SetupForm embeddedDatabase={!getEnv().DATABASE_URL} />
     </AuthCard>
   );
 }

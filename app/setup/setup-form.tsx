@@ -7,7 +7,7 @@ import { Notice } from "@/components/ui/layout";
 import type { FormState } from "@/server/auth/form-errors";
 import { setUpAction } from "./actions";
 
-export function SetupForm() {
+export function SetupForm({ embeddedDatabase }: { embeddedDatabase: boolean }) {
   const [state, action, pending] = useActionState<FormState, FormData>(setUpAction, {});
   const error = (name: string) => state.fieldErrors?.[name] ?? null;
   return (
@@ -43,6 +43,16 @@ export function SetupForm() {
       <Field label="Confirm password" htmlFor="confirm" error={error("confirm")}>
         <TextInput id="confirm" name="confirm" type="password" autoComplete="new-password" required aria-invalid={!!error("confirm")} />
       </Field>
+      <label className="flex items-start gap-3 rounded-md border border-slate-200 p-3 text-sm">
+        <input type="checkbox" name="loadDemo" defaultChecked={embeddedDatabase} className="mt-0.5 h-5 w-5 shrink-0" />
+        <span>
+          <span className="font-medium text-slate-900">Load demo data</span>
+          <span className="block text-slate-600">
+            Two example clients, each with its own demo user directory connected and its people and managers filled in, so you can try every
+            flow at once.
+          </span>
+        </span>
+      </label>
       <Button type="submit" size="lg" className="w-full" disabled={pending}>
         {pending ? "Creating…" : "Create workspace"}
       </Button>

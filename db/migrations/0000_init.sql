@@ -293,30 +293,38 @@ CREATE TABLE "audit_events" (
 	"data" jsonb DEFAULT '{}'::jsonb NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "demo_directories" (
+	"id" text PRIMARY KEY NOT NULL,
+	"workspace_id" text NOT NULL,
+	"name" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "demo_events" (
 	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "demo_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
-	"integration_id" text NOT NULL,
+	"directory_id" text NOT NULL,
 	"at" timestamp with time zone DEFAULT now() NOT NULL,
 	"action" text NOT NULL,
 	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "demo_group_members" (
-	"integration_id" text NOT NULL,
+	"directory_id" text NOT NULL,
 	"group_name" text NOT NULL,
 	"user_email" text NOT NULL,
-	CONSTRAINT "demo_group_members_integration_id_group_name_user_email_pk" PRIMARY KEY("integration_id","group_name","user_email")
+	CONSTRAINT "demo_group_members_directory_id_group_name_user_email_pk" PRIMARY KEY("directory_id","group_name","user_email")
 );
 --> statement-breakpoint
 CREATE TABLE "demo_groups" (
-	"integration_id" text NOT NULL,
+	"directory_id" text NOT NULL,
 	"name" text NOT NULL,
 	"description" text DEFAULT '' NOT NULL,
-	CONSTRAINT "demo_groups_integration_id_name_pk" PRIMARY KEY("integration_id","name")
+	CONSTRAINT "demo_groups_directory_id_name_pk" PRIMARY KEY("directory_id","name")
 );
 --> statement-breakpoint
 CREATE TABLE "demo_users" (
-	"integration_id" text NOT NULL,
+	"directory_id" text NOT NULL,
 	"email" text NOT NULL,
 	"name" text NOT NULL,
 	"department" text DEFAULT '' NOT NULL,
@@ -327,7 +335,7 @@ CREATE TABLE "demo_users" (
 	"mailbox_delegates" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"password_reset_count" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "demo_users_integration_id_email_pk" PRIMARY KEY("integration_id","email")
+	CONSTRAINT "demo_users_directory_id_email_pk" PRIMARY KEY("directory_id","email")
 );
 --> statement-breakpoint
 ALTER TABLE "password_setup_tokens" ADD CONSTRAINT "password_setup_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -390,4 +398,4 @@ CREATE INDEX "jobs_status_run_at_idx" ON "jobs" USING btree ("status","run_at");
 CREATE INDEX "jobs_workspace_id_idx" ON "jobs" USING btree ("workspace_id");--> statement-breakpoint
 CREATE INDEX "audit_events_workspace_id_at_idx" ON "audit_events" USING btree ("workspace_id","at");--> statement-breakpoint
 CREATE INDEX "audit_events_call_id_idx" ON "audit_events" USING btree ("call_id");--> statement-breakpoint
-CREATE INDEX "demo_events_integration_id_at_idx" ON "demo_events" USING btree ("integration_id","at");
+CREATE INDEX "demo_events_directory_id_at_idx" ON "demo_events" USING btree ("directory_id","at");

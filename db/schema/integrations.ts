@@ -20,6 +20,8 @@ export type IntegrationConfig = {
   companyId?: string;
   clientId?: string;
   authHeaderName?: string;
+  /** demo_directory: which demo directory (served by this app) the integration connects to. */
+  directoryId?: string;
 };
 
 export const integrations = pgTable(

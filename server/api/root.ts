@@ -1,9 +1,17 @@
-import { createCallerFactory, createTRPCRouter } from "./trpc";
+import { clientsRouter } from "./routers/clients";
+import { directoryRouter } from "./routers/directory";
+import { integrationsRouter } from "./routers/integrations";
+import { policiesRouter } from "./routers/policies";
 import { usersRouter } from "./routers/users";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 /** The one router registry. */
 export const appRouter = createTRPCRouter({
   users: usersRouter,
+  clients: clientsRouter,
+  directory: directoryRouter,
+  integrations: integrationsRouter,
+  policies: policiesRouter,
 });
 
 export type AppRouter = typeof appRouter;

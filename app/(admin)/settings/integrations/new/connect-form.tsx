@@ -1,0 +1,257 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "@/components/trpc/client";
+import { Button } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import { Field, SelectInput, TextInput } from "@/components/ui/field";
+import { Badge, Card, Notice } from "@/components/ui/layout";
+import { POLICY_SHORT_LABELS } from "@/components/integration-labels";
+
+type Kind = "mcp" | "slack" | "demo_directory";
+const KINDS: Array<{ kind: Kind; title: string; body: string }> = [
+  { kind: "mcp", title: "MCP server", body: "Any server speaking the Model Context Protocol over Streamable HTTP." },
+  { kind: "slack", title: "Slack", body: "Look people up, post messages, manage channels with a bot token." },
+  { kind: "demo_directory", title: "Demo directory", body: "A sample user directory served by Toolgate itself, with its own data." },
+];
+
+const slugFrom = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+
+type TestResult = { toolCount: number; tools: Array<{ name: string; policy: "auto" | "approval_needed"; reason: string }> };
+
+export function ConnectForm({
+  clients,
+  datasets,
+  initialClientId,
+}: {
+  clients: Array<{ id: string; name: string }>;
+  datasets: Array<{ id: string; name: string }>;
+  initialClientId: string | null;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [kind, setKind] = useState<Kind>("mcp");
+  const [clientId, setClientId] = useState<string>(initialClientId ?? "");
+  const [name, setName] = useState("");
+  const [slug, setSlug] = useState("");
+  const [slugEdited, setSlugEdited] = useState(false);
+  const [url, setUrl] = useState("");
+  const [headerName, setHeaderName] = useState("Authorization");
+  const [headerValue, setHeaderValue] = useState("");
+  const [botToken, setBotToken] = useState("");
+  const [signingSecret, setSigningSecret] = useState("");
+  const [dataset, setDataset] = useState(datasets[0]?.id ?? "");
+  const [error, setError] = useState<string | null>(null);
+  const [tested, setTested] = useState<TestResult | null>(null);
+
+  const test = useMutation(trpc.integrations.testConnection.mutationOptions());
+  const connect = useMutation(trpc.integrations.connect.mutationOptions());
+
+  const settings = () =>
+    kind === "mcp"
+      ? { kind, url, authHeaderName: headerName, authHeaderValue: headerValue || undefined }
+      : kind === "slack"
+        ? { kind, botToken, signingSecret: signingSecret || undefined }
+        : { kind, dataset };
+
+  async function onTest() {
+    setError(null);
+    setTested(null);
+    const current = settings();
+    if (current.kind === "demo_directory") return;
+    try {
+      setTested(await test.mutateAsync(current));
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  }
+
+  async function onConnect() {
+    setError(null);
+    try {
+      const result = await connect.mutateAsync({ clientId: clientId || null, name, slug, settings: settings() });
+      router.push(`/settings/integrations/${result.integrationId}?connected=1`);
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  }
+
+  const busy = test.isPending || connect.isPending;
+  return (
+    <div className="max-w-3xl space-y-6">
+      <Card title="1. What to connect">
+        <fieldset>
+          <legend className="sr-only">Integration kind</legend>
+          <div className="grid gap-3 sm:grid-cols-3">
+            {KINDS.map((option) => (
+              <label
+                key={option.kind}
+                className={cx(
+                  "cursor-pointer rounded-lg border p-3 text-sm",
+                  kind === option.kind ? "border-brand-600 bg-brand-50 ring-1 ring-brand-600" : "border-slate-200 hover:border-slate-300",
+                )}
+              >
+                <input
+                  type="radio"
+                  name="kind"
+                  value={option.kind}
+                  checked={kind === option.kind}
+                  onChange={() => {
+                    setKind(option.kind);
+                    setTested(null);
+                    setError(null);
+                  }}
+                  className="sr-only"
+                />
+                <span className="block font-semibold text-slate-900">{option.title}</span>
+                <span className="mt-1 block text-slate-600">{option.body}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      </Card>
+
+      <Card title="2. Who it serves and what agents call it">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field
+            label="Serves"
+            htmlFor="scope"
+            hint="A client’s integration holds that client’s tools; agents limited to other clients never see them."
+          >
+            <SelectInput id="scope" value={clientId} onChange={(event) => setClientId(event.target.value)}>
+              <option value="">The whole MSP</option>
+              {clients.map((client) => (
+                <option key={client.id} value={client.id}>
+                  Client: {client.name}
+                </option>
+              ))}
+            </SelectInput>
+          </Field>
+          <Field label="Name" htmlFor="integration-name">
+            <TextInput
+              id="integration-name"
+              value={name}
+              onChange={(event) => {
+                setName(event.target.value);
+                if (!slugEdited) setSlug(slugFrom(event.target.value));
+              }}
+              placeholder="Contoso Entra ID"
+            />
+          </Field>
+          <Field label="Slug" htmlFor="integration-slug" hint="Agents name the integration by it. Lower-case letters, digits and dashes.">
+            <TextInput
+              id="integration-slug"
+              value={slug}
+              onChange={(event) => {
+                setSlug(event.target.value);
+                setSlugEdited(true);
+              }}
+              placeholder="contoso-entra"
+              className="font-mono"
+            />
+          </Field>
+        </div>
+      </Card>
+
+      <Card title="3. Connection">
+        {kind === "mcp" ? (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <div className="sm:col-span-2">
+              <Field label="Server URL" htmlFor="mcp-url" hint="The Streamable HTTP endpoint, often ending in /mcp.">
+                <TextInput
+                  id="mcp-url"
+                  type="url"
+                  value={url}
+                  onChange={(event) => setUrl(event.target.value)}
+                  placeholder="https://mcp.example.com/mcp"
+                />
+              </Field>
+            </div>
+            <Field label="Auth header name" htmlFor="mcp-header-name">
+              <TextInput id="mcp-header-name" value={headerName} onChange={(event) => setHeaderName(event.target.value)} />
+            </Field>
+            <Field label="Auth header value (optional)" htmlFor="mcp-header-value" hint="Stored encrypted; never shown again.">
+              <TextInput
+                id="mcp-header-value"
+                type="password"
+                autoComplete="off"
+                value={headerValue}
+                onChange={(event) => setHeaderValue(event.target.value)}
+                placeholder="Bearer …"
+              />
+            </Field>
+          </div>
+        ) : kind === "slack" ? (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Bot token" htmlFor="slack-token" hint="xoxb-… from your Slack app's OAuth & Permissions page.">
+              <TextInput
+                id="slack-token"
+                type="password"
+                autoComplete="off"
+                value={botToken}
+                onChange={(event) => setBotToken(event.target.value)}
+              />
+            </Field>
+            <Field label="Signing secret (optional)" htmlFor="slack-signing" hint="Enables Approve/Deny buttons in Slack DMs.">
+              <TextInput
+                id="slack-signing"
+                type="password"
+                autoComplete="off"
+                value={signingSecret}
+                onChange={(event) => setSigningSecret(event.target.value)}
+              />
+            </Field>
+          </div>
+        ) : (
+          <Field
+            label="Sample data"
+            htmlFor="demo-dataset"
+            hint="A fresh copy: changes made through it never touch another demo directory."
+          >
+            <SelectInput id="demo-dataset" value={dataset} onChange={(event) => setDataset(event.target.value)}>
+              {datasets.map((option) => (
+                <option key={option.id} value={option.id}>
+                  {option.name}
+                </option>
+              ))}
+            </SelectInput>
+          </Field>
+        )}
+      </Card>
+
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      {tested ? (
+        <Notice tone="success">
+          <p className="font-medium">Connection works: {tested.toolCount} tools found. Their default policies:</p>
+          <ul className="mt-2 space-y-1">
+            {tested.tools.slice(0, 12).map((tool) => (
+              <li key={tool.name} className="flex flex-wrap items-center gap-2">
+                <code>{tool.name}</code>
+                <Badge tone={tool.policy === "auto" ? "green" : "blue"}>{POLICY_SHORT_LABELS[tool.policy]}</Badge>
+                <span className="text-xs opacity-80">{tool.reason}</span>
+              </li>
+            ))}
+          </ul>
+          {tested.toolCount > 12 ? <p className="mt-1 text-xs">…and {tested.toolCount - 12} more.</p> : null}
+        </Notice>
+      ) : null}
+      <div className="flex flex-wrap gap-3">
+        {kind !== "demo_directory" ? (
+          <Button variant="secondary" onClick={onTest} disabled={busy}>
+            {test.isPending ? "Testing…" : "Test connection"}
+          </Button>
+        ) : null}
+        <Button onClick={onConnect} disabled={busy || !name || !slug}>
+          {connect.isPending ? "Connecting…" : "Connect"}
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import type { IntegrationConfig, IntegrationKind, ToolAnnotations } from "@/db/schema";
+
+/** A tool as an upstream describes it. */
+export type DiscoveredTool = {
+  name: string;
+  title: string | null;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  annotations: ToolAnnotations;
+};
+
+export type ToolCallOutcome = { ok: true; result: unknown } | { ok: false; message: string };
+
+/** Decrypted credentials of an integration (never leaves the server). */
+export type IntegrationSecrets = {
+  authHeaderValue?: string;
+  botToken?: string;
+  signingSecret?: string;
+  demoSecret?: string;
+  apiToken?: string;
+  publicKey?: string;
+  privateKey?: string;
+};
+
+export type ConnectionTarget = { id: string; kind: IntegrationKind; config: IntegrationConfig; secrets: IntegrationSecrets };
+
+/** What the gateway and the connect flow need of any upstream system. */
+export interface Connector {
+  /** Every tool, following pagination. Throws UpstreamError with a sentence for people. */
+  listTools(): Promise<DiscoveredTool[]>;
+  /** One call, made once: never retried here (a retry could run a write twice). */
+  callTool(name: string, args: Record<string, unknown>, options: { timeoutMs: number }): Promise<ToolCallOutcome>;
+}
+
+/** An upstream that could not be reached or understood; the message is shown to admins as is. */
+export class UpstreamError extends Error {
+  override readonly name = "UpstreamError";
+  constructor(
+    message: string,
+    readonly reason: "unreachable" | "timeout" | "unauthorized" | "not_mcp" | "refused" | "invalid_response",
+  ) {
+    super(message);
+  }
+}

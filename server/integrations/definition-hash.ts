@@ -1,0 +1,19 @@
+import { sha256Hex } from "../tokens";
+import type { DiscoveredTool } from "./connectors/types";
+
+/** JSON with object keys sorted, so the same definition always hashes alike. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+}
+
+/** What a re-sync compares: description, input schema and annotations (and the title). */
+export function definitionHash(tool: Pick<DiscoveredTool, "title" | "description" | "inputSchema" | "annotations">): string {
+  return sha256Hex(
+    canonicalJson({ title: tool.title, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations }),
+  );
+}

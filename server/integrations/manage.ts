@@ -1,0 +1,107 @@
+import { and, eq, sql } from "drizzle-orm";
+import { integrations, type IntegrationStatus } from "@/db/schema";
+import { recordAudit } from "../audit/record";
+import type { UserContext } from "../context";
+import { ServiceError } from "../errors";
+import { connectorFor } from "./connectors";
+import { UpstreamError, type IntegrationSecrets } from "./connectors/types";
+import { openIntegrationSecrets, sealIntegrationSecrets } from "./credentials";
+import { loadIntegration } from "./load";
+import { bumpToolsetVersion } from "./toolset-version";
+import { assertAllowedUpstreamUrl } from "./upstream-url";
+
+const STATUS_ACTIONS: Record<IntegrationStatus, string> = {
+  active: "integration.resumed",
+  paused: "integration.paused",
+  disconnected: "integration.disconnected",
+};
+
+/**
+ * Pauses (every call refused with integration_paused, tools hidden), resumes, or disconnects
+ * (tools kept for history, hidden) an integration, bumping the toolset version so agents learn of it.
+ */
+export async function setIntegrationStatus(
+  { db, user }: UserContext,
+  input: { integrationId: string; status: IntegrationStatus },
+): Promise<void> {
+  const integration = await loadIntegration(db, user.workspaceId, input.integrationId);
+  if (integration.status === input.status) return;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(integrations)
+      .set({ status: input.status, revision: sql`${integrations.revision} + 1` })
+      .where(and(eq(integrations.id, integration.id), eq(integrations.workspaceId, user.workspaceId)));
+    await recordAudit(tx, {
+      workspaceId: user.workspaceId,
+      actorType: "user",
+      actorId: user.id,
+      action: STATUS_ACTIONS[input.status],
+      clientId: integration.clientId,
+      subjectType: "integration",
+      subjectId: integration.id,
+      data: { from: integration.status, to: input.status },
+    });
+    await bumpToolsetVersion(tx, user.workspaceId, STATUS_ACTIONS[input.status]);
+  });
+}
+
+export type IntegrationEdit = {
+  integrationId: string;
+  name?: string;
+  url?: string;
+  authHeaderName?: string;
+  /** New credentials; fields left out keep their stored value. */
+  credentials?: { authHeaderValue?: string; botToken?: string; signingSecret?: string };
+};
+
+/**
+ * Edits settings or rotates credentials. New settings are tested against the upstream before they
+ * are stored, so a typo in a URL or token cannot break a working integration.
+ */
+export async function updateIntegration({ db, user }: UserContext, input: IntegrationEdit): Promise<void> {
+  const integration = await loadIntegration(db, user.workspaceId, input.integrationId);
+  const config = { ...integration.config };
+  if (input.url !== undefined) {
+    if (integration.kind !== "mcp") throw new ServiceError("invalid_input", "Only MCP integrations have a URL.");
+    config.url = (await assertAllowedUpstreamUrl(input.url)).toString();
+  }
+  if (input.authHeaderName !== undefined) config.authHeaderName = input.authHeaderName.trim() || "Authorization";
+  const secrets: IntegrationSecrets = { ...openIntegrationSecrets(integration) };
+  const rotated: string[] = [];
+  for (const [key, value] of Object.entries(input.credentials ?? {}) as Array<[keyof IntegrationSecrets, string | undefined]>) {
+    if (value === undefined || value === "") continue;
+    secrets[key] = value.trim();
+    rotated.push(key);
+  }
+  const connectionChanged = input.url !== undefined || input.authHeaderName !== undefined || rotated.length > 0;
+  if (connectionChanged) {
+    try {
+      await connectorFor({ id: integration.id, kind: integration.kind, config, secrets }).listTools();
+    } catch (error) {
+      if (error instanceof UpstreamError)
+        throw new ServiceError("upstream_unreachable", `The new settings do not work, so nothing was saved: ${error.message}`);
+      throw error;
+    }
+  }
+  await db.transaction(async (tx) => {
+    await tx
+      .update(integrations)
+      .set({
+        ...(input.name ? { name: input.name.trim() } : {}),
+        config,
+        ...(rotated.length ? { secretCiphertext: sealIntegrationSecrets(integration.id, secrets) } : {}),
+      })
+      .where(and(eq(integrations.id, integration.id), eq(integrations.workspaceId, user.workspaceId)));
+    await recordAudit(tx, {
+      workspaceId: user.workspaceId,
+      actorType: "user",
+      actorId: user.id,
+      action: rotated.length ? "integration.credentials_rotated" : "integration.updated",
+      clientId: integration.clientId,
+      subjectType: "integration",
+      subjectId: integration.id,
+      // Which credentials changed, never their values.
+      data: { rotated, urlChanged: input.url !== undefined, nameChanged: input.name !== undefined },
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import type { tools } from "@/db/schema";
+import { classify } from "../policy/classify";
+import type { DiscoveredTool } from "./connectors/types";
+import { definitionHash } from "./definition-hash";
+
+export const MAX_TOOLS_PER_INTEGRATION = 5_000;
+const MAX_SCHEMA_BYTES = 64 * 1024;
+
+/** Drops duplicate names (the first wins) and bounds what one upstream can make us store. */
+export function normaliseDiscoveredTools(tools: DiscoveredTool[]): DiscoveredTool[] {
+  const seen = new Set<string>();
+  const out: DiscoveredTool[] = [];
+  for (const tool of tools) {
+    if (!tool.name || tool.name.length > 128 || seen.has(tool.name)) continue;
+    seen.add(tool.name);
+    const schema =
+      JSON.stringify(tool.inputSchema ?? {}).length > MAX_SCHEMA_BYTES
+        ? { type: "object", description: "schema too large to store" }
+        : tool.inputSchema;
+    out.push({
+      ...tool,
+      description: (tool.description ?? "").slice(0, 4_000),
+      title: tool.title?.slice(0, 200) ?? null,
+      inputSchema: schema ?? { type: "object" },
+    });
+    if (out.length >= MAX_TOOLS_PER_INTEGRATION) break;
+  }
+  return out;
+}
+
+/** The row for a newly discovered tool: its definition and its seeded default policy with the reason. */
+export function seededToolRow(workspaceId: string, integrationId: string, tool: DiscoveredTool): typeof tools.$inferInsert {
+  const { policy, reason } = classify(tool);
+  return {
+    workspaceId,
+    integrationId,
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: tool.inputSchema,
+    annotations: tool.annotations,
+    definitionHash: definitionHash(tool),
+    policy,
+    managerApproval: false,
+    seededPolicy: policy,
+    seededReason: reason,
+  };
+}
+
+export function countByPolicy(rows: Array<{ policy: string }>): Record<string, number> {
+  const counts: Record<string, number> = { auto: 0, approval_needed: 0, disabled: 0 };
+  for (const row of rows) counts[row.policy] = (counts[row.policy] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { classify, nameWords, verbOf } from "./classify";
+
+describe("nameWords / verbOf", () => {
+  it.each([
+    ["add_user_to_group", ["add", "user", "to", "group"], "add"],
+    ["addUserToGroup", ["add", "user", "to", "group"], "add"],
+    ["users.list", ["users", "list"], "list"],
+    ["admin.users.get", ["admin", "users", "get"], "get"],
+    ["get-user", ["get", "user"], "get"],
+    ["ListUsers", ["list", "users"], "list"],
+    ["getHTTPStatus", ["get", "http", "status"], "get"],
+    ["RESET_PASSWORD", ["reset", "password"], "reset"],
+    ["mailbox_permissions_sync", ["mailbox", "permissions", "sync"], "mailbox"],
+    ["users/delete", ["users", "delete"], "users"],
+  ])("%s → %j, verb %s", (name, words, verb) => {
+    expect(nameWords(name)).toEqual(words);
+    expect(verbOf(name)).toBe(verb);
+  });
+});
+
+const auto = "auto";
+const approval = "approval_needed";
+
+describe("classify by name alone (no annotations)", () => {
+  it.each([
+    // read verbs, every case style
+    ["get_user", auto, "read verb 'get'"],
+    ["getUser", auto, "read verb 'get'"],
+    ["GetUser", auto, "read verb 'get'"],
+    ["get-user", auto, "read verb 'get'"],
+    ["GET_USER", auto, "read verb 'get'"],
+    ["users.get", auto, "read verb 'get'"],
+    ["list_users", auto, "read verb 'list'"],
+    ["listUsers", auto, "read verb 'list'"],
+    ["ListUsers", auto, "read verb 'list'"],
+    ["users.list", auto, "read verb 'list'"],
+    ["list-group-members", auto, "read verb 'list'"],
+    ["search_users", auto, "read verb 'search'"],
+    ["searchTickets", auto, "read verb 'search'"],
+    ["fetch_audit_log", auto, "read verb 'fetch'"],
+    ["fetchAuditLog", auto, "read verb 'fetch'"],
+    ["read_file", auto, "read verb 'read'"],
+    ["find_device", auto, "read verb 'find'"],
+    ["lookupByEmail", auto, "read verb 'lookup'"],
+    ["query_logs", auto, "read verb 'query'"],
+    ["describe_instance", auto, "read verb 'describe'"],
+    ["show_config", auto, "read verb 'show'"],
+    ["count_licenses", auto, "read verb 'count'"],
+    ["view_ticket", auto, "read verb 'view'"],
+    ["export_report", auto, "read verb 'export'"],
+    ["conversations.info.describe", auto, "read verb 'describe'"],
+    // write verbs, every case style
+    ["create_user", approval, "write verb 'create'"],
+    ["createUser", approval, "write verb 'create'"],
+    ["CreateUser", approval, "write verb 'create'"],
+    ["users.create", approval, "write verb 'create'"],
+    ["update_user", approval, "write verb 'update'"],
+    ["updateUser", approval, "write verb 'update'"],
+    ["delete_user", approval, "write verb 'delete'"],
+    ["users.delete", approval, "write verb 'delete'"],
+    ["add_user_to_group", approval, "write verb 'add'"],
+    ["addUserToGroup", approval, "write verb 'add'"],
+    ["remove_user_from_group", approval, "write verb 'remove'"],
+    ["send_email", approval, "write verb 'send'"],
+    ["sendMessage", approval, "write verb 'send'"],
+    ["reset_password", approval, "write verb 'reset'"],
+    ["resetPassword", approval, "write verb 'reset'"],
+    ["set_channel_topic", approval, "write verb 'set'"],
+    ["assign_license", approval, "write verb 'assign'"],
+    ["invite_to_channel", approval, "write verb 'invite'"],
+    ["post_message", approval, "write verb 'post'"],
+    ["chat.postMessage", approval, "write verb 'post'"],
+    ["patch-device", approval, "write verb 'patch'"],
+    ["put_object", approval, "write verb 'put'"],
+    ["grant_access", approval, "write verb 'grant'"],
+    ["revoke_token", approval, "write verb 'revoke'"],
+    ["disable_user", approval, "write verb 'disable'"],
+    ["enable_mfa", approval, "write verb 'enable'"],
+    ["move_mailbox", approval, "write verb 'move'"],
+    ["archive_channel", approval, "write verb 'archive'"],
+    ["restore_backup", approval, "write verb 'restore'"],
+    ["provision_tenant", approval, "write verb 'provision'"],
+    ["sync_devices", approval, "write verb 'sync'"],
+    ["conversations.invite", approval, "write verb 'invite'"],
+    // unrecognised → conservative
+    ["mailbox_permissions_sync", approval, "unrecognised verb 'mailbox' — conservative default"],
+    ["user_offboarding", approval, "unrecognised verb 'user' — conservative default"],
+    ["whatever", approval, "unrecognised verb 'whatever' — conservative default"],
+    ["users", approval, "unrecognised verb 'users' — conservative default"],
+    ["do_the_thing", approval, "unrecognised verb 'do' — conservative default"],
+    ["listing_fee", approval, "unrecognised verb 'listing' — conservative default"],
+    ["getter", approval, "unrecognised verb 'getter' — conservative default"],
+  ])("%s → %s (%s)", (name, policy, reason) => {
+    expect(classify({ name })).toEqual({ policy, reason });
+  });
+});
+
+describe("classify with annotations (hints, not trust: the stricter side wins)", () => {
+  it.each([
+    [{ name: "get_user", annotations: { readOnlyHint: true } }, auto, "annotation readOnlyHint and read verb 'get'"],
+    [{ name: "mailbox_report", annotations: { readOnlyHint: true } }, auto, "annotation readOnlyHint"],
+    [
+      { name: "delete_user", annotations: { readOnlyHint: true } },
+      approval,
+      "annotation readOnlyHint contradicts write verb 'delete' — the stricter policy wins",
+    ],
+    [
+      { name: "sendEmail", annotations: { readOnlyHint: true } },
+      approval,
+      "annotation readOnlyHint contradicts write verb 'send' — the stricter policy wins",
+    ],
+    [
+      { name: "get_user", annotations: { destructiveHint: true } },
+      approval,
+      "annotation destructiveHint contradicts read verb 'get' — the stricter policy wins",
+    ],
+    [
+      { name: "list_sessions", annotations: { destructiveHint: true, readOnlyHint: false } },
+      approval,
+      "annotation destructiveHint contradicts read verb 'list' — the stricter policy wins",
+    ],
+    [{ name: "purge_cache", annotations: { destructiveHint: true } }, approval, "annotation destructiveHint and write verb 'purge'"],
+    [{ name: "mailbox_cleanup", annotations: { destructiveHint: true } }, approval, "annotation destructiveHint"],
+    [
+      { name: "weird", annotations: { readOnlyHint: true, destructiveHint: true } },
+      approval,
+      "annotations readOnlyHint and destructiveHint contradict each other — the stricter policy wins",
+    ],
+    [
+      { name: "fetch_data", annotations: { readOnlyHint: false } },
+      approval,
+      "annotation readOnlyHint: false contradicts read verb 'fetch' — the stricter policy wins",
+    ],
+    [{ name: "add_member", annotations: { destructiveHint: false } }, approval, "write verb 'add'"],
+    [{ name: "add_member", annotations: { readOnlyHint: false, destructiveHint: false } }, approval, "write verb 'add'"],
+    [{ name: "list_users", annotations: { destructiveHint: false, idempotentHint: true, openWorldHint: false } }, auto, "read verb 'list'"],
+    [{ name: "list_users", annotations: {} }, auto, "read verb 'list'"],
+    [{ name: "list_users", annotations: null }, auto, "read verb 'list'"],
+    [{ name: "users.get", annotations: { readOnlyHint: true, title: "Get user" } }, auto, "annotation readOnlyHint and read verb 'get'"],
+  ])("%j → %s", (tool, policy, reason) => {
+    expect(classify(tool)).toEqual({ policy, reason });
+  });
+
+  it("never seeds disabled", () => {
+    const names = ["get", "delete", "x", "", "list_all", "DROP_TABLE"];
+    for (const name of names) expect(["auto", "approval_needed"]).toContain(classify({ name }).policy);
+  });
+});

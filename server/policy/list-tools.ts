@@ -1,0 +1,67 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { tools } from "@/db/schema";
+import type { UserContext } from "../context";
+import { ServiceError } from "../errors";
+import { loadIntegration } from "../integrations/load";
+
+const DESCRIPTION_PREVIEW = 400;
+
+/**
+ * The detail page's rows: every tool not removed upstream, without input schemas (those load when
+ * a row is expanded), descriptions cut to a preview. One query.
+ */
+export async function listToolPolicies(ctx: UserContext, input: { integrationId: string }) {
+  const integration = await loadIntegration(ctx.db, ctx.user.workspaceId, input.integrationId);
+  const rows = await ctx.db
+    .select({
+      id: tools.id,
+      name: tools.name,
+      title: tools.title,
+      description: tools.description,
+      policy: tools.policy,
+      managerApproval: tools.managerApproval,
+      seededPolicy: tools.seededPolicy,
+      seededReason: tools.seededReason,
+      flaggedAt: tools.flaggedAt,
+    })
+    .from(tools)
+    .where(and(eq(tools.integrationId, integration.id), eq(tools.workspaceId, ctx.user.workspaceId), isNull(tools.removedAt)))
+    .orderBy(asc(tools.name));
+  return rows.map(({ description, ...row }) => ({
+    ...row,
+    description: description.length > DESCRIPTION_PREVIEW ? `${description.slice(0, DESCRIPTION_PREVIEW)}…` : description,
+    descriptionTruncated: description.length > DESCRIPTION_PREVIEW,
+  }));
+}
+
+export type ToolPolicyRow = Awaited<ReturnType<typeof listToolPolicies>>[number];
+
+/** One tool's full definition, loaded when its row is expanded. */
+export async function getToolDefinition(ctx: UserContext, input: { toolId: string }) {
+  const [tool] = await ctx.db
+    .select({
+      id: tools.id,
+      name: tools.name,
+      description: tools.description,
+      inputSchema: tools.inputSchema,
+      annotations: tools.annotations,
+      flaggedAt: tools.flaggedAt,
+    })
+    .from(tools)
+    .where(and(eq(tools.id, input.toolId), eq(tools.workspaceId, ctx.user.workspaceId)));
+  if (!tool) throw new ServiceError("not_found", "No such tool in this workspace.");
+  return tool;
+}
+
+/** Another integration's policies by tool name, for "copy policies from" (same kind only). */
+export async function policiesByToolName(ctx: UserContext, input: { integrationId: string; fromIntegrationId: string }) {
+  const target = await loadIntegration(ctx.db, ctx.user.workspaceId, input.integrationId);
+  const source = await loadIntegration(ctx.db, ctx.user.workspaceId, input.fromIntegrationId);
+  if (source.kind !== target.kind)
+    throw new ServiceError("invalid_input", "Policies can only be copied from an integration of the same kind.");
+  const rows = await ctx.db
+    .select({ name: tools.name, policy: tools.policy, managerApproval: tools.managerApproval })
+    .from(tools)
+    .where(and(eq(tools.integrationId, source.id), isNull(tools.removedAt)));
+  return rows;
+}
