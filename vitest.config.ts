@@ -13,6 +13,8 @@ export default defineConfig({
   test: {
     globalSetup: ["test/global-setup.ts"],
     maxWorkers: 2,
+    // Route handlers that read the session import next-auth, which imports next/server.
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { TOOLGATE_LOG_REQUESTS: "off", TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1", TOOLGATE_DATA_DIR: ".test-tmp/data" },

@@ -18,19 +18,17 @@ export async function provisionDemoDirectory(
     .values({ workspaceId, name: `${dataset.clientName} directory`, secretHash: sha256Hex(secret) })
     .returning({ id: demoDirectories.id });
   const directoryId = directory!.id;
-  await db
-    .insert(demoUsers)
-    .values(
-      dataset.people.map((person) => ({
-        directoryId,
-        email: person.email,
-        name: person.name,
-        department: person.department,
-        title: person.title,
-        managerEmail: person.manager,
-        licenses: person.licenses,
-      })),
-    );
+  await db.insert(demoUsers).values(
+    dataset.people.map((person) => ({
+      directoryId,
+      email: person.email,
+      name: person.name,
+      department: person.department,
+      title: person.title,
+      managerEmail: person.manager,
+      licenses: person.licenses,
+    })),
+  );
   await db.insert(demoGroups).values(dataset.groups.map((group) => ({ directoryId, name: group.name, description: group.description })));
   await db
     .insert(demoGroupMembers)

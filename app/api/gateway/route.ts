@@ -1,0 +1,20 @@
+import { getDb } from "@/db";
+import { bearerOf } from "@/server/gateway/authenticate-agent";
+import { handleToolCall } from "@/server/gateway/call-tool";
+import { readJsonBody } from "@/server/gateway/request-body";
+import { errorResponse, handleRoute } from "@/server/http";
+
+export const dynamic = "force-dynamic";
+
+/** POST /api/gateway — the agent's tool call. Contract: README.md and /api/gateway/openapi.json. */
+export const POST = handleRoute(async (request: Request) => {
+  const presentedKey = bearerOf(request);
+  if (!presentedKey) return errorResponse("unauthorized", 'Send your API key as "Authorization: Bearer tg_…".');
+  const idempotencyKey = request.headers.get("idempotency-key");
+  if (idempotencyKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
+    return errorResponse("invalid_input", "The Idempotency-Key header must be 1–255 visible ASCII characters.");
+  }
+  const body = await readJsonBody(request);
+  const response = await handleToolCall(await getDb(), { presentedKey, body, idempotencyKey });
+  return Response.json(response.body, { status: response.status, headers: response.headers });
+});

@@ -1,0 +1,38 @@
+import { getDb } from "@/db";
+import { authenticateAgent, bearerOf } from "@/server/gateway/authenticate-agent";
+import { listToolsForAgent } from "@/server/gateway/agent-tools";
+import { errorResponse, handleRoute } from "@/server/http";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/gateway/tools — the agent's skill set. ETag is the workspace's toolset version. */
+export const GET = handleRoute(async (request: Request) => {
+  const db = await getDb();
+  const agent = await authenticateAgent(db, bearerOf(request));
+  if (!agent) return errorResponse("unauthorized", "The API key is missing, unknown or revoked.");
+  if (agent.paused || agent.workspacePaused)
+    return errorResponse("agent_paused", "This agent is paused by the MSP: no tools are available until it is resumed.");
+  const etag = `"${agent.toolsetVersion}"`;
+  const cacheHeaders = { etag, "cache-control": "private, no-cache" };
+  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: cacheHeaders });
+  const tools = await listToolsForAgent(db, {
+    id: agent.agentId,
+    workspaceId: agent.workspaceId,
+    allClients: agent.allClients,
+    mspWide: agent.mspWide,
+  });
+  return Response.json(
+    {
+      version: agent.toolsetVersion,
+      tools: tools.map(({ integration, name, description, inputSchema, policy, managerApproval }) => ({
+        integration,
+        name,
+        description,
+        inputSchema,
+        policy,
+        managerApproval,
+      })),
+    },
+    { headers: cacheHeaders },
+  );
+});

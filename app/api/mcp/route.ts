@@ -1,0 +1,9 @@
+import { getDb } from "@/db";
+import { handleMcpRequest } from "@/server/gateway/mcp-endpoint";
+import { handleRoute } from "@/server/http";
+
+export const dynamic = "force-dynamic";
+
+const handler = handleRoute(async (request: Request) => handleMcpRequest(await getDb(), request));
+
+export { handler as GET, handler as POST, handler as DELETE };

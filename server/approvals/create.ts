@@ -1,0 +1,50 @@
+import { sql } from "drizzle-orm";
+import type { Transaction } from "@/db";
+import { approvalRequests, type ApprovalKind } from "@/db/schema";
+import { publishEvent } from "../events/bus";
+import { enqueueJobs } from "../jobs/enqueue";
+
+export type NewApprovals = {
+  workspaceId: string;
+  callId: string;
+  kinds: ApprovalKind[];
+  argumentsDigest: string;
+  expiresAt: Date;
+  managerPersonId: string | null;
+};
+
+/**
+ * Creates the approval requests of a call (inside the call's own transaction), and the outbox jobs
+ * that deliver them and expire them. Deliveries are planned by the `plan_approval_deliveries` job
+ * after commit, so a Slack or mail outage never blocks or loses the request.
+ */
+export async function createApprovalRequests(tx: Transaction, input: NewApprovals): Promise<Array<{ id: string; kind: ApprovalKind }>> {
+  const rows = await tx
+    .insert(approvalRequests)
+    .values(
+      input.kinds.map((kind) => ({
+        workspaceId: input.workspaceId,
+        callId: input.callId,
+        kind,
+        approverPersonId: kind === "manager" ? input.managerPersonId : null,
+        argumentsDigest: input.argumentsDigest,
+        expiresAt: input.expiresAt,
+      })),
+    )
+    .returning({ id: approvalRequests.id, kind: approvalRequests.kind });
+  await enqueueJobs(tx, [
+    { kind: "plan_approval_deliveries", workspaceId: input.workspaceId, payload: { callId: input.callId } },
+    { kind: "expire_call", workspaceId: input.workspaceId, payload: { callId: input.callId }, runAt: input.expiresAt, maxAttempts: 20 },
+  ]);
+  await publishEvent(tx, { type: "call", workspaceId: input.workspaceId, callId: input.callId, status: "pending_approval" });
+  return rows;
+}
+
+/** How many calls an agent has waiting for approval (the flood limit). */
+export async function countPendingCalls(tx: Transaction, agentId: string): Promise<number> {
+  const result = await tx.execute(
+    sql`select count(*)::int as n from tool_calls where agent_id = ${agentId} and status = 'pending_approval'`,
+  );
+  const rows = (Array.isArray(result) ? result : (result as { rows: Array<{ n: number }> }).rows) as Array<{ n: number }>;
+  return Number(rows[0]?.n ?? 0);
+}

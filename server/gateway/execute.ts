@@ -1,0 +1,40 @@
+import type { IntegrationConfig, IntegrationKind } from "@/db/schema";
+import { connectorFor } from "../integrations/connectors";
+import type { ToolCallOutcome } from "../integrations/connectors/types";
+import { openIntegrationSecrets } from "../integrations/credentials";
+
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
+/** Results larger than this are stored (and replayed) as a truncated preview. */
+export const MAX_STORED_RESULT_BYTES = 64 * 1024;
+
+export type UpstreamTarget = { id: string; kind: IntegrationKind; config: IntegrationConfig; secretCiphertext: string | null };
+
+/**
+ * Makes the upstream call with the integration's own decrypted credentials — never the agent's key
+ * or any header the agent sent — and a timeout. Never throws for an upstream failure.
+ */
+export async function executeUpstream(
+  target: UpstreamTarget,
+  toolName: string,
+  args: Record<string, unknown>,
+  timeoutMs = upstreamTimeoutMs(),
+): Promise<ToolCallOutcome> {
+  try {
+    const connector = connectorFor({ id: target.id, kind: target.kind, config: target.config, secrets: openIntegrationSecrets(target) });
+    return await connector.callTool(toolName, args, { timeoutMs });
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export function upstreamTimeoutMs(): number {
+  const configured = Number(process.env.TOOLGATE_UPSTREAM_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_UPSTREAM_TIMEOUT_MS;
+}
+
+/** The stored form of a result: as is when small, else a preview marked truncated. */
+export function storableResult(result: unknown): unknown {
+  const text = JSON.stringify(result ?? null);
+  if (text.length <= MAX_STORED_RESULT_BYTES) return result ?? null;
+  return { truncated: true, bytes: text.length, preview: text.slice(0, 4_096) };
+}

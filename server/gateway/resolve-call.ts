@@ -1,0 +1,112 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "@/db";
+import type { IntegrationConfig, IntegrationKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
+
+/** Everything one call needs to be decided and executed, from one round trip. */
+export type ResolvedCall = {
+  keyId: string;
+  keyPrefix: string;
+  keyRevoked: boolean;
+  keyLastUsedAt: Date | null;
+  agentId: string;
+  agentPaused: boolean;
+  agentHasWebhook: boolean;
+  workspaceId: string;
+  workspaceAgentsPaused: boolean;
+  approvalExpirySeconds: number;
+  maxPendingApprovals: number;
+  integration: null | {
+    id: string;
+    slug: string;
+    kind: IntegrationKind;
+    status: IntegrationStatus;
+    clientId: string | null;
+    config: IntegrationConfig;
+    secretCiphertext: string | null;
+  };
+  tool: null | {
+    id: string;
+    name: string;
+    title: string | null;
+    policy: ToolPolicy;
+    managerApproval: boolean;
+    flagged: boolean;
+    removed: boolean;
+    inputSchema: Record<string, unknown>;
+    definitionHash: string;
+  };
+};
+
+type Row = Record<string, unknown>;
+const rowsOf = (result: unknown): Row[] => (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+const asDate = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
+const asJson = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T));
+
+/**
+ * The gateway's one read before the upstream call: key, agent, workspace switches, the integration
+ * (only if it is in the agent's client scope — otherwise it does not exist for this agent) and the
+ * tool with its policy. Null when no key has this hash.
+ */
+export async function resolveCall(
+  db: Executor,
+  keyHash: string,
+  integrationSlug: string | null,
+  toolName: string | null,
+): Promise<ResolvedCall | null> {
+  const result = await db.execute(sql`
+    select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.last_used_at,
+           a.id as agent_id, a.paused as agent_paused, a.webhook_url is not null as agent_has_webhook, a.workspace_id,
+           w.agents_paused, w.approval_expiry_seconds, w.max_pending_approvals_per_agent,
+           i.id as integration_id, i.slug as integration_slug, i.kind, i.status, i.client_id, i.config, i.secret_ciphertext,
+           t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.flagged_at, t.removed_at,
+           t.input_schema, t.definition_hash
+    from agent_keys k
+    join agents a on a.id = k.agent_id
+    join workspaces w on w.id = a.workspace_id
+    left join integrations i on i.workspace_id = a.workspace_id and i.slug = ${integrationSlug}
+      and ((i.client_id is null and a.msp_wide)
+        or (i.client_id is not null and (a.all_clients
+          or exists (select 1 from agent_clients ac where ac.agent_id = a.id and ac.client_id = i.client_id))))
+    left join tools t on t.integration_id = i.id and t.name = ${toolName}
+    where k.key_hash = ${keyHash}
+    limit 1`);
+  const row = rowsOf(result)[0];
+  if (!row) return null;
+  return {
+    keyId: String(row.key_id),
+    keyPrefix: String(row.key_prefix),
+    keyRevoked: row.revoked_at !== null && row.revoked_at !== undefined,
+    keyLastUsedAt: asDate(row.last_used_at),
+    agentId: String(row.agent_id),
+    agentPaused: Boolean(row.agent_paused),
+    agentHasWebhook: Boolean(row.agent_has_webhook),
+    workspaceId: String(row.workspace_id),
+    workspaceAgentsPaused: Boolean(row.agents_paused),
+    approvalExpirySeconds: Number(row.approval_expiry_seconds),
+    maxPendingApprovals: Number(row.max_pending_approvals_per_agent),
+    integration: row.integration_id
+      ? {
+          id: String(row.integration_id),
+          slug: String(row.integration_slug),
+          kind: row.kind as IntegrationKind,
+          status: row.status as IntegrationStatus,
+          clientId: (row.client_id as string | null) ?? null,
+          config: asJson<IntegrationConfig>(row.config),
+          secretCiphertext: (row.secret_ciphertext as string | null) ?? null,
+        }
+      : null,
+    tool: row.tool_id
+      ? {
+          id: String(row.tool_id),
+          name: String(row.tool_name),
+          title: (row.tool_title as string | null) ?? null,
+          policy: row.policy as ToolPolicy,
+          managerApproval: Boolean(row.manager_approval),
+          flagged: row.flagged_at !== null && row.flagged_at !== undefined,
+          removed: row.removed_at !== null && row.removed_at !== undefined,
+          inputSchema: asJson<Record<string, unknown>>(row.input_schema),
+          definitionHash: String(row.definition_hash),
+        }
+      : null,
+  };
+}
