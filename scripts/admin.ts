@@ -1,14 +1,22 @@
 // `npm run admin -- <command> [options]`: headless administration.
 //   create-admin --email <e-mail> --name <name> [--workspace <slug>] [--workspace-name <name>]
 //       The password is read from standard input when it is not a terminal, else prompted for.
+//   create-agent --name <name> [--workspace <slug>] [--clients all|<client slug>,…] [--msp-wide]
+//       Prints the new API key alone on the last line of standard output.
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { closeDatabase, getDb } from "@/db";
 import { StartupError } from "@/db/startup-error";
 import { isServiceError } from "@/server/errors";
-import { createAdmin } from "@/server/users/create-admin";
+import { and, eq, inArray } from "drizzle-orm";
+import { userInfo } from "node:os";
+import { clients } from "@/db/schema";
+import { createAgent } from "@/server/agents/manage-agents";
+import { createAdmin, resolveWorkspace } from "@/server/users/create-admin";
 
-const USAGE = `usage: npm run admin -- create-admin --email <e-mail> --name <name> [--workspace <slug>] [--workspace-name <name>]`;
+const USAGE = `usage:
+  npm run admin -- create-admin --email <e-mail> --name <name> [--workspace <slug>] [--workspace-name <name>]
+  npm run admin -- create-agent --name <name> [--workspace <slug>] [--clients all|<client slug>,…] [--msp-wide]`;
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -30,7 +38,14 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: "string" }, name: { type: "string" }, workspace: { type: "string" }, "workspace-name": { type: "string" } },
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      workspace: { type: "string" },
+      "workspace-name": { type: "string" },
+      clients: { type: "string" },
+      "msp-wide": { type: "boolean" },
+    },
     strict: true,
   });
   if (command === "create-admin") {
@@ -44,6 +59,47 @@ async function main(argv: string[]): Promise<void> {
       workspaceName: values["workspace-name"],
     });
     console.log(`Admin ${values.email} created in workspace "${result.workspaceSlug}".`);
+    return;
+  }
+  if (command === "create-agent") {
+    if (!values.name) throw new StartupError(`create-agent needs --name.\n${USAGE}`);
+    const db = await getDb();
+    const workspace = await resolveWorkspace(db, values.workspace);
+    if (!workspace) throw new StartupError("There is no workspace yet: set Toolgate up first (open /setup, or run create-admin).");
+    const scopeText = values.clients ?? "all";
+    let clientIds: string[] = [];
+    if (scopeText !== "all") {
+      const slugs = scopeText
+        .split(",")
+        .map((slug) => slug.trim())
+        .filter(Boolean);
+      const rows = await db
+        .select({ id: clients.id, slug: clients.slug })
+        .from(clients)
+        .where(and(eq(clients.workspaceId, workspace.id), inArray(clients.slug, slugs)));
+      const missing = slugs.filter((slug) => !rows.some((row) => row.slug === slug));
+      if (missing.length)
+        throw new StartupError(
+          `No client with the slug ${missing.map((slug) => `"${slug}"`).join(", ")} in workspace "${workspace.slug}".`,
+        );
+      clientIds = rows.map((row) => row.id);
+    }
+    const actor = {
+      id: `cli:${userInfo().username}`,
+      sessionId: "",
+      workspaceId: workspace.id,
+      email: "",
+      name: "command line",
+      role: "admin" as const,
+    };
+    const result = await createAgent(
+      { db, user: actor },
+      { name: values.name, scope: { allClients: scopeText === "all", clientIds, mspWide: values["msp-wide"] ?? scopeText === "all" } },
+    );
+    console.log(
+      `Agent "${values.name}" (${result.agentId}) created in workspace "${workspace.slug}", scope: ${scopeText}. Its API key, shown only now:`,
+    );
+    console.log(result.key);
     return;
   }
   throw new StartupError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);

@@ -3,6 +3,7 @@ import { StartupError } from "@/db/startup-error";
 import { getEnv } from "./env";
 import { createWorker, type Worker } from "./jobs/worker";
 import { jobHandlers } from "./jobs/handlers";
+import { sweepCalls } from "./approvals/execute-approved";
 
 const slot = globalThis as unknown as { __toolgateBoot?: { worker: Worker | null } };
 
@@ -26,7 +27,7 @@ export async function boot(): Promise<void> {
     fail(error);
   }
   if (env.TOOLGATE_WORKER === "on") {
-    const worker = createWorker(handle, { handlers: jobHandlers });
+    const worker = createWorker(handle, { handlers: jobHandlers, periodic: { everyMs: 5_000, run: sweepCalls } });
     slot.__toolgateBoot.worker = worker;
     await worker.start();
   }

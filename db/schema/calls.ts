@@ -66,6 +66,9 @@ export const toolCalls = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }),
     decidedAt: timestamp({ withTimezone: true }),
+    /** Set when an instance claims an approved call for execution (before the upstream request). */
+    executionClaimedAt: timestamp({ withTimezone: true }),
+    /** Set just before the upstream request: a call claimed but not started can safely run again. */
     startedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
     latencyMs: integer(),

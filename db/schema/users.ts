@@ -70,3 +70,10 @@ export const loginThrottles = pgTable("login_throttles", {
   firstFailureAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   blockedUntil: timestamp({ withTimezone: true }),
 });
+
+/** Fixed-window counters for rate limits shared by every instance (unknown deep-link tokens per address). */
+export const rateLimits = pgTable("rate_limits", {
+  key: text().primaryKey(),
+  windowStart: timestamp({ withTimezone: true }).notNull(),
+  count: integer().notNull().default(0),
+});

@@ -71,7 +71,8 @@ export async function createAgent(
     await tx.insert(agentKeys).values({ workspaceId: user.workspaceId, agentId, prefix: key.prefix, keyHash: key.hash });
     await recordAudit(tx, {
       workspaceId: user.workspaceId,
-      actorType: "user",
+      // `npm run admin -- create-agent` acts as "cli:<login>", recorded as the system.
+      actorType: user.id.startsWith("cli:") ? "system" : "user",
       actorId: user.id,
       action: "agent.created",
       subjectType: "agent",

@@ -1,7 +1,11 @@
+import { activityRouter } from "./routers/activity";
+import { agentsRouter } from "./routers/agents";
+import { approvalsRouter } from "./routers/approvals";
 import { clientsRouter } from "./routers/clients";
 import { directoryRouter } from "./routers/directory";
 import { integrationsRouter } from "./routers/integrations";
 import { policiesRouter } from "./routers/policies";
+import { settingsRouter } from "./routers/settings";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -12,6 +16,10 @@ export const appRouter = createTRPCRouter({
   directory: directoryRouter,
   integrations: integrationsRouter,
   policies: policiesRouter,
+  agents: agentsRouter,
+  settings: settingsRouter,
+  activity: activityRouter,
+  approvals: approvalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -98,7 +98,7 @@ export async function waitForCallChange(
       if (remaining <= 0 || signal?.aborted) return first;
       await watch.next(Math.min(remaining, RECHECK_MS), signal);
       const now = await loadCallView(db, reader, callId);
-      if (now.status !== first.status || JSON.stringify(now.approvals) !== JSON.stringify(first.approvals)) return now;
+      if (now.status !== first.status) return now;
     }
   } finally {
     watch.close();

@@ -4,7 +4,8 @@ import { newId } from "@/db/ids";
 import { agents, toolCalls } from "@/db/schema";
 import { countPendingCalls, createApprovalRequests } from "../approvals/create";
 import { resolveRequester } from "../approvals/resolve-requester";
-import { ServiceError } from "../errors";
+import { requesterFromTicket } from "../approvals/verify-ticket";
+import { isServiceError, ServiceError } from "../errors";
 import { canonicalJson } from "../integrations/definition-hash";
 import { decide, type Decision } from "../policy/decide";
 import { sha256Hex } from "../tokens";
@@ -233,14 +234,7 @@ async function requestApproval(
   },
 ): Promise<GatewayResponse> {
   const needsManager = decision.approvals.includes("manager");
-  let requester = null;
-  if (envelope.requester)
-    requester = await resolveRequester(db, {
-      workspaceId: resolved.workspaceId,
-      clientId: resolved.integration!.clientId,
-      email: envelope.requester.email,
-    });
-  const refuse = async (code: "requester_manager_unknown", message: string) => {
+  const refuse = async (code: "requester_manager_unknown" | "requester_mismatch" | "upstream_failed", message: string) => {
     const response = errorBody(code, message);
     const latencyMs = Math.round(performance.now() - started);
     const fields = {
@@ -265,7 +259,29 @@ async function requestApproval(
     else await insertCallWithAudit(db, { ...base, ...fields, decisionReason: decision.reason }, auditEntry);
     return response;
   };
-  if (needsManager && !envelope.requester) {
+  // The ticket, when one is named and its system is connected, decides who the requester is.
+  let requesterEmail = envelope.requester?.email.toLowerCase() ?? null;
+  let verified = false;
+  if (envelope.ticket) {
+    try {
+      const fromTicket = await requesterFromTicket(db, {
+        workspaceId: resolved.workspaceId,
+        clientId: resolved.integration!.clientId,
+        ticket: envelope.ticket,
+        namedEmail: requesterEmail,
+      });
+      requesterEmail = fromTicket.email;
+      verified = fromTicket.verified;
+    } catch (error) {
+      if (isServiceError(error) && (error.code === "requester_mismatch" || error.code === "upstream_failed"))
+        return refuse(error.code, error.message);
+      throw error;
+    }
+  }
+  const requester = requesterEmail
+    ? await resolveRequester(db, { workspaceId: resolved.workspaceId, clientId: resolved.integration!.clientId, email: requesterEmail })
+    : null;
+  if (needsManager && !requesterEmail) {
     return refuse(
       "requester_manager_unknown",
       'This tool needs the approval of the requester\'s manager: name the requester ({"requester": {"email": "…"}}).',
@@ -274,7 +290,7 @@ async function requestApproval(
   if (needsManager && !requester?.managerId) {
     return refuse(
       "requester_manager_unknown",
-      `No manager is known for ${envelope.requester!.email} in this client's Directory, so Manager Approval cannot be asked. An admin can add them in Toolgate's Directory.`,
+      `No manager is known for ${requesterEmail} in this client's Directory, so Manager Approval cannot be asked. An admin can add them in Toolgate's Directory.`,
     );
   }
 
@@ -291,8 +307,9 @@ async function requestApproval(
     if ((await countPendingCalls(tx, resolved.agentId)) >= resolved.maxPendingApprovals) return "too_many" as const;
     const fields = {
       status: "pending_approval" as const,
+      requesterEmail,
       requesterPersonId: requester?.requesterId ?? null,
-      requesterSource: envelope.requester ? ("named_by_agent" as const) : null,
+      requesterSource: requesterEmail ? (verified ? ("verified_by_ticket" as const) : ("named_by_agent" as const)) : null,
       expiresAt,
       responseStatus: 202,
       responseBody: response.body,

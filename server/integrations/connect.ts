@@ -26,12 +26,12 @@ import { countByPolicy, normaliseDiscoveredTools, seededToolRow } from "./seed-t
 import { bumpToolsetVersion } from "./toolset-version";
 import { assertAllowedUpstreamUrl } from "./upstream-url";
 
-export type ToolProvidingKind = "mcp" | "slack" | "demo_directory";
-
 export type ConnectionSettings =
   | { kind: "mcp"; url: string; authHeaderName?: string; authHeaderValue?: string }
   | { kind: "slack"; botToken: string; signingSecret?: string }
-  | { kind: "demo_directory"; dataset: string };
+  | { kind: "demo_directory"; dataset: string }
+  | { kind: "jira"; siteUrl: string; accountEmail: string; apiToken: string }
+  | { kind: "connectwise"; siteUrl: string; companyId: string; clientId: string; publicKey: string; privateKey: string };
 
 export type ConnectInput = { clientId: string | null; name: string; slug: string; settings: ConnectionSettings };
 
@@ -90,6 +90,18 @@ async function targetFor(
         ...(settings.signingSecret ? { signingSecret: settings.signingSecret.trim() } : {}),
       };
       return { target: { id: integrationId, kind: "slack", config: {}, secrets }, config: {}, secrets };
+    }
+    case "jira": {
+      const url = await assertAllowedUpstreamUrl(settings.siteUrl);
+      const config: IntegrationConfig = { siteUrl: url.origin, accountEmail: settings.accountEmail.trim() };
+      const secrets: IntegrationSecrets = { apiToken: settings.apiToken.trim() };
+      return { target: { id: integrationId, kind: "jira", config, secrets }, config, secrets };
+    }
+    case "connectwise": {
+      const url = await assertAllowedUpstreamUrl(settings.siteUrl);
+      const config: IntegrationConfig = { siteUrl: url.origin, companyId: settings.companyId.trim(), clientId: settings.clientId.trim() };
+      const secrets: IntegrationSecrets = { publicKey: settings.publicKey.trim(), privateKey: settings.privateKey.trim() };
+      return { target: { id: integrationId, kind: "connectwise", config, secrets }, config, secrets };
     }
     case "demo_directory": {
       const dataset = DEMO_DATASETS.find((candidate) => candidate.clientSlug === settings.dataset);

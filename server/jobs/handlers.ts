@@ -1,4 +1,24 @@
+import { executeApprovedCall, expireCall } from "../approvals/execute-approved";
+import { planApprovalDeliveries } from "../approvals/deliver/plan";
+import { deliverEmail, deliverSlack, deliverTicketNote, updateApprovalMessages } from "../approvals/deliver/send";
+import { deliverCallWebhook, deliverConfigWebhook } from "../webhooks/agent-webhooks";
 import type { JobHandlers } from "./worker";
 
 /** Every kind of outbox job and the function that performs it. */
-export const jobHandlers: JobHandlers = {};
+export const jobHandlers: JobHandlers = {
+  agent_config_webhook: deliverConfigWebhook,
+  agent_call_webhook: deliverCallWebhook,
+  plan_approval_deliveries: planApprovalDeliveries,
+  deliver_slack: deliverSlack,
+  deliver_email: deliverEmail,
+  deliver_jira: deliverTicketNote,
+  deliver_connectwise: deliverTicketNote,
+  update_approval_messages: updateApprovalMessages,
+  execute_call: async (job, db) => {
+    await executeApprovedCall(db, String(job.payload.callId));
+  },
+  // A call decided in time is left as it is (the update is conditional).
+  expire_call: async (job, db) => {
+    await expireCall(db, String(job.payload.callId));
+  },
+};

@@ -18,6 +18,8 @@ export type WorkerOptions = {
   /** A job running longer than this is presumed lost with its worker and handed out again. */
   staleAfterMs?: number;
   jobTimeoutMs?: number;
+  /** Work every instance does on a timer besides the outbox (the call sweep), errors logged. */
+  periodic?: { everyMs: number; run: (db: Database) => Promise<unknown> };
 };
 
 export function defaultBackoffMs(attempts: number): number {
@@ -109,8 +111,17 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
   let loop: Promise<void> | null = null;
   let unsubscribe: (() => void) | null = null;
 
+  let lastPeriodic = 0;
   async function runLoop(): Promise<void> {
     while (running) {
+      if (options.periodic && Date.now() - lastPeriodic >= options.periodic.everyMs) {
+        lastPeriodic = Date.now();
+        await options.periodic.run(db).catch((error: unknown) => {
+          console.error(
+            JSON.stringify({ level: "warn", msg: "periodic sweep failed", error: error instanceof Error ? error.message : String(error) }),
+          );
+        });
+      }
       let ran = 0;
       try {
         ran = await runOnce();

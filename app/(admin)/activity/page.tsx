@@ -1,15 +1,113 @@
+import Link from "next/link";
+import { CALL_STATUSES } from "@/db/schema";
+import { getServerCaller } from "@/server/api/server-caller";
+import { filtersFromSearchParams } from "@/server/activity/filters";
+import { requireUser } from "@/server/auth/current-user";
+import { CALL_STATUS_LABELS, CallStatusBadge } from "@/components/call-status-badge";
+import { RelativeTime } from "@/components/relative-time";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { SelectInput, TextInput } from "@/components/ui/field";
 import { EmptyState, PageHeader } from "@/components/ui/layout";
 
 export const metadata = { title: "Activity" };
 
-export default function Page() {
+export default async function ActivityPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await requireUser();
+  const params = await searchParams;
+  const filters = filtersFromSearchParams(params);
+  const caller = await getServerCaller();
+  const [calls, clients, { agents }] = await Promise.all([
+    caller.activity.list({ ...filters, limit: 100 }),
+    caller.clients.list({ includeArchived: true }),
+    caller.agents.list(),
+  ]);
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1]) && entry[0] !== "before"),
+  );
+  const next = calls.length === 100 ? `?${new URLSearchParams({ ...Object.fromEntries(query), before: calls.at(-1)!.id })}` : null;
   return (
     <>
-      <PageHeader title="Activity" description="Every tool call by every agent, across all clients or per client." />
-      <EmptyState title="No activity yet">
-        Each call an agent makes through the gateway — allowed, rejected, waiting for approval, approved, denied — will be listed here with
-        its arguments, outcome and timeline.
-      </EmptyState>
+      <PageHeader
+        title="Activity"
+        description="Every tool call by every agent, across all clients or per client."
+        actions={
+          <a className={buttonClasses("secondary")} href={`/api/activity/export?${query}`}>
+            Export CSV
+          </a>
+        }
+      />
+      <form
+        method="get"
+        className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto]"
+      >
+        <SelectInput name="client" defaultValue={params.client ?? ""} aria-label="Client">
+          <option value="">All clients and the MSP</option>
+          <option value="msp">MSP-wide integrations</option>
+          {clients.map((client) => (
+            <option key={client.id} value={client.id}>
+              {client.name}
+            </option>
+          ))}
+        </SelectInput>
+        <SelectInput name="agent" defaultValue={params.agent ?? ""} aria-label="Agent">
+          <option value="">All agents</option>
+          {agents.map((agent) => (
+            <option key={agent.id} value={agent.id}>
+              {agent.name}
+            </option>
+          ))}
+        </SelectInput>
+        <TextInput name="tool" defaultValue={params.tool ?? ""} placeholder="Tool or integration" aria-label="Tool" />
+        <SelectInput name="status" defaultValue={params.status ?? ""} aria-label="Status">
+          <option value="">Any status</option>
+          {CALL_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {CALL_STATUS_LABELS[status]}
+            </option>
+          ))}
+        </SelectInput>
+        <TextInput name="from" type="date" defaultValue={params.from ?? ""} aria-label="From date" />
+        <Button type="submit">Filter</Button>
+      </form>
+      {calls.length === 0 ? (
+        <EmptyState title="No calls match">
+          Each call an agent makes through the gateway — allowed, refused, waiting for approval, approved, denied — is listed here with its
+          arguments, outcome and timeline.
+        </EmptyState>
+      ) : (
+        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" aria-label="Calls">
+          {calls.map((call) => (
+            <li key={call.id}>
+              <Link
+                href={`/activity/${call.id}`}
+                className="flex flex-col gap-1 p-3 hover:bg-slate-50 sm:flex-row sm:items-center sm:justify-between"
+              >
+                <span className="min-w-0">
+                  <span className="font-medium text-slate-900">
+                    {call.integration} / {call.tool}
+                  </span>
+                  <span className="block text-sm text-slate-500">
+                    {call.agentName} · {call.clientName ?? "MSP"}
+                    {call.requesterEmail ? ` · for ${call.requesterEmail}` : ""}
+                    {call.errorCode ? ` · ${call.errorCode}` : ""}
+                  </span>
+                </span>
+                <span className="flex shrink-0 items-center gap-3 text-sm text-slate-500">
+                  <CallStatusBadge status={call.status} />
+                  <RelativeTime date={call.createdAt} />
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      {next ? (
+        <p className="mt-4">
+          <Link className={buttonClasses("secondary")} href={`/activity${next}`}>
+            Older calls
+          </Link>
+        </p>
+      ) : null}
     </>
   );
 }

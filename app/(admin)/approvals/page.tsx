@@ -1,15 +1,28 @@
+import { getServerCaller } from "@/server/api/server-caller";
+import { requireUser } from "@/server/auth/current-user";
 import { EmptyState, PageHeader } from "@/components/ui/layout";
+import { ApprovalInbox } from "./approval-inbox";
 
 export const metadata = { title: "Approvals" };
 
-export default function Page() {
+export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<{ call?: string }> }) {
+  await requireUser();
+  const { call } = await searchParams;
+  const items = await (await getServerCaller()).approvals.inbox(call ? { callId: call } : undefined);
   return (
     <>
-      <PageHeader title="Approvals" description="Requests from agents that need a technician’s (and sometimes a manager’s) decision." />
-      <EmptyState title="No approval requests yet">
-        When an agent calls a tool whose policy is “Needs technician approval”, the request appears here with what the agent wants to run,
-        for whom and why, with Approve and Deny.
-      </EmptyState>
+      <PageHeader
+        title="Approvals"
+        description="Requests from agents that need a technician’s (and sometimes a manager’s) decision. The first decision wins; a call runs only when every request is approved."
+      />
+      {items.length === 0 ? (
+        <EmptyState title={call ? "No approval requests for this call" : "No approval requests yet"}>
+          When an agent calls a tool whose policy is “Needs technician approval”, the request appears here with what the agent wants to run,
+          for whom and why, with Approve and Deny.
+        </EmptyState>
+      ) : (
+        <ApprovalInbox items={items} />
+      )}
     </>
   );
 }

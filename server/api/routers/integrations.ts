@@ -23,6 +23,20 @@ const slackSettings = z.object({
   signingSecret: secret.optional(),
 });
 const demoSettings = z.object({ kind: z.literal("demo_directory"), dataset: z.string().max(64) });
+const jiraSettings = z.object({
+  kind: z.literal("jira"),
+  siteUrl: z.string().trim().min(1, "Enter the Jira site URL").max(2_048),
+  accountEmail: z.email("Enter the account's e-mail"),
+  apiToken: secret.min(1, "Enter an API token"),
+});
+const connectwiseSettings = z.object({
+  kind: z.literal("connectwise"),
+  siteUrl: z.string().trim().min(1, "Enter the ConnectWise site URL").max(2_048),
+  companyId: z.string().trim().min(1, "Enter the company id").max(100),
+  clientId: z.string().trim().min(1, "Enter the client id").max(100),
+  publicKey: secret.min(1, "Enter the public key"),
+  privateKey: secret.min(1, "Enter the private key"),
+});
 
 export const integrationsRouter = createTRPCRouter({
   list: protectedProcedure.query(({ ctx }) => listIntegrations(ctx)),
@@ -39,7 +53,7 @@ export const integrationsRouter = createTRPCRouter({
           .string()
           .trim()
           .regex(SLUG_PATTERN, "The slug must be 1–40 lower-case letters, digits or dashes, starting with a letter or digit"),
-        settings: z.discriminatedUnion("kind", [mcpSettings, slackSettings, demoSettings]),
+        settings: z.discriminatedUnion("kind", [mcpSettings, slackSettings, demoSettings, jiraSettings, connectwiseSettings]),
       }),
     )
     .mutation(({ ctx, input }) => connectIntegration(ctx, input)),

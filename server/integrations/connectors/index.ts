@@ -2,6 +2,7 @@ import { getEnv } from "../../env";
 import { assertNever } from "../../errors";
 import { mcpConnector } from "./mcp";
 import { slackConnector } from "./slack";
+import { testTicketing } from "./ticketing";
 import { UpstreamError, type ConnectionTarget, type Connector } from "./types";
 
 /** Where the app reaches its own demo directories (never through a user-supplied URL). */
@@ -26,15 +27,19 @@ export function connectorFor(target: ConnectionTarget): Connector {
     case "slack":
       return slackConnector(target.secrets.botToken ?? "");
     case "jira":
-    case "connectwise":
+    case "connectwise": {
+      const ticketing = { kind: target.kind, config: target.config, secrets: target.secrets };
       return {
+        // Ticketing integrations give agents no tools; discovery only proves the credentials work.
         async listTools() {
+          await testTicketing(ticketing);
           return [];
         },
         async callTool() {
           return { ok: false, message: "Ticketing integrations offer no tools to agents." };
         },
       };
+    }
     default:
       return assertNever(target.kind);
   }

@@ -71,8 +71,21 @@ export function describeMcpError(error: unknown, url: string, timeoutMs: number)
   return new UpstreamError(`${where}: ${message.slice(0, 300)}`, "refused");
 }
 
+/**
+ * The SDK's transport passes one long-lived AbortSignal to every fetch, and each request leaves a
+ * listener on it: a cached client would leak listeners (and slow down) with every call. Each
+ * request gets its own signal instead, bounded by the call timeout; requests time out through the
+ * SDK's own request timeout as before.
+ */
+function fetchWithOwnSignal(timeoutMs: number): typeof fetch {
+  return (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs + 5_000) });
+}
+
 async function openClient(target: McpTarget, timeoutMs: number): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers: target.headers } });
+  const transport = new StreamableHTTPClientTransport(new URL(target.url), {
+    requestInit: { headers: target.headers },
+    fetch: fetchWithOwnSignal(timeoutMs),
+  });
   const client = new Client({ name: "toolgate", version: "1.0.0" });
   try {
     await client.connect(transport, { timeout: timeoutMs });

@@ -1,15 +1,20 @@
-import { EmptyState, PageHeader } from "@/components/ui/layout";
+import { getServerCaller } from "@/server/api/server-caller";
+import { requireUser } from "@/server/auth/current-user";
+import { PageHeader } from "@/components/ui/layout";
+import { SettingsForm } from "./settings-form";
 
 export const metadata = { title: "General settings" };
 
-export default function Page() {
+export default async function GeneralSettingsPage() {
+  const user = await requireUser();
+  const settings = await (await getServerCaller()).settings.get();
   return (
     <>
-      <PageHeader title="General settings" description="Workspace-wide settings: approvals, e-mail delivery and the emergency stop." />
-      <EmptyState title="Nothing to configure yet">
-        Approval expiry, the per-agent limit on pending approvals, SMTP for manager e-mails and the Pause all agents switch will be set
-        here.
-      </EmptyState>
+      <PageHeader
+        title="General settings"
+        description="How long approvals wait, how many an agent may have open, and how managers are e-mailed."
+      />
+      <SettingsForm settings={settings} isAdmin={user.role === "admin"} />
     </>
   );
 }

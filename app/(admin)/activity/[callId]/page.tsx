@@ -1,0 +1,121 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getServerCaller } from "@/server/api/server-caller";
+import { requireUser } from "@/server/auth/current-user";
+import { CallStatusBadge } from "@/components/call-status-badge";
+import { Badge, Card } from "@/components/ui/layout";
+
+export const metadata = { title: "Call" };
+
+const when = (date: Date | null) => (date ? new Date(date).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium" }) : "—");
+
+export default async function CallPage({ params }: { params: Promise<{ callId: string }> }) {
+  await requireUser();
+  const { callId } = await params;
+  const call = await (await getServerCaller()).activity.detail({ callId }).catch(() => notFound());
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+        <Link href="/activity" className="hover:underline">
+          Activity
+        </Link>{" "}
+        → <code>{call.id}</code>
+      </nav>
+      <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold text-slate-900">
+        {call.integrationSlug} / {call.toolName} <CallStatusBadge status={call.status} />
+      </h1>
+      <p className="mt-1 text-sm text-slate-600">
+        By {call.agentName} (key {call.agentKeyPrefix}…) for {call.clientName ?? "the MSP"} · {when(call.createdAt)}
+        {call.latencyMs !== null ? ` · ${call.latencyMs} ms` : ""}
+      </p>
+      <div className="mt-6 grid gap-6 xl:grid-cols-2">
+        <Card title="Request">
+          <dl className="space-y-2 text-sm">
+            <div>
+              <dt className="font-medium text-slate-700">Decision</dt>
+              <dd>{call.decisionReason}</dd>
+            </div>
+            {call.requesterEmail ? (
+              <div>
+                <dt className="font-medium text-slate-700">Requester</dt>
+                <dd>
+                  {call.requesterEmail}{" "}
+                  <Badge tone={call.requesterSource === "verified_by_ticket" ? "green" : "amber"}>
+                    {call.requesterSource === "verified_by_ticket" ? "verified by the ticket" : "named by the agent"}
+                  </Badge>
+                </dd>
+              </div>
+            ) : null}
+            {call.ticketId ? (
+              <div>
+                <dt className="font-medium text-slate-700">Ticket</dt>
+                <dd>
+                  {call.ticketSystem} {call.ticketId}
+                </dd>
+              </div>
+            ) : null}
+            {call.reason ? (
+              <div>
+                <dt className="font-medium text-slate-700">Reason given by the agent</dt>
+                <dd className="whitespace-pre-wrap">{call.reason}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt className="font-medium text-slate-700">Arguments</dt>
+              <dd>
+                <pre className="mt-1 max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(call.arguments, null, 2)}</pre>
+                <p className="text-xs text-slate-500">SHA-256 {call.argumentsDigest}</p>
+              </dd>
+            </div>
+          </dl>
+        </Card>
+        <Card title="Outcome">
+          {call.errorCode ? (
+            <p className="text-sm text-red-700">
+              <span className="font-medium">{call.errorCode}</span>: {call.errorMessage}
+            </p>
+          ) : null}
+          {call.result !== null ? (
+            <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(call.result, null, 2)}</pre>
+          ) : null}
+          {call.errorCode === null && call.result === null ? <p className="text-sm text-slate-600">No result yet.</p> : null}
+          {call.approvals.length ? (
+            <ul className="mt-4 space-y-2 text-sm">
+              {call.approvals.map((approval) => (
+                <li key={approval.id}>
+                  <span className="font-medium capitalize">{approval.kind}</span> approval: {approval.status}
+                  {approval.decidedByName ? ` by ${approval.decidedByName}` : ""}
+                  {approval.decidedAt ? ` · ${when(approval.decidedAt)}` : ""}
+                  {approval.comment ? ` — “${approval.comment}”` : ""}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </Card>
+      </div>
+      <Card title="Timeline" className="mt-6">
+        <ol className="space-y-2 text-sm">
+          {call.events.map((event) => (
+            <li key={event.id} className="flex flex-wrap gap-x-3">
+              <span className="text-slate-500">{when(event.at)}</span>
+              <span className="font-medium">{event.action}</span>
+              <span className="text-slate-600">{event.actorType}</span>
+            </li>
+          ))}
+          {call.deliveries.map((delivery) => (
+            <li key={delivery.id} className="flex flex-wrap gap-x-3">
+              <span className="text-slate-500">{when(delivery.createdAt)}</span>
+              <span className="font-medium">
+                {delivery.channel} to {delivery.recipient}: {delivery.status}
+              </span>
+              <span className="text-slate-600">
+                {delivery.attempts.length} attempt{delivery.attempts.length === 1 ? "" : "s"}
+                {delivery.lastError ? ` · last error: ${delivery.lastError}` : ""}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,235 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { useTRPC } from "@/components/trpc/client";
+import { RelativeTime } from "@/components/relative-time";
+import { Button } from "@/components/ui/button";
+import { Field, TextInput } from "@/components/ui/field";
+import { Badge, Card, EmptyState, Notice } from "@/components/ui/layout";
+
+type Agent = {
+  id: string;
+  name: string;
+  paused: boolean;
+  allClients: boolean;
+  mspWide: boolean;
+  webhookUrl: string | null;
+  clients: Array<{ id: string; name: string }>;
+  keys: Array<{ id: string; prefix: string; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null }>;
+};
+
+type Secret = { title: string; lines: Array<[string, string]> };
+
+export function AgentsManager({
+  agents,
+  allPaused,
+  clients,
+  isAdmin,
+}: {
+  agents: Agent[];
+  allPaused: boolean;
+  clients: Array<{ id: string; name: string }>;
+  isAdmin: boolean;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [secret, setSecret] = useState<Secret | null>(null);
+  const [allClients, setAllClients] = useState(true);
+  const onError = (caught: { message: string }) => setError(caught.message);
+  const refresh = () => {
+    setError(null);
+    router.refresh();
+  };
+  const create = useMutation(trpc.agents.create.mutationOptions({ onError }));
+  const issueKey = useMutation(trpc.agents.issueKey.mutationOptions({ onError }));
+  const revokeKey = useMutation(trpc.agents.revokeKey.mutationOptions({ onError, onSuccess: refresh }));
+  const setPaused = useMutation(trpc.agents.setPaused.mutationOptions({ onError, onSuccess: refresh }));
+  const setAllPaused = useMutation(trpc.agents.setAllPaused.mutationOptions({ onError, onSuccess: refresh }));
+
+  async function onCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const result = await create
+      .mutateAsync({
+        name: String(data.get("name")),
+        scope: { allClients, clientIds: allClients ? [] : data.getAll("clientIds").map(String), mspWide: data.get("mspWide") === "on" },
+        webhookUrl: String(data.get("webhookUrl") || "") || null,
+      })
+      .catch(() => null);
+    if (!result) return;
+    form.reset();
+    setSecret({
+      title: "Copy the agent's API key now: it is shown only once.",
+      lines: [
+        ["API key", result.key],
+        ...(result.webhookSecret ? ([["Webhook signing secret", result.webhookSecret]] as Array<[string, string]>) : []),
+      ],
+    });
+    refresh();
+  }
+
+  return (
+    <div className="space-y-6">
+      {error ? <Notice tone="error">{error}</Notice> : null}
+      {secret ? (
+        <Notice tone="success">
+          <p className="font-medium">{secret.title}</p>
+          {secret.lines.map(([label, value]) => (
+            <p key={label} className="mt-1 break-all">
+              {label}:{" "}
+              <code
+                className="rounded bg-white px-1 font-mono text-xs"
+                data-testid={label === "API key" ? "new-api-key" : "new-webhook-secret"}
+              >
+                {value}
+              </code>
+            </p>
+          ))}
+        </Notice>
+      ) : null}
+      <section
+        className={allPaused ? "rounded-lg border-2 border-red-300 bg-red-50 p-4" : "rounded-lg border border-slate-200 bg-white p-4"}
+      >
+        <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
+          <div>
+            <h2 className="font-semibold text-slate-900">Emergency stop</h2>
+            <p className="text-sm text-slate-600">
+              {allPaused
+                ? "All agents are paused: every call is refused (403 agent_paused)."
+                : "Pause every agent of the workspace at once; calls are refused until you resume."}
+            </p>
+          </div>
+          {isAdmin ? (
+            <Button
+              variant={allPaused ? "primary" : "danger"}
+              onClick={() => setAllPaused.mutate({ paused: !allPaused })}
+              disabled={setAllPaused.isPending}
+            >
+              {allPaused ? "Resume all agents" : "Pause all agents"}
+            </Button>
+          ) : null}
+        </div>
+      </section>
+      {isAdmin ? (
+        <Card title="Create an agent">
+          <form onSubmit={onCreate} className="space-y-4">
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label="Name" htmlFor="agent-name">
+                <TextInput id="agent-name" name="name" required placeholder="Helpdesk agent" />
+              </Field>
+              <Field
+                label="Configuration webhook (optional)"
+                htmlFor="agent-webhook"
+                hint="Receives the agent's tool list, signed, whenever it changes."
+              >
+                <TextInput id="agent-webhook" name="webhookUrl" type="url" placeholder="https://agent.example.com/toolgate" />
+              </Field>
+            </div>
+            <fieldset className="space-y-2 text-sm">
+              <legend className="font-medium text-slate-800">Which clients it may reach</legend>
+              <label className="flex min-h-10 items-center gap-2">
+                <input type="radio" name="scopeKind" checked={allClients} onChange={() => setAllClients(true)} className="h-5 w-5" /> All
+                clients
+              </label>
+              <label className="flex min-h-10 items-center gap-2">
+                <input type="radio" name="scopeKind" checked={!allClients} onChange={() => setAllClients(false)} className="h-5 w-5" /> Only
+                these clients:
+              </label>
+              {!allClients ? (
+                <div className="grid gap-1 pl-7 sm:grid-cols-2">
+                  {clients.map((client) => (
+                    <label key={client.id} className="flex min-h-10 items-center gap-2">
+                      <input type="checkbox" name="clientIds" value={client.id} className="h-5 w-5" /> {client.name}
+                    </label>
+                  ))}
+                </div>
+              ) : null}
+              <label className="flex min-h-10 items-center gap-2">
+                <input type="checkbox" name="mspWide" defaultChecked className="h-5 w-5" /> Also the MSP’s own integrations (not tied to a
+                client)
+              </label>
+            </fieldset>
+            <Button type="submit" disabled={create.isPending}>
+              Create agent and key
+            </Button>
+          </form>
+        </Card>
+      ) : null}
+      {agents.length === 0 ? (
+        <EmptyState title="No agents yet">
+          Create an agent to get an API key. It calls POST /api/gateway or /api/mcp with it and sees only the tools its policies and scope
+          allow.
+        </EmptyState>
+      ) : (
+        <ul className="space-y-4">
+          {agents.map((agent) => (
+            <li key={agent.id} className="rounded-lg border border-slate-200 bg-white p-4">
+              <div className="flex flex-col gap-2 sm:flex-row sm:items-start sm:justify-between">
+                <div>
+                  <p className="flex flex-wrap items-center gap-2 font-semibold text-slate-900">
+                    {agent.name} {agent.paused ? <Badge tone="amber">Paused</Badge> : <Badge tone="green">Active</Badge>}
+                  </p>
+                  <p className="text-sm text-slate-600">
+                    Scope: {agent.allClients ? "all clients" : agent.clients.map((client) => client.name).join(", ") || "no clients"}
+                    {agent.mspWide ? " + MSP-wide integrations" : ""}
+                    {agent.webhookUrl ? ` · webhook ${agent.webhookUrl}` : ""}
+                  </p>
+                </div>
+                {isAdmin ? (
+                  <div className="flex flex-wrap gap-2">
+                    <Button size="sm" variant="secondary" onClick={() => setPaused.mutate({ agentId: agent.id, paused: !agent.paused })}>
+                      {agent.paused ? "Resume" : "Pause"}
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      onClick={async () => {
+                        const result = await issueKey.mutateAsync({ agentId: agent.id }).catch(() => null);
+                        if (result) {
+                          setSecret({
+                            title: `New key for ${agent.name}: copy it now, it is shown only once.`,
+                            lines: [["API key", result.key]],
+                          });
+                          refresh();
+                        }
+                      }}
+                    >
+                      New key
+                    </Button>
+                  </div>
+                ) : null}
+              </div>
+              <ul className="mt-3 divide-y divide-slate-100 text-sm">
+                {agent.keys.map((key) => (
+                  <li key={key.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                    <span>
+                      <code>{key.prefix}…</code> · created <RelativeTime date={new Date(key.createdAt)} /> ·{" "}
+                      {key.lastUsedAt ? (
+                        <>
+                          last used <RelativeTime date={new Date(key.lastUsedAt)} />
+                        </>
+                      ) : (
+                        "never used"
+                      )}
+                    </span>
+                    {key.revokedAt ? (
+                      <Badge tone="red">Revoked</Badge>
+                    ) : isAdmin ? (
+                      <Button size="sm" variant="ghost" onClick={() => revokeKey.mutate({ keyId: key.id })}>
+                        Revoke
+                      </Button>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,188 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { InboxItem } from "@/server/approvals/inbox";
+import { useTRPC } from "@/components/trpc/client";
+import { CallStatusBadge } from "@/components/call-status-badge";
+import { Button } from "@/components/ui/button";
+import { TextArea } from "@/components/ui/field";
+import { Badge, Notice } from "@/components/ui/layout";
+
+export function ApprovalInbox({ items }: { items: InboxItem[] }) {
+  const pending = items.filter((item) => item.status === "pending");
+  const decided = items.filter((item) => item.status !== "pending");
+  return (
+    <div className="space-y-8">
+      <section>
+        <h2 className="mb-3 text-base font-semibold text-slate-900">Waiting for a decision ({pending.length})</h2>
+        {pending.length === 0 ? <p className="text-sm text-slate-600">Nothing is waiting.</p> : null}
+        <ul className="space-y-4">
+          {pending.map((item) => (
+            <PendingRequest key={item.id} item={item} />
+          ))}
+        </ul>
+      </section>
+      {decided.length ? (
+        <section>
+          <h2 className="mb-3 text-base font-semibold text-slate-900">Recently decided</h2>
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white text-sm">
+            {decided.map((item) => (
+              <li key={item.id} className="flex flex-col gap-1 p-3 sm:flex-row sm:items-center sm:justify-between">
+                <span>
+                  <Link href={`/activity/${item.call.id}`} className="font-medium text-slate-900 hover:underline">
+                    {item.call.tool}
+                  </Link>{" "}
+                  <span className="text-slate-500">
+                    {item.kind} request · {item.status}
+                    {item.decidedBy ? ` by ${item.decidedBy}` : ""}
+                    {item.denialKind === "not_my_report" ? " · manager says: not my report — fix the Directory" : ""}
+                  </span>
+                </span>
+                <CallStatusBadge status={item.call.status} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function PendingRequest({ item }: { item: InboxItem }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [comment, setComment] = useState("");
+  const [message, setMessage] = useState<{ tone: "success" | "error" | "info"; text: string } | null>(null);
+  const [managerLink, setManagerLink] = useState<string | null>(null);
+  const decide = useMutation(
+    trpc.approvals.decide.mutationOptions({
+      onError: (error) => setMessage({ tone: "error", text: error.message }),
+      onSuccess: (outcome) => {
+        setMessage(
+          outcome.outcome === "decided"
+            ? {
+                tone: "success",
+                text:
+                  outcome.status === "approved"
+                    ? outcome.callStatus === "approved"
+                      ? "Approved: the call runs now."
+                      : "Approved: waiting for the other approval."
+                    : "Denied: the agent has been told.",
+              }
+            : { tone: "info", text: `Already ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}: nothing changed.` },
+        );
+        router.refresh();
+      },
+    }),
+  );
+  const link = useMutation(
+    trpc.approvals.managerLink.mutationOptions({
+      onSuccess: (result) => setManagerLink(result.link),
+      onError: (error) => setMessage({ tone: "error", text: error.message }),
+    }),
+  );
+  const call = item.call;
+  return (
+    <li className="rounded-lg border border-slate-200 bg-white p-4" data-testid={`approval-${item.id}`}>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div>
+          <p className="font-semibold text-slate-900">
+            {call.agentName} wants to run “{call.tool}” on {call.integration}
+            {call.clientName ? ` for ${call.clientName}` : ""}
+          </p>
+          <p className="text-sm text-slate-600">
+            {item.kind === "technician"
+              ? "Technician approval"
+              : `Manager approval — addressed to ${item.managerName ?? "the manager"} (${item.managerEmail ?? "?"})`}{" "}
+            · expires {new Date(item.expiresAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}
+          </p>
+        </div>
+        <Badge tone="violet">Waiting</Badge>
+      </div>
+      <dl className="mt-3 grid gap-2 text-sm sm:grid-cols-2">
+        <div>
+          <dt className="font-medium text-slate-700">Requester</dt>
+          <dd>
+            {call.requesterEmail ? `${call.requesterName ? `${call.requesterName} · ` : ""}${call.requesterEmail}` : "None named"}{" "}
+            {call.requesterEmail ? (
+              <Badge tone={call.requesterVerified ? "green" : "amber"}>
+                {call.requesterVerified ? "verified by the ticket" : "named by the agent"}
+              </Badge>
+            ) : null}
+          </dd>
+        </div>
+        {call.ticket ? (
+          <div>
+            <dt className="font-medium text-slate-700">Ticket</dt>
+            <dd>{call.ticket}</dd>
+          </div>
+        ) : null}
+        {call.reason ? (
+          <div className="sm:col-span-2">
+            <dt className="font-medium text-slate-700">Reason</dt>
+            <dd>{call.reason}</dd>
+          </div>
+        ) : null}
+        <div className="sm:col-span-2">
+          <dt className="font-medium text-slate-700">Arguments (exactly what will run)</dt>
+          <dd>
+            <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(call.arguments, null, 2)}</pre>
+          </dd>
+        </div>
+      </dl>
+      {message ? (
+        <Notice tone={message.tone} className="mt-3">
+          {message.text}
+        </Notice>
+      ) : null}
+      {item.kind === "technician" ? (
+        item.mine ? (
+          <p className="mt-3 text-sm text-amber-800">You are the requester of this call: another technician must decide it.</p>
+        ) : (
+          <div className="mt-3 space-y-2">
+            <TextArea
+              aria-label="Comment"
+              placeholder="Comment (optional)"
+              rows={2}
+              value={comment}
+              onChange={(event) => setComment(event.target.value)}
+            />
+            <div className="flex flex-wrap gap-2">
+              <Button
+                onClick={() => decide.mutate({ approvalRequestId: item.id, decision: "approve", comment: comment || undefined })}
+                disabled={decide.isPending}
+              >
+                Approve
+              </Button>
+              <Button
+                variant="danger"
+                onClick={() => decide.mutate({ approvalRequestId: item.id, decision: "deny", comment: comment || undefined })}
+                disabled={decide.isPending}
+              >
+                Deny
+              </Button>
+              <Link href={`/activity/${call.id}`} className="ml-auto self-center text-sm text-brand-700 hover:underline">
+                Timeline
+              </Link>
+            </div>
+          </div>
+        )
+      ) : (
+        <div className="mt-3 space-y-2 text-sm">
+          <p className="text-slate-600">Only the manager can decide this request, from the link sent to them.</p>
+          <Button size="sm" variant="secondary" onClick={() => link.mutate({ approvalRequestId: item.id })}>
+            Get the manager’s link to pass on
+          </Button>
+          {managerLink ? (
+            <p className="break-all rounded bg-slate-50 p-2 font-mono text-xs" data-testid="manager-link">
+              {managerLink}
+            </p>
+          ) : null}
+        </div>
+      )}
+    </li>
+  );
+}

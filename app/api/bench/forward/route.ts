@@ -1,0 +1,12 @@
+import { benchEnabled, forwardToUpstream } from "@/server/bench/forward";
+
+export const dynamic = "force-dynamic";
+
+/** B1 of `npm run bench`: forwards to the upstream with no auth, policy or database. 404 unless TOOLGATE_BENCH=1. */
+export async function POST(request: Request): Promise<Response> {
+  if (!benchEnabled()) return new Response("Not found", { status: 404 });
+  const outcome = await forwardToUpstream((await request.json()) as { tool?: string; arguments?: Record<string, unknown> });
+  return outcome.ok
+    ? Response.json({ status: "succeeded", result: outcome.result })
+    : Response.json({ status: "failed", error: outcome.message }, { status: 502 });
+}

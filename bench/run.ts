@@ -1,0 +1,409 @@
+// `npm run bench`: measures, side by side in one run, against a production build:
+//   B0      the upstream MCP server called directly
+//   B1      a forward-only route in the same Next.js app (no auth, policy or database): the floor
+//   G       an enforced `auto` call through /api/gateway (key, policy, audit, forward)
+//   G_deny  a `disabled` call (must make 0 upstream requests)
+// interleaved in rounds (B0 B1 G G_deny, …) at 10 and 50 connections; prints the median of the
+// per-round ratios and writes bench/results.json. Also measures the integration detail page with
+// 1,000 tools (server render) and a save of 1,000 changed policies.
+// On the embedded database by default; on PostgreSQL when DATABASE_URL is set (a scratch database
+// is created on that server and dropped afterwards). BENCH_SHORT=1 runs a quick version.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { buildIfStale, nextBin } from "../scripts/lib/build.mjs";
+
+const short = process.env.BENCH_SHORT === "1";
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (short ? 3 : 5));
+const DURATION = Number(process.env.BENCH_DURATION ?? (short ? 2 : 5));
+const CONNECTIONS = short ? [10] : [10, 50];
+const APP_PORT = Number(process.env.BENCH_PORT ?? 3400);
+const APP = `http://127.0.0.1:${APP_PORT}`;
+const root = process.cwd();
+
+type Sample = { rps: number; p50: number; p99: number; non2xx: number; errors: number; requests: number };
+
+function log(message: string) {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function startProcess(command: string, args: string[], env: Record<string, string>, label: string): ChildProcess {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr?.on("data", (chunk) => {
+    if (/error|toolgate:/i.test(String(chunk))) process.stderr.write(`[${label}] ${chunk}`);
+  });
+  return child;
+}
+
+async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (
+      await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+function run(options: { url: string; connections: number; body: string; headers: Record<string, string> }): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: options.url,
+        method: "POST",
+        connections: options.connections,
+        duration: DURATION,
+        body: options.body,
+        headers: options.headers,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          requests: result.requests.total,
+        });
+      },
+    );
+  });
+}
+
+async function upstreamCounts(url: string): Promise<Record<string, number>> {
+  return (await (await fetch(`${url}/stats`)).json()) as Record<string, number>;
+}
+
+/** Waits until requests still in flight from the previous phase have reached the upstream. */
+async function settledUpstreamCounts(url: string): Promise<Record<string, number>> {
+  let previous = JSON.stringify(await upstreamCounts(url));
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const current = await upstreamCounts(url);
+    if (JSON.stringify(current) === previous) return current;
+    previous = JSON.stringify(current);
+  }
+}
+
+async function signIn(email: string, password: string): Promise<string> {
+  const csrfResponse = await fetch(`${APP}/api/auth/csrf`);
+  const cookies = csrfResponse.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const response = await fetch(`${APP}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
+    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: "/" }),
+  });
+  const session = response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .find((cookie) => cookie?.includes("session-token"));
+  if (!session) throw new Error("bench sign-in failed");
+  return session;
+}
+
+async function trpc<T>(cookie: string, path: string, input: unknown): Promise<T> {
+  const response = await fetch(`${APP}/api/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ json: input }),
+  });
+  const body = (await response.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
+  if (!body.result) throw new Error(`${path}: ${body.error?.json.message ?? response.status}`);
+  return body.result.data.json;
+}
+
+async function trpcQuery<T>(cookie: string, path: string, input: unknown): Promise<T> {
+  const response = await fetch(`${APP}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
+    headers: { cookie },
+  });
+  const body = (await response.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
+  if (!body.result) throw new Error(`${path}: ${body.error?.json.message ?? response.status}`);
+  return body.result.data.json;
+}
+
+async function timeSequential(count: number, action: () => Promise<void>): Promise<{ p50: number; p95: number; samples: number[] }> {
+  const samples: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const started = performance.now();
+    await action();
+    samples.push(performance.now() - started);
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: median(samples), p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!, samples };
+}
+
+async function main(): Promise<void> {
+  const children: ChildProcess[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), "toolgate-bench-"));
+  let scratchDb: { admin: string; name: string } | null = null;
+  const cleanup = async () => {
+    for (const child of children) child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    rmSync(dataDir, { recursive: true, force: true });
+    if (scratchDb) {
+      const sql = postgres(scratchDb.admin, { max: 1, onnotice: () => {} });
+      await sql.unsafe(`drop database if exists "${scratchDb.name}" with (force)`).catch(() => {});
+      await sql.end();
+    }
+  };
+  process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+
+  try {
+    const env: Record<string, string> = {
+      TOOLGATE_DATA_DIR: dataDir,
+      TOOLGATE_BENCH: "1",
+      TOOLGATE_LOG_REQUESTS: "off",
+      TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1",
+      PORT: String(APP_PORT),
+      TOOLGATE_URL: APP,
+      NEXT_TELEMETRY_DISABLED: "1",
+      NEXT_MANUAL_SIG_HANDLE: "true",
+    };
+    let driver = "pglite";
+    if (process.env.DATABASE_URL) {
+      driver = "postgres";
+      const name = `toolgate_bench_${randomBytes(4).toString("hex")}`;
+      const sql = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+      await sql.unsafe(`create database "${name}"`);
+      await sql.end();
+      scratchDb = { admin: process.env.DATABASE_URL, name };
+      const url = new URL(process.env.DATABASE_URL);
+      url.pathname = `/${name}`;
+      Object.assign(env, {
+        DATABASE_URL: url.toString(),
+        AUTH_SECRET: randomBytes(32).toString("base64"),
+        TOOLGATE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      });
+    } else {
+      env.DATABASE_URL = "";
+    }
+
+    log("building (when stale)…");
+    buildIfStale();
+
+    log("starting the upstream…");
+    const upstream = startProcess(process.execPath, ["--import", "tsx", join(root, "bench", "upstream.ts")], {}, "upstream");
+    children.push(upstream);
+    const upstreamUrl = await new Promise<string>((resolve, reject) => {
+      upstream.stdout!.once("data", (chunk) => resolve((JSON.parse(String(chunk).split("\n")[0]!) as { url: string }).url));
+      upstream.once("exit", (code) => reject(new Error(`upstream exited with ${code}`)));
+    });
+
+    log(`setting up (${driver})…`);
+    const admin = { email: "bench@toolgate.test", password: "bench password 123" };
+    const tsx = (args: string[], input?: string) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "admin.ts"), ...args], {
+          env: { ...process.env, ...env },
+          stdio: ["pipe", "pipe", "pipe"],
+        });
+        let out = "";
+        child.stdout.on("data", (chunk) => (out += chunk));
+        child.stderr.on("data", (chunk) => (out += chunk));
+        child.stdin.end(input ?? "");
+        child.on("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(out))));
+      });
+    await tsx(["create-admin", "--email", admin.email, "--name", "Bench Admin", "--workspace-name", "Bench MSP"], admin.password);
+    const agentKey = (await tsx(["create-agent", "--name", "Bench agent", "--clients", "all", "--msp-wide"])).split("\n").at(-1)!;
+
+    log("starting next start…");
+    const app = startProcess(
+      process.execPath,
+      [nextBin(), "start", "-p", String(APP_PORT)],
+      { ...env, TOOLGATE_BENCH_UPSTREAM: `${upstreamUrl}/mcp` },
+      "app",
+    );
+    children.push(app);
+    await waitFor(`${APP}/api/health`);
+    const cookie = await signIn(admin.email, admin.password);
+    const connected = await trpc<{ integrationId: string }>(cookie, "integrations.connect", {
+      clientId: null,
+      name: "Bench",
+      slug: "bench",
+      settings: { kind: "mcp", url: `${upstreamUrl}/mcp` },
+    });
+    const tools = await trpcQuery<Array<{ id: string; name: string }>>(cookie, "policies.tools", {
+      integrationId: connected.integrationId,
+    });
+    const detail = await trpcQuery<{ revision: number }>(cookie, "integrations.get", { integrationId: connected.integrationId });
+    await trpc(cookie, "policies.save", {
+      integrationId: connected.integrationId,
+      revision: detail.revision,
+      changes: [
+        { toolId: tools.find((tool) => tool.name === "bench_get")!.id, policy: "auto", managerApproval: false },
+        { toolId: tools.find((tool) => tool.name === "bench_delete")!.id, policy: "disabled", managerApproval: false },
+      ],
+    });
+
+    const json = { "content-type": "application/json" };
+    const targets = {
+      B0: {
+        url: `${upstreamUrl}/mcp`,
+        headers: { ...json, accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "bench_get", arguments: { id: 7 } } }),
+      },
+      B1: { url: `${APP}/api/bench/forward`, headers: json, body: JSON.stringify({ tool: "bench_get", arguments: { id: 7 } }) },
+      G: {
+        url: `${APP}/api/gateway`,
+        headers: { ...json, authorization: `Bearer ${agentKey}` },
+        body: JSON.stringify({ integration: "bench", tool: "bench_get", arguments: { id: 7 } }),
+      },
+      G_deny: {
+        url: `${APP}/api/gateway`,
+        headers: { ...json, authorization: `Bearer ${agentKey}` },
+        body: JSON.stringify({ integration: "bench", tool: "bench_delete", arguments: { id: 7 } }),
+      },
+    } as const;
+    type Target = keyof typeof targets;
+
+    log("warming up…");
+    for (const target of Object.keys(targets) as Target[]) await run({ ...targets[target], connections: 10 });
+    await fetch(`${APP}/api/bench/stats?reset=1`);
+
+    const results: Record<string, unknown> = {};
+    for (const connections of CONNECTIONS) {
+      const rounds: Array<Record<Target, Sample>> = [];
+      let denyUpstreamRequests = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const samples = {} as Record<Target, Sample>;
+        for (const target of Object.keys(targets) as Target[]) {
+          const before = target === "G_deny" ? await settledUpstreamCounts(upstreamUrl) : null;
+          samples[target] = await run({ ...targets[target], connections });
+          if (before) {
+            const after = await settledUpstreamCounts(upstreamUrl);
+            denyUpstreamRequests += Object.keys(after).reduce((sum, name) => sum + (after[name]! - (before[name] ?? 0)), 0);
+          }
+          const unexpected = target === "G_deny" ? samples[target].requests - samples[target].non2xx : samples[target].non2xx;
+          if (unexpected > 0 || samples[target].errors > 0)
+            log(`warning: ${target} had ${unexpected} unexpected statuses and ${samples[target].errors} errors`);
+        }
+        rounds.push(samples);
+        log(
+          `c=${connections} round ${round + 1}/${ROUNDS}: ` +
+            (Object.keys(samples) as Target[])
+              .map((target) => `${target} ${samples[target].rps.toFixed(0)} rps p50 ${samples[target].p50} ms`)
+              .join(" · "),
+        );
+      }
+      const perRound = (fn: (samples: Record<Target, Sample>) => number) => median(rounds.map(fn));
+      results[`c${connections}`] = {
+        throughput: Object.fromEntries(
+          (Object.keys(targets) as Target[]).map((target) => [target, perRound((samples) => samples[target].rps)]),
+        ),
+        p50Ms: Object.fromEntries((Object.keys(targets) as Target[]).map((target) => [target, perRound((samples) => samples[target].p50)])),
+        p99Ms: Object.fromEntries((Object.keys(targets) as Target[]).map((target) => [target, perRound((samples) => samples[target].p99)])),
+        ratios: {
+          throughputGoverB1: perRound((samples) => samples.G.rps / samples.B1.rps),
+          p50GminusB1Ms: perRound((samples) => samples.G.p50 - samples.B1.p50),
+          p50GminusB0Ms: perRound((samples) => samples.G.p50 - samples.B0.p50),
+          p99GoverB1: perRound((samples) => samples.G.p99 / samples.B1.p99),
+          p99GdenyOverB1: perRound((samples) => samples.G_deny.p99 / samples.B1.p99),
+        },
+        gDenyP99Ms: perRound((samples) => samples.G_deny.p99),
+        upstreamRequestsDuringGDeny: denyUpstreamRequests,
+      };
+    }
+    const processStats = (await (await fetch(`${APP}/api/bench/stats`)).json()) as { eventLoopDelayP99Ms: number; peakRssMb: number };
+
+    log("detail page with 1,000 tools…");
+    const large = await trpc<{ integrationId: string }>(cookie, "integrations.connect", {
+      clientId: null,
+      name: "Large",
+      slug: "large",
+      settings: { kind: "mcp", url: `${upstreamUrl}/mcp-large` },
+    });
+    const largeTools = await trpcQuery<Array<{ id: string }>>(cookie, "policies.tools", { integrationId: large.integrationId });
+    const pageUrl = `${APP}/settings/integrations/${large.integrationId}`;
+    await fetch(pageUrl, { headers: { cookie } });
+    const render = await timeSequential(short ? 5 : 20, async () => {
+      const response = await fetch(pageUrl, { headers: { cookie } });
+      const html = await response.text();
+      if (!response.ok || !html.includes("send_item_999"))
+        throw new Error(`the detail page did not render its 1,000 tools (${response.status})`);
+    });
+    let revision = (await trpcQuery<{ revision: number }>(cookie, "integrations.get", { integrationId: large.integrationId })).revision;
+    let flip = false;
+    const save = await timeSequential(short ? 3 : 10, async () => {
+      flip = !flip;
+      const result = await trpc<{ revision: number; applied: number }>(cookie, "policies.save", {
+        integrationId: large.integrationId,
+        revision,
+        changes: largeTools.map((tool) => ({ toolId: tool.id, policy: flip ? "disabled" : "approval_needed", managerApproval: false })),
+      });
+      if (result.applied !== 1_000) throw new Error(`expected 1,000 applied changes, got ${result.applied}`);
+      revision = result.revision;
+    });
+
+    const output = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        memoryGb: Math.round(totalmem() / 1e9),
+        node: process.version,
+      },
+      driver,
+      mode: short ? "short" : "full",
+      rounds: ROUNDS,
+      durationSeconds: DURATION,
+      gateway: results,
+      process: { eventLoopDelayP99Ms: processStats.eventLoopDelayP99Ms, peakRssMb: processStats.peakRssMb },
+      detailPage: { tools: 1_000, renderP50Ms: render.p50, renderP95Ms: render.p95, save1000P50Ms: save.p50, save1000P95Ms: save.p95 },
+    };
+    const file = process.env.BENCH_OUTPUT ?? join(root, "bench", "results.json");
+    writeFileSync(file, JSON.stringify(output, null, 2) + "\n");
+    printSummary(output);
+    log(`wrote ${file}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+function printSummary(output: {
+  driver: string;
+  gateway: Record<string, unknown>;
+  process: Record<string, number>;
+  detailPage: Record<string, number>;
+}) {
+  const lines = [`\nToolgate bench (${output.driver}) — medians of per-round figures`];
+  for (const [key, value] of Object.entries(output.gateway)) {
+    const figures = value as {
+      ratios: Record<string, number>;
+      throughput: Record<string, number>;
+      p50Ms: Record<string, number>;
+      gDenyP99Ms: number;
+      p99Ms: Record<string, number>;
+      upstreamRequestsDuringGDeny: number;
+    };
+    lines.push(
+      `  ${key.replace("c", "")} connections: throughput B0 ${figures.throughput.B0!.toFixed(0)} · B1 ${figures.throughput.B1!.toFixed(0)} · G ${figures.throughput.G!.toFixed(0)} · G_deny ${figures.throughput.G_deny!.toFixed(0)} req/s`,
+      `    G÷B1 throughput ${figures.ratios.throughputGoverB1!.toFixed(2)} (target ≥ 0.80) · p50(G)−p50(B1) ${figures.ratios.p50GminusB1Ms!.toFixed(2)} ms (≤ 0.5) · p50(G)−p50(B0) ${figures.ratios.p50GminusB0Ms!.toFixed(2)} ms (≤ 1.5)`,
+      `    p99 G÷B1 ${figures.ratios.p99GoverB1!.toFixed(2)} · G_deny p99 ${figures.gDenyP99Ms} ms vs B1 p99 ${figures.p99Ms.B1} ms · upstream requests during G_deny: ${figures.upstreamRequestsDuringGDeny}`,
+    );
+  }
+  lines.push(
+    `  app process: event-loop delay p99 ${output.process.eventLoopDelayP99Ms!.toFixed(1)} ms · peak RSS ${output.process.peakRssMb!.toFixed(0)} MB`,
+    `  detail page, 1,000 tools: server render p50 ${output.detailPage.renderP50Ms!.toFixed(0)} ms (p95 ${output.detailPage.renderP95Ms!.toFixed(0)}) · save of 1,000 changes p50 ${output.detailPage.save1000P50Ms!.toFixed(0)} ms (p95 ${output.detailPage.save1000P95Ms!.toFixed(0)}) — target < 300 ms`,
+  );
+  console.log(lines.join("\n"));
+}
+
+await main();

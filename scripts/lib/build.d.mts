@@ -1,0 +1,2 @@
+export declare const nextBin: (root?: string) => string;
+export declare function buildIfStale(root?: string): void;

@@ -1,0 +1,110 @@
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lte, lt, or, type SQL } from "drizzle-orm";
+import { agents, approvalRequests, auditEvents, clients, deliveries, jobAttempts, toolCalls, users, type CallStatus } from "@/db/schema";
+import type { UserContext } from "../context";
+import { ServiceError } from "../errors";
+
+export type CallFilters = {
+  clientId?: string;
+  agentId?: string;
+  tool?: string;
+  status?: CallStatus;
+  from?: Date;
+  to?: Date;
+  /** Keyset pagination: calls created before this one. */
+  before?: string;
+  limit?: number;
+};
+
+function where(workspaceId: string, filters: CallFilters): SQL {
+  const conditions: Array<SQL | undefined> = [eq(toolCalls.workspaceId, workspaceId)];
+  if (filters.clientId === "msp") conditions.push(isNull(toolCalls.clientId));
+  else if (filters.clientId) conditions.push(eq(toolCalls.clientId, filters.clientId));
+  if (filters.agentId) conditions.push(eq(toolCalls.agentId, filters.agentId));
+  if (filters.tool) {
+    const pattern = `%${filters.tool.replace(/[%_\\]/g, "\\$&")}%`;
+    conditions.push(or(ilike(toolCalls.toolName, pattern), ilike(toolCalls.integrationSlug, pattern)));
+  }
+  if (filters.status) conditions.push(eq(toolCalls.status, filters.status));
+  if (filters.from) conditions.push(gte(toolCalls.createdAt, filters.from));
+  if (filters.to) conditions.push(lte(toolCalls.createdAt, filters.to));
+  return and(...conditions)!;
+}
+
+/** Calls across the MSP or for one client, newest first, filtered; keyset-paginated. */
+export async function listCalls({ db, user }: UserContext, filters: CallFilters) {
+  const limit = Math.min(filters.limit ?? 100, 5_000);
+  let condition = where(user.workspaceId, filters);
+  if (filters.before) {
+    const [anchor] = await db
+      .select({ createdAt: toolCalls.createdAt })
+      .from(toolCalls)
+      .where(and(eq(toolCalls.id, filters.before), eq(toolCalls.workspaceId, user.workspaceId)));
+    if (anchor) condition = and(condition, lt(toolCalls.createdAt, anchor.createdAt))!;
+  }
+  return db
+    .select({
+      id: toolCalls.id,
+      createdAt: toolCalls.createdAt,
+      status: toolCalls.status,
+      integration: toolCalls.integrationSlug,
+      tool: toolCalls.toolName,
+      agentId: toolCalls.agentId,
+      agentName: agents.name,
+      clientId: toolCalls.clientId,
+      clientName: clients.name,
+      requesterEmail: toolCalls.requesterEmail,
+      errorCode: toolCalls.errorCode,
+      latencyMs: toolCalls.latencyMs,
+      argumentsDigest: toolCalls.argumentsDigest,
+      decisionReason: toolCalls.decisionReason,
+    })
+    .from(toolCalls)
+    .innerJoin(agents, eq(agents.id, toolCalls.agentId))
+    .leftJoin(clients, eq(clients.id, toolCalls.clientId))
+    .where(condition)
+    .orderBy(desc(toolCalls.createdAt), desc(toolCalls.id))
+    .limit(limit);
+}
+
+export type CallListItem = Awaited<ReturnType<typeof listCalls>>[number];
+
+/** One call with its arguments, result, approvals and timeline (audit events and deliveries). */
+export async function getCallDetail({ db, user }: UserContext, input: { callId: string }) {
+  const [call] = await db
+    .select({ call: toolCalls, agentName: agents.name, clientName: clients.name })
+    .from(toolCalls)
+    .innerJoin(agents, eq(agents.id, toolCalls.agentId))
+    .leftJoin(clients, eq(clients.id, toolCalls.clientId))
+    .where(and(eq(toolCalls.id, input.callId), eq(toolCalls.workspaceId, user.workspaceId)));
+  if (!call) throw new ServiceError("not_found", "No such call in this workspace.");
+  const approvals = await db
+    .select({ request: approvalRequests, decidedByName: users.name })
+    .from(approvalRequests)
+    .leftJoin(users, eq(users.id, approvalRequests.decidedByUserId))
+    .where(eq(approvalRequests.callId, input.callId))
+    .orderBy(asc(approvalRequests.kind));
+  const events = await db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.callId, input.callId), eq(auditEvents.workspaceId, user.workspaceId)))
+    .orderBy(asc(auditEvents.at));
+  const sent = await db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.callId, input.callId), eq(deliveries.workspaceId, user.workspaceId)))
+    .orderBy(asc(deliveries.createdAt));
+  const jobIds = sent.map((delivery) => delivery.jobId).filter((id): id is string => Boolean(id));
+  const attempts = jobIds.length
+    ? await db.select().from(jobAttempts).where(inArray(jobAttempts.jobId, jobIds)).orderBy(asc(jobAttempts.startedAt))
+    : [];
+  return {
+    ...call.call,
+    agentName: call.agentName,
+    clientName: call.clientName,
+    approvals: approvals.map(({ request, decidedByName }) => ({ ...request, decidedByName })),
+    events,
+    deliveries: sent.map((delivery) => ({ ...delivery, attempts: attempts.filter((attempt) => attempt.jobId === delivery.jobId) })),
+  };
+}
+
+export type CallDetail = Awaited<ReturnType<typeof getCallDetail>>;

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { getWorkspaceSettings, updateWorkspaceSettings } from "../../workspaces/settings";
+import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
+
+const smtp = z.object({
+  host: z.string().trim().min(1, "Enter the SMTP host").max(255),
+  port: z.number().int().min(1).max(65_535),
+  secure: z.boolean(),
+  username: z.string().trim().max(255).nullable(),
+  from: z.string().trim().min(3, "Enter the sender address").max(320),
+  password: z.string().max(1_024).optional(),
+});
+
+export const settingsRouter = createTRPCRouter({
+  get: protectedProcedure.query(({ ctx }) => getWorkspaceSettings(ctx)),
+  update: adminProcedure
+    .input(
+      z.object({
+        name: z.string().trim().min(1).max(120).optional(),
+        approvalExpiryHours: z
+          .number()
+          .min(0.25, "At least 15 minutes")
+          .max(24 * 30, "At most 30 days")
+          .optional(),
+        maxPendingApprovalsPerAgent: z.number().int().min(1).max(1_000).optional(),
+        smtp: smtp.nullable().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateWorkspaceSettings(ctx, input)),
+});

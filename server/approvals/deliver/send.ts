@@ -1,0 +1,228 @@
+import { and, eq } from "drizzle-orm";
+import nodemailer from "nodemailer";
+import type { Database } from "@/db";
+import { approvalRequests, deliveries, directoryPeople, users, type DeliveryChannel } from "@/db/schema";
+import { getEnv } from "../../env";
+import { postTicketNote } from "../../integrations/connectors/ticketing";
+import { UpstreamError } from "../../integrations/connectors/types";
+import { slackClient } from "../../integrations/connectors/slack";
+import { openIntegrationSecrets } from "../../integrations/credentials";
+import { PermanentJobError, RetryLaterError } from "../../jobs/errors";
+import type { JobRow } from "../../jobs/worker";
+import { approvalLink, mintApprovalToken, type Approver } from "../tokens";
+import { approvalSlackApp, ticketingIntegration, workspaceSmtp } from "./channels";
+import { approvalEmail } from "./email-message";
+import { loadRequestSummary } from "./load-summary";
+import { approvalRequestBlocks, decidedBlocks } from "./slack-message";
+import { jiraCommentAdf, ticketNoteText } from "./ticket-note";
+
+type Delivery = typeof deliveries.$inferSelect;
+
+async function loadDelivery(db: Database, job: JobRow): Promise<Delivery | null> {
+  const [delivery] = await db
+    .select()
+    .from(deliveries)
+    .where(eq(deliveries.id, String(job.payload.deliveryId)));
+  return delivery ?? null;
+}
+
+async function markSent(db: Database, delivery: Delivery, externalRef: Record<string, string> | null) {
+  await db
+    .update(deliveries)
+    .set({ status: "sent", sentAt: new Date(), externalRef, lastError: null })
+    .where(eq(deliveries.id, delivery.id));
+}
+
+/** Records the failure on the delivery (the call's timeline shows it) and rethrows for the outbox to retry. */
+async function recordFailure(db: Database, delivery: Delivery, error: unknown, finalAttempt: boolean): Promise<never> {
+  const message = error instanceof Error ? error.message : String(error);
+  await db
+    .update(deliveries)
+    .set({ lastError: message, ...(finalAttempt || error instanceof PermanentJobError ? { status: "failed" as const } : {}) })
+    .where(eq(deliveries.id, delivery.id));
+  throw error;
+}
+
+/** Turns Slack API errors into retry-later, permanent or ordinary (retried with backoff) failures. */
+function slackFailure(error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  const data = (error as { data?: { error?: string } }).data;
+  if (code === "slack_webapi_rate_limited_error")
+    return new RetryLaterError(
+      "Slack is rate-limiting; retrying later",
+      Number((error as { retryAfter?: number }).retryAfter ?? 30) * 1000,
+    );
+  if (
+    data?.error &&
+    ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "users_not_found", "user_not_found", "channel_not_found"].includes(
+      data.error,
+    )
+  ) {
+    return new PermanentJobError(`Slack answered ${data.error}`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The approver's Slack user id: stored on their user or directory row, else looked up by e-mail (and stored). */
+async function slackUserIdFor(db: Database, client: ReturnType<typeof slackClient>, approver: Approver): Promise<string> {
+  const [row] = approver.userId
+    ? await db.select({ slackUserId: users.slackUserId, email: users.email }).from(users).where(eq(users.id, approver.userId))
+    : await db
+        .select({ slackUserId: directoryPeople.slackUserId, email: directoryPeople.email })
+        .from(directoryPeople)
+        .where(eq(directoryPeople.id, approver.personId!));
+  if (!row) throw new PermanentJobError("The approver no longer exists.");
+  if (row.slackUserId) return row.slackUserId;
+  const found = await client.users.lookupByEmail({ email: row.email });
+  const id = found.user?.id;
+  if (!id) throw new PermanentJobError(`No Slack user has the e-mail ${row.email}.`);
+  if (approver.userId) await db.update(users).set({ slackUserId: id }).where(eq(users.id, approver.userId));
+  else await db.update(directoryPeople).set({ slackUserId: id }).where(eq(directoryPeople.id, approver.personId!));
+  return id;
+}
+
+function approverOf(job: JobRow): Approver {
+  if (job.payload.approverUserId) return { userId: String(job.payload.approverUserId) };
+  if (job.payload.approverPersonId) return { personId: String(job.payload.approverPersonId) };
+  throw new PermanentJobError("The delivery names no approver.");
+}
+
+async function stillPending(db: Database, delivery: Delivery): Promise<boolean> {
+  const [request] = await db
+    .select({ status: approvalRequests.status })
+    .from(approvalRequests)
+    .where(eq(approvalRequests.id, delivery.approvalRequestId ?? ""));
+  return request?.status === "pending";
+}
+
+/** A Slack DM (conversations.open + chat.postMessage) with the request and Approve / Deny. */
+export async function deliverSlack(job: JobRow, db: Database): Promise<void> {
+  const delivery = await loadDelivery(db, job);
+  if (!delivery || delivery.status === "sent" || !(await stillPending(db, delivery))) return;
+  try {
+    const app = await approvalSlackApp(db, delivery.workspaceId);
+    if (!app) throw new PermanentJobError("Slack is no longer connected.");
+    const client = slackClient(app.botToken, { retries: 0, timeoutMs: 15_000 });
+    const approver = approverOf(job);
+    const slackUser = await slackUserIdFor(db, client, approver);
+    const summary = await loadRequestSummary(db, delivery.approvalRequestId!);
+    const token = await mintApprovalToken(db, {
+      workspaceId: delivery.workspaceId,
+      approvalRequestId: delivery.approvalRequestId!,
+      expiresAt: summary.expiresAt,
+      approver,
+    });
+    const message = approvalRequestBlocks(summary, approvalLink(token), Boolean(app.signingSecret));
+    const opened = await client.conversations.open({ users: slackUser });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error("Slack did not open a DM channel.");
+    const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never });
+    await markSent(db, delivery, { channel, ts: String(posted.ts ?? ""), slackUserId: slackUser });
+  } catch (error) {
+    await recordFailure(db, delivery, slackFailure(error), job.attempts >= job.maxAttempts);
+  }
+}
+
+/** The manager's e-mail over SMTP (nodemailer), with their own deep link. */
+export async function deliverEmail(job: JobRow, db: Database): Promise<void> {
+  const delivery = await loadDelivery(db, job);
+  if (!delivery || delivery.status === "sent" || !(await stillPending(db, delivery))) return;
+  try {
+    const smtp = await workspaceSmtp(db, delivery.workspaceId);
+    if (!smtp) throw new PermanentJobError("E-mail (SMTP) is not configured.");
+    const summary = await loadRequestSummary(db, delivery.approvalRequestId!);
+    const token = await mintApprovalToken(db, {
+      workspaceId: delivery.workspaceId,
+      approvalRequestId: delivery.approvalRequestId!,
+      expiresAt: summary.expiresAt,
+      approver: approverOf(job),
+    });
+    const email = approvalEmail(summary, approvalLink(token));
+    const transport = nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      ...(smtp.username ? { auth: { user: smtp.username, pass: smtp.password ?? "" } } : {}),
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+      tls: { rejectUnauthorized: process.env.TOOLGATE_SMTP_INSECURE_TLS !== "1" },
+    });
+    const info = await transport.sendMail({
+      from: smtp.from,
+      to: delivery.recipient,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+    });
+    await markSent(db, delivery, { messageId: String(info.messageId ?? "") });
+  } catch (error) {
+    await recordFailure(db, delivery, error, job.attempts >= job.maxAttempts);
+  }
+}
+
+/** A note on the named Jira issue or ConnectWise ticket, linking to the signed-in Toolgate page. */
+export async function deliverTicketNote(job: JobRow, db: Database): Promise<void> {
+  const delivery = await loadDelivery(db, job);
+  if (!delivery || delivery.status === "sent") return;
+  try {
+    const summary = await loadRequestSummary(db, delivery.approvalRequestId!);
+    const system = delivery.channel as Extract<DeliveryChannel, "jira" | "connectwise">;
+    const integration = await ticketingIntegration(db, delivery.workspaceId, system, null);
+    if (!integration) throw new PermanentJobError(`${system} is no longer connected.`);
+    const link = `${getEnv().publicUrl}/approvals?call=${summary.callId}`;
+    const id = await postTicketNote(
+      { kind: system, config: integration.config, secrets: openIntegrationSecrets(integration) },
+      delivery.recipient,
+      {
+        text: ticketNoteText(summary, link),
+        adf: jiraCommentAdf(summary, link),
+      },
+    );
+    await markSent(db, delivery, { noteId: id });
+  } catch (error) {
+    const failure =
+      error instanceof UpstreamError && (error.reason === "unauthorized" || error.message.includes("404"))
+        ? new PermanentJobError(error.message)
+        : error;
+    await recordFailure(db, delivery, failure, job.attempts >= job.maxAttempts);
+  }
+}
+
+/** After a decision: every Slack DM about the request now says who decided what, without buttons. */
+export async function updateApprovalMessages(job: JobRow, db: Database): Promise<void> {
+  const approvalRequestId = String(job.payload.approvalRequestId);
+  const sent = await db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.approvalRequestId, approvalRequestId), eq(deliveries.channel, "slack"), eq(deliveries.status, "sent")));
+  if (sent.length === 0) return;
+  const summary = await loadRequestSummary(db, approvalRequestId);
+  const [request] = await db
+    .select({ status: approvalRequests.status, comment: approvalRequests.comment, byUser: users.name, byPerson: directoryPeople.name })
+    .from(approvalRequests)
+    .leftJoin(users, eq(users.id, approvalRequests.decidedByUserId))
+    .leftJoin(directoryPeople, eq(directoryPeople.id, approvalRequests.decidedByPersonId))
+    .where(eq(approvalRequests.id, approvalRequestId));
+  const app = await approvalSlackApp(db, summary.workspaceId);
+  if (!app || !request) return;
+  const client = slackClient(app.botToken, { retries: 0 });
+  const message = decidedBlocks(summary, {
+    status: request.status,
+    by: request.byUser ?? request.byPerson ?? null,
+    comment: request.comment,
+  });
+  for (const delivery of sent) {
+    if (!delivery.externalRef?.channel || !delivery.externalRef.ts) continue;
+    try {
+      await client.chat.update({
+        channel: delivery.externalRef.channel,
+        ts: delivery.externalRef.ts,
+        text: message.text,
+        blocks: message.blocks as never,
+      });
+    } catch (error) {
+      throw slackFailure(error);
+    }
+  }
+}

@@ -1,0 +1,246 @@
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import type { Database } from "@/db";
+import { approvalRequests, integrations, toolCalls, tools } from "@/db/schema";
+import { recordAudit } from "../audit/record";
+import type { UserContext } from "../context";
+import { ServiceError } from "../errors";
+import { publishEvent } from "../events/bus";
+import { executeUpstream, storableResult, upstreamTimeoutMs } from "../gateway/execute";
+import { canonicalJson } from "../integrations/definition-hash";
+import { enqueueJobs } from "../jobs/enqueue";
+import { sha256Hex } from "../tokens";
+
+export type ExecutionOutcome = "not_claimed" | "cancelled" | "succeeded" | "failed";
+
+async function finish(
+  db: Database,
+  call: typeof toolCalls.$inferSelect,
+  fields: Partial<typeof toolCalls.$inferInsert> & { status: "succeeded" | "failed" | "cancelled" },
+  action: string,
+  data: Record<string, unknown>,
+) {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(toolCalls)
+      .set({ ...fields, finishedAt: sql`now()` })
+      .where(and(eq(toolCalls.id, call.id), eq(toolCalls.status, "executing")));
+    await recordAudit(tx, {
+      workspaceId: call.workspaceId,
+      actorType: "system",
+      action,
+      clientId: call.clientId,
+      subjectType: "call",
+      subjectId: call.id,
+      callId: call.id,
+      data,
+    });
+    await enqueueJobs(tx, [{ kind: "agent_call_webhook", workspaceId: call.workspaceId, payload: { callId: call.id } }]);
+    await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: fields.status });
+  });
+}
+
+/**
+ * Runs an approved call exactly once. The call is claimed by a conditional update
+ * (approved → executing), so concurrent workers, retries and instances cannot run it twice. The
+ * policy is re-checked right before the upstream request: a tool disabled, removed, paused or
+ * changed upstream while the call waited cancels it. The arguments run are the stored ones, checked
+ * against the digest the approvers saw. No transaction is open during the upstream request.
+ */
+export async function executeApprovedCall(db: Database, callId: string): Promise<ExecutionOutcome> {
+  const [call] = await db
+    .update(toolCalls)
+    .set({ status: "executing", executionClaimedAt: sql`now()` })
+    .where(and(eq(toolCalls.id, callId), eq(toolCalls.status, "approved")))
+    .returning();
+  if (!call) return "not_claimed";
+
+  const [current] = call.toolId
+    ? await db
+        .select({ tool: tools, integration: integrations })
+        .from(tools)
+        .innerJoin(integrations, eq(integrations.id, tools.integrationId))
+        .where(eq(tools.id, call.toolId))
+    : [];
+  const digestOk = sha256Hex(canonicalJson(call.arguments)) === call.argumentsDigest;
+  const requests = await db
+    .select({ digest: approvalRequests.argumentsDigest })
+    .from(approvalRequests)
+    .where(eq(approvalRequests.callId, call.id));
+  const cancelReason = !current
+    ? "the tool no longer exists"
+    : current.tool.removedAt
+      ? "the tool was removed upstream while the call waited"
+      : current.integration.status !== "active"
+        ? `the integration is ${current.integration.status}`
+        : current.tool.policy === "disabled"
+          ? "the tool was disabled while the call waited for approval"
+          : current.tool.flaggedAt && current.tool.flaggedAt > call.createdAt
+            ? "the tool's definition changed upstream while the call waited"
+            : !digestOk || requests.some((request) => request.digest !== call.argumentsDigest)
+              ? "the stored arguments do not match what the approvers saw"
+              : null;
+  if (cancelReason || !current) {
+    await finish(
+      db,
+      call,
+      { status: "cancelled", errorCode: "policy_changed", errorMessage: `Not run: ${cancelReason}.` },
+      "call.cancelled_before_execution",
+      { reason: cancelReason },
+    );
+    return "cancelled";
+  }
+
+  // From here on the upstream may have been reached: a crash after this line is "outcome unknown".
+  await db
+    .update(toolCalls)
+    .set({ startedAt: sql`now()` })
+    .where(and(eq(toolCalls.id, call.id), eq(toolCalls.status, "executing")));
+  const started = performance.now();
+  const outcome = await executeUpstream(current.integration, current.tool.name, call.arguments);
+  const latencyMs = Math.round(performance.now() - started);
+  if (outcome.ok) {
+    await finish(db, call, { status: "succeeded", result: storableResult(outcome.result), latencyMs }, "call.succeeded", {
+      latencyMs,
+      afterApproval: true,
+    });
+    return "succeeded";
+  }
+  await finish(db, call, { status: "failed", errorCode: "upstream_failed", errorMessage: outcome.message, latencyMs }, "call.failed", {
+    latencyMs,
+    afterApproval: true,
+    error: outcome.message,
+  });
+  return "failed";
+}
+
+/** A pending call past its expiry expires, with its open requests (conditional: a decision wins a tie). */
+export async function expireCall(db: Database, callId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [call] = await tx
+      .update(toolCalls)
+      .set({ status: "expired", finishedAt: sql`now()`, errorCode: "expired", errorMessage: "Nobody decided before the request expired." })
+      .where(
+        and(eq(toolCalls.id, callId), eq(toolCalls.status, "pending_approval"), lt(toolCalls.expiresAt, sql`now() + interval '1 second'`)),
+      )
+      .returning();
+    if (!call) return false;
+    await tx
+      .update(approvalRequests)
+      .set({ status: "expired", decidedAt: sql`now()` })
+      .where(and(eq(approvalRequests.callId, call.id), eq(approvalRequests.status, "pending")));
+    await recordAudit(tx, {
+      workspaceId: call.workspaceId,
+      actorType: "system",
+      action: "call.expired",
+      clientId: call.clientId,
+      subjectType: "call",
+      subjectId: call.id,
+      callId: call.id,
+    });
+    await enqueueJobs(tx, [{ kind: "agent_call_webhook", workspaceId: call.workspaceId, payload: { callId: call.id } }]);
+    await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: "expired" });
+    return true;
+  });
+}
+
+/**
+ * The periodic sweep (every instance runs it; every step is a conditional update):
+ * approved calls whose execution job was lost are executed; calls claimed but never started
+ * (a crash before the upstream request) are released to run; calls started but never finished
+ * (a crash during the upstream request) are failed as "outcome unknown" and never re-run
+ * automatically; pending calls past their expiry expire.
+ */
+export async function sweepCalls(db: Database): Promise<{ executed: number; released: number; unknown: number; expired: number }> {
+  const timeoutSeconds = Math.ceil(upstreamTimeoutMs() / 1000) + 60;
+  const released = await db
+    .update(toolCalls)
+    .set({ status: "approved", executionClaimedAt: null })
+    .where(
+      and(
+        eq(toolCalls.status, "executing"),
+        isNull(toolCalls.startedAt),
+        lt(toolCalls.executionClaimedAt, sql`now() - interval '30 seconds'`),
+      ),
+    )
+    .returning({ id: toolCalls.id });
+  const unknown = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(toolCalls)
+      .set({
+        status: "failed",
+        finishedAt: sql`now()`,
+        errorCode: "outcome_unknown",
+        errorMessage:
+          "Outcome unknown: Toolgate stopped while the upstream request was under way. It was not run again; check the upstream, then use Run again if needed.",
+      })
+      .where(and(eq(toolCalls.status, "executing"), lt(toolCalls.startedAt, sql`now() - make_interval(secs => ${timeoutSeconds})`)))
+      .returning();
+    for (const call of rows) {
+      await recordAudit(tx, {
+        workspaceId: call.workspaceId,
+        actorType: "system",
+        action: "call.outcome_unknown",
+        clientId: call.clientId,
+        subjectType: "call",
+        subjectId: call.id,
+        callId: call.id,
+      });
+      await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: "failed" });
+    }
+    return rows;
+  });
+  const stale = await db
+    .select({ id: toolCalls.id })
+    .from(toolCalls)
+    .where(and(eq(toolCalls.status, "approved"), lt(toolCalls.decidedAt, sql`now() - interval '5 seconds'`)))
+    .limit(50);
+  let executed = 0;
+  for (const call of stale) if ((await executeApprovedCall(db, call.id)) !== "not_claimed") executed++;
+  const overdue = await db
+    .select({ id: toolCalls.id })
+    .from(toolCalls)
+    .where(and(eq(toolCalls.status, "pending_approval"), lt(toolCalls.expiresAt, sql`now()`)))
+    .limit(200);
+  let expired = 0;
+  for (const call of overdue) if (await expireCall(db, call.id)) expired++;
+  return { executed, released: released.length, unknown: unknown.length, expired };
+}
+
+/** After an admin has checked the upstream: a call that ended "outcome unknown" runs again (audited). */
+export async function runCallAgain(ctx: UserContext, input: { callId: string }): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [call] = await tx
+      .update(toolCalls)
+      .set({
+        status: "approved",
+        errorCode: null,
+        errorMessage: null,
+        startedAt: null,
+        executionClaimedAt: null,
+        finishedAt: null,
+        decidedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(toolCalls.id, input.callId),
+          eq(toolCalls.workspaceId, ctx.user.workspaceId),
+          eq(toolCalls.status, "failed"),
+          eq(toolCalls.errorCode, "outcome_unknown"),
+        ),
+      )
+      .returning();
+    if (!call) throw new ServiceError("conflict", "Only a call whose outcome is unknown can be run again.");
+    await recordAudit(tx, {
+      workspaceId: call.workspaceId,
+      actorType: "user",
+      actorId: ctx.user.id,
+      action: "call.run_again",
+      clientId: call.clientId,
+      subjectType: "call",
+      subjectId: call.id,
+      callId: call.id,
+    });
+    await enqueueJobs(tx, [{ kind: "execute_call", workspaceId: call.workspaceId, payload: { callId: call.id } }]);
+    await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: "approved" });
+  });
+}

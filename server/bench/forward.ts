@@ -1,0 +1,35 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import { mcpConnector } from "../integrations/connectors/mcp";
+
+/**
+ * Benchmark-only helpers, reachable only when TOOLGATE_BENCH=1: a forward-only route (no auth, no
+ * policy, no database — the framework's own floor) and process statistics.
+ */
+export const benchEnabled = () => process.env.TOOLGATE_BENCH === "1";
+
+const connector = () => mcpConnector({ integrationId: "bench-forward", url: process.env.TOOLGATE_BENCH_UPSTREAM ?? "", headers: {} });
+
+export async function forwardToUpstream(body: { tool?: string; arguments?: Record<string, unknown> }) {
+  return connector().callTool(body.tool ?? "bench_get", body.arguments ?? {}, { timeoutMs: 30_000 });
+}
+
+const slot = globalThis as unknown as { __toolgateBenchHistogram?: IntervalHistogram; __toolgatePeakRss?: number };
+
+export function benchStats(reset: boolean) {
+  if (!slot.__toolgateBenchHistogram) {
+    slot.__toolgateBenchHistogram = monitorEventLoopDelay({ resolution: 10 });
+    slot.__toolgateBenchHistogram.enable();
+    setInterval(() => {
+      slot.__toolgatePeakRss = Math.max(slot.__toolgatePeakRss ?? 0, process.memoryUsage().rss);
+    }, 100).unref();
+  }
+  const histogram = slot.__toolgateBenchHistogram;
+  const stats = {
+    eventLoopDelayP99Ms: histogram.percentile(99) / 1e6,
+    eventLoopDelayMeanMs: histogram.mean / 1e6,
+    rssMb: process.memoryUsage().rss / 1e6,
+    peakRssMb: Math.max(slot.__toolgatePeakRss ?? 0, process.memoryUsage().rss) / 1e6,
+  };
+  if (reset) histogram.reset();
+  return stats;
+}

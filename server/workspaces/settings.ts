@@ -1,0 +1,53 @@
+import { eq } from "drizzle-orm";
+import { workspaces, type SmtpSettings } from "@/db/schema";
+import { recordAudit } from "../audit/record";
+import type { UserContext } from "../context";
+import { sealSecret } from "../crypto/secret-box";
+
+export const smtpSecretContext = (workspaceId: string) => `smtp:${workspaceId}`;
+
+/** Workspace settings as the General page shows them (the SMTP password only as "set or not"). */
+export async function getWorkspaceSettings({ db, user }: UserContext) {
+  const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, user.workspaceId));
+  return {
+    name: workspace!.name,
+    slug: workspace!.slug,
+    agentsPaused: workspace!.agentsPaused,
+    approvalExpiryHours: Math.round((workspace!.approvalExpirySeconds / 3600) * 100) / 100,
+    maxPendingApprovalsPerAgent: workspace!.maxPendingApprovalsPerAgent,
+    toolsetVersion: workspace!.toolsetVersion,
+    smtp: workspace!.smtpSettings ?? null,
+    smtpPasswordSet: workspace!.smtpPasswordCiphertext !== null,
+  };
+}
+
+export type SettingsUpdate = {
+  name?: string;
+  approvalExpiryHours?: number;
+  maxPendingApprovalsPerAgent?: number;
+  smtp?: (SmtpSettings & { password?: string }) | null;
+};
+
+export async function updateWorkspaceSettings({ db, user }: UserContext, input: SettingsUpdate): Promise<void> {
+  await db.transaction(async (tx) => {
+    const { password, ...smtp } = input.smtp ?? { password: undefined };
+    await tx
+      .update(workspaces)
+      .set({
+        ...(input.name ? { name: input.name.trim() } : {}),
+        ...(input.approvalExpiryHours !== undefined ? { approvalExpirySeconds: Math.round(input.approvalExpiryHours * 3600) } : {}),
+        ...(input.maxPendingApprovalsPerAgent !== undefined ? { maxPendingApprovalsPerAgent: input.maxPendingApprovalsPerAgent } : {}),
+        ...(input.smtp === null ? { smtpSettings: null, smtpPasswordCiphertext: null } : {}),
+        ...(input.smtp ? { smtpSettings: smtp as SmtpSettings } : {}),
+        ...(input.smtp && password ? { smtpPasswordCiphertext: sealSecret(password, smtpSecretContext(user.workspaceId)) } : {}),
+      })
+      .where(eq(workspaces.id, user.workspaceId));
+    await recordAudit(tx, {
+      workspaceId: user.workspaceId,
+      actorType: "user",
+      actorId: user.id,
+      action: "workspace.settings_changed",
+      data: { fields: Object.keys(input), smtpPasswordChanged: Boolean(input.smtp && password) },
+    });
+  });
+}

@@ -1,0 +1,92 @@
+import { eq } from "drizzle-orm";
+import type { Database, DatabaseHandle } from "@/db";
+import { integrations, tools, workspaces } from "@/db/schema";
+import { POST } from "@/app/api/gateway/route";
+import { createClient } from "@/server/clients/clients";
+import { addPerson } from "@/server/directory/people";
+import { connectIntegration } from "@/server/integrations/connect";
+import { jobHandlers } from "@/server/jobs/handlers";
+import { createWorker } from "@/server/jobs/worker";
+import { saveToolPolicies } from "@/server/policy/save";
+import { createUser, createWorkspace, uniqueSuffix } from "./fixtures";
+import { createTestAgent, gatewayRequest } from "./gateway";
+import type { McpUpstream } from "./mcp-upstream";
+
+/**
+ * A workspace ready for approvals: two technicians (admin + technician), a client whose Directory
+ * has Ann (requester) reporting to Boss (manager), an MCP integration whose `reset_password` needs
+ * technician and manager approval and `delete_user` technician approval only, and an agent.
+ */
+export async function approvalWorld(handle: DatabaseHandle, upstream: McpUpstream) {
+  const db: Database = handle.db;
+  const workspace = await createWorkspace(db);
+  const admin = await createUser(db, workspace.id, { role: "admin", name: "Avery Admin" });
+  const technician = await createUser(db, workspace.id, { role: "technician", name: "Terry Tech" });
+  const ctx = { db, user: admin };
+  const client = await createClient(ctx, { name: `Contoso ${uniqueSuffix()}` });
+  const boss = await addPerson(ctx, { clientId: client.id, email: `boss-${uniqueSuffix()}@contoso.test`, name: "Boss Manager" });
+  const annEmail = `ann-${uniqueSuffix()}@contoso.test`;
+  const ann = await addPerson(ctx, { clientId: client.id, email: annEmail, name: "Ann Requester", managerId: boss.id });
+  const slug = `dir-${uniqueSuffix()}`;
+  const { integrationId } = await connectIntegration(ctx, {
+    clientId: client.id,
+    name: "Contoso directory",
+    slug,
+    settings: { kind: "mcp", url: upstream.url },
+  });
+  const rows = await db.select().from(tools).where(eq(tools.integrationId, integrationId));
+  const toolId = (name: string) => rows.find((row) => row.name === name)!.id;
+  const revision = async () =>
+    (await db.select({ revision: integrations.revision }).from(integrations).where(eq(integrations.id, integrationId)))[0]!.revision;
+  await saveToolPolicies(ctx, {
+    integrationId,
+    revision: await revision(),
+    changes: [
+      { toolId: toolId("reset_password"), policy: "approval_needed", managerApproval: true },
+      { toolId: toolId("delete_user"), policy: "approval_needed", managerApproval: false },
+    ],
+  });
+  const agent = await createTestAgent(db, admin);
+  const worker = createWorker(handle, { handlers: jobHandlers, backoffMs: () => 0 });
+  const drain = async () => {
+    for (let pass = 0; pass < 20 && (await worker.runOnce()) > 0; pass++);
+  };
+  const call = async (toolName: "reset_password" | "delete_user", extra: Record<string, unknown> = {}) => {
+    const response = await POST(
+      gatewayRequest(agent.key, {
+        integration: slug,
+        tool: toolName,
+        arguments: { email: annEmail },
+        requester: { email: annEmail },
+        ...extra,
+      }),
+    );
+    return {
+      status: response.status,
+      body: (await response.json()) as { callId: string; approvals: Array<{ kind: string }>; error?: { code: string; message: string } },
+    };
+  };
+  const setPolicy = async (name: string, policy: "auto" | "approval_needed" | "disabled", managerApproval = false) =>
+    saveToolPolicies(ctx, { integrationId, revision: await revision(), changes: [{ toolId: toolId(name), policy, managerApproval }] });
+  return {
+    db,
+    workspace,
+    admin,
+    technician,
+    ctx,
+    client,
+    boss,
+    ann,
+    annEmail,
+    slug,
+    integrationId,
+    agent,
+    worker,
+    drain,
+    call,
+    setPolicy,
+    workspaceRow: (await db.select().from(workspaces).where(eq(workspaces.id, workspace.id)))[0]!,
+  };
+}
+
+export type ApprovalWorld = Awaited<ReturnType<typeof approvalWorld>>;
