@@ -6,9 +6,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildIfStale, nextBin } from "./lib/build.mjs";
-import { E2E_SERVERS } from "../e2e/servers.mjs";
+import { E2E_SERVERS, E2E_STUBS } from "../e2e/servers.mjs";
 
 buildIfStale();
+
+// Slack and SMTP stand-ins first: the app servers are configured to talk to them.
+const stubs = spawn(process.execPath, ["--import", "tsx", "e2e/support/stubs.ts"], {
+  stdio: ["ignore", "pipe", "inherit"],
+  env: { ...process.env, E2E_STUB_PORT_BASE: String(E2E_STUBS.port) },
+});
+await new Promise((resolve, reject) => {
+  stubs.stdout.once("data", resolve);
+  stubs.once("exit", (code) => reject(new Error(`the e2e stubs exited with ${code}`)));
+});
 
 async function waitForHealth(port, child) {
   const deadline = Date.now() + 120_000;
@@ -57,6 +67,7 @@ let stopping = false;
 function stop() {
   if (stopping) return;
   stopping = true;
+  stubs.kill("SIGTERM");
   let open = children.length;
   for (const child of children) {
     child.on("exit", () => {

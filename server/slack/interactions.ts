@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "@/db";
 import { approvalRequests, directoryPeople, integrations, users } from "@/db/schema";
 import { decideApproval } from "../approvals/decide";
@@ -24,11 +24,12 @@ export async function handleSlackInteraction(db: Database, request: Request): Pr
     .select({ id: integrations.id, workspaceId: integrations.workspaceId, secretCiphertext: integrations.secretCiphertext })
     .from(integrations)
     .where(and(eq(integrations.kind, "slack"), eq(integrations.status, "active"), isNull(integrations.clientId)));
-  const app = apps.find((candidate) => {
+  // Several workspaces may have connected Slack apps: any whose secret verifies the request counts.
+  const verified = apps.filter((candidate) => {
     const secret = openIntegrationSecrets(candidate).signingSecret;
     return secret ? verifySlackSignature({ signingSecret: secret, timestamp, signature, rawBody }) : false;
   });
-  if (!app) return { status: 401, body: "invalid signature" };
+  if (verified.length === 0) return { status: 401, body: "invalid signature" };
 
   let payload: { type?: string; user?: { id?: string }; actions?: Array<{ action_id?: string; value?: string }> };
   try {
@@ -43,8 +44,17 @@ export async function handleSlackInteraction(db: Database, request: Request): Pr
   const [approval] = await db
     .select()
     .from(approvalRequests)
-    .where(and(eq(approvalRequests.id, action.value ?? ""), eq(approvalRequests.workspaceId, app.workspaceId)));
+    .where(
+      and(
+        eq(approvalRequests.id, action.value ?? ""),
+        inArray(
+          approvalRequests.workspaceId,
+          verified.map((candidate) => candidate.workspaceId),
+        ),
+      ),
+    );
   if (!approval) return ephemeral("This request no longer exists in Toolgate.");
+  const app = { workspaceId: approval.workspaceId };
 
   let actor;
   if (approval.kind === "technician") {

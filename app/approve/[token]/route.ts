@@ -1,11 +1,9 @@
-import { createElement } from "react";
-import { renderToStaticMarkup } from "react-dom/server";
 import { getDb } from "@/db";
 import { viewApprovalLink } from "@/server/approvals/deep-link";
 import { approvalCsrfToken } from "@/server/approvals/tokens";
 import { clientAddressOf } from "@/server/auth/next-auth";
 import { handleRoute } from "@/server/http";
-import { ApprovalDocument } from "../approval-document";
+import { approvalPageHtml } from "../approval-html";
 
 export const dynamic = "force-dynamic";
 
@@ -16,8 +14,7 @@ export const GET = handleRoute(async (request: Request, { params }: { params: Pr
   const { token } = await params;
   const view = await viewApprovalLink(await getDb(), token, clientAddressOf(request.headers));
   const notice = new URL(request.url).searchParams.get("done") ? "Your decision is recorded." : null;
-  const html =
-    "<!doctype html>" + renderToStaticMarkup(createElement(ApprovalDocument, { view, token, csrf: approvalCsrfToken(token), notice }));
+  const html = approvalPageHtml(view, token, approvalCsrfToken(token), notice);
   return new Response(html, {
     status: STATUS[view.state],
     headers: {

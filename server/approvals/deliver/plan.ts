@@ -57,29 +57,25 @@ export async function planApprovalDeliveries(job: JobRow, db: Database): Promise
 
   await db.transaction(async (tx) => {
     const rows = planned.map((plan) => ({ ...plan, id: newId("delivery"), jobId: newId("job") }));
-    await tx
-      .insert(jobs)
-      .values(
-        rows.map((row) => ({
-          id: row.jobId,
-          kind: `deliver_${row.channel}`,
-          workspaceId: call.workspaceId,
-          payload: { deliveryId: row.id, approverUserId: row.approverUserId ?? null, approverPersonId: row.approverPersonId ?? null },
-        })),
-      );
-    await tx
-      .insert(deliveries)
-      .values(
-        rows.map((row) => ({
-          id: row.id,
-          workspaceId: call.workspaceId,
-          jobId: row.jobId,
-          callId,
-          approvalRequestId: row.approvalRequestId,
-          channel: row.channel,
-          recipient: row.recipient,
-        })),
-      );
+    await tx.insert(jobs).values(
+      rows.map((row) => ({
+        id: row.jobId,
+        kind: `deliver_${row.channel}`,
+        workspaceId: call.workspaceId,
+        payload: { deliveryId: row.id, approverUserId: row.approverUserId ?? null, approverPersonId: row.approverPersonId ?? null },
+      })),
+    );
+    await tx.insert(deliveries).values(
+      rows.map((row) => ({
+        id: row.id,
+        workspaceId: call.workspaceId,
+        jobId: row.jobId,
+        callId,
+        approvalRequestId: row.approvalRequestId,
+        channel: row.channel,
+        recipient: row.recipient,
+      })),
+    );
     await publishEvent(tx, { type: "jobs" });
   });
 }

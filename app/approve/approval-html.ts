@@ -1,0 +1,98 @@
+import type { LinkView } from "@/server/approvals/deep-link";
+import { argumentLines, requesterLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
+
+/**
+ * The deep-link approval page as plain HTML: mobile-first, server-rendered, no JavaScript, so it
+ * is fast on a slow phone connection and its status code (404/410/429) is exact. Every value is
+ * escaped.
+ */
+const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#0f172a;background:#f8fafc}
+main{max-width:560px;margin:0 auto;padding:20px 16px 40px}h1{font-size:1.35rem;line-height:1.3;margin:.25rem 0 1rem}
+.msp{color:#1d5fd1;font-weight:600;font-size:.95rem}.card{background:#fff;border:1px solid #e2e8f0;border-radius:12px;padding:16px;margin:12px 0}
+dl{margin:0}dt{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:#64748b;margin-top:10px}dd{margin:2px 0 0;overflow-wrap:anywhere}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f1f5f9;border-radius:8px;padding:10px;font-size:.9rem;margin:4px 0 0}
+.badge{display:inline-block;font-size:.75rem;border-radius:999px;padding:1px 8px;background:#fef3c7;color:#92400e}.badge.ok{background:#d1fae5;color:#065f46}
+label{display:block;font-weight:600;margin:12px 0 4px}textarea{width:100%;min-height:80px;font:inherit;padding:10px;border:1px solid #cbd5e1;border-radius:8px}
+.actions{display:grid;gap:10px;margin-top:14px}button{font:inherit;font-weight:600;min-height:52px;border-radius:10px;border:0;width:100%;cursor:pointer}
+.approve{background:#15803d;color:#fff}.deny{background:#b91c1c;color:#fff}.neutral{background:#fff;color:#334155;border:1px solid #cbd5e1}
+.state{font-size:1.1rem;font-weight:600}.muted{color:#64748b;font-size:.9rem}`;
+
+export const escapeHtml = (value: unknown) =>
+  String(value ?? "").replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
+
+function shell(title: string, msp: string | null, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · Toolgate</title><style>${STYLE}</style></head><body><main><p class="msp">${escapeHtml(msp ?? "Toolgate")}</p>${body}</main></body></html>`;
+}
+
+function details(summary: RequestSummary): string {
+  const requester = summary.requesterEmail
+    ? `${escapeHtml(requesterLine(summary))}${summary.clientName ? ` — ${escapeHtml(summary.clientName)}` : ""} <span class="${summary.requesterVerified ? "badge ok" : "badge"}">${summary.requesterVerified ? "verified by ticket" : "named by the agent"}</span>`
+    : "No requester named";
+  return `<div class="card"><dl>
+<dt>What will run</dt><dd><strong>${escapeHtml(summary.toolTitle)}</strong> <span class="muted">(${escapeHtml(summary.toolName)})</span> on ${escapeHtml(summary.integrationName)}</dd>
+<dt>For</dt><dd>${requester}</dd>
+<dt>Asked by</dt><dd>${escapeHtml(summary.agentName)}${summary.ticket ? ` · ticket ${escapeHtml(summary.ticket.system)} ${escapeHtml(summary.ticket.id)}` : ""}</dd>
+${summary.reason ? `<dt>Reason given</dt><dd>${escapeHtml(summary.reason)}</dd>` : ""}
+<dt>Exactly these arguments</dt><dd><pre>${escapeHtml(argumentLines(summary.arguments, 2_000).join("\n"))}</pre></dd>
+</dl></div>`;
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  approved: "Approved",
+  denied: "Denied",
+  cancelled: "Closed",
+  expired: "Expired",
+  pending: "Waiting",
+};
+
+export function approvalPageHtml(view: LinkView, token: string, csrf: string, notice: string | null): string {
+  switch (view.state) {
+    case "unknown":
+      return shell(
+        "Link not valid",
+        null,
+        "<h1>This approval link is not valid</h1><p>Check that the whole link was opened. If it came from an old message, ask the MSP for a new one.</p>",
+      );
+    case "rate_limited":
+      return shell(
+        "Too many attempts",
+        null,
+        "<h1>Too many invalid links</h1><p>This address opened too many invalid approval links. Wait a minute, then open your link again.</p>",
+      );
+    case "expired":
+      return shell(
+        "Link expired",
+        view.summary.mspName,
+        `<h1>This request has expired</h1><p>Nobody needs to do anything: the call did not run. If it is still needed, the agent can ask again.</p>${details(view.summary)}`,
+      );
+    case "closed": {
+      const withdrawn = view.callStatus === "cancelled" && view.requestStatus === "cancelled" && !view.decidedBy;
+      const heading = withdrawn
+        ? "The agent withdrew this request"
+        : `${STATUS_WORDS[view.requestStatus] ?? view.requestStatus}${view.decidedBy ? ` by ${view.decidedBy}` : ""}`;
+      return shell(
+        "Decided",
+        view.summary.mspName,
+        `<h1>${escapeHtml(heading)}</h1>${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${view.comment ? `<p>“${escapeHtml(view.comment)}”</p>` : ""}
+<p class="muted">The call is now ${escapeHtml(view.callStatus.replace("_", " "))}. This link cannot change the decision.${view.decidedAt ? ` Decided ${escapeHtml(view.decidedAt.toISOString().replace("T", " ").slice(0, 16))} UTC.` : ""}</p>${details(view.summary)}`,
+      );
+    }
+    case "open": {
+      const { summary } = view;
+      return shell(
+        "Approval needed",
+        summary.mspName,
+        `<h1>${escapeHtml(summary.agentName)} asks to run “${escapeHtml(summary.toolTitle)}”${summary.requesterName ? ` for ${escapeHtml(summary.requesterName)}` : ""}</h1>
+<p class="muted">Hello ${escapeHtml(view.approverName)}: ${view.isManager ? "you are asked as the requester's manager." : "you are asked as a technician."} Nothing happens until you choose.</p>
+${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${details(summary)}
+<form method="post" action="/api/gateway/approvals/decide" class="card">
+<input type="hidden" name="token" value="${escapeHtml(token)}"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
+<label for="comment">Comment (optional)</label><textarea id="comment" name="comment" maxlength="1000"></textarea>
+<div class="actions"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
+<button class="deny" type="submit" name="decision" value="deny">Deny</button>
+${view.isManager ? '<button class="neutral" type="submit" name="decision" value="not_my_report">Not my report</button>' : ""}</div>
+</form>`,
+      );
+    }
+  }
+}

@@ -1,0 +1,30 @@
+// Outside services for the end-to-end tests, in their own process: a Slack Web API stub (speaking
+// Slack's wire format) and a real SMTP server (smtp-server). Tests read what they received over a
+// small HTTP control API: GET /__slack/calls, POST /__slack/users, GET /__smtp/messages.
+import { startSlackStub } from "../../test/slack-stub";
+import { serveFetch } from "../../test/http-server";
+import { decodedBody, startSmtpCapture } from "../../test/smtp-capture";
+
+const base = Number(process.env.E2E_STUB_PORT_BASE ?? 3290);
+const slack = await startSlackStub();
+const smtp = await startSmtpCapture(base + 1);
+
+await serveFetch(async (request) => {
+  const url = new URL(request.url);
+  if (url.pathname.startsWith("/api/")) {
+    // Forward Slack API calls to the stub (so the app has one fixed Slack URL).
+    const target = `${slack.apiUrl}${url.pathname.slice("/api/".length)}`;
+    return fetch(target, { method: request.method, headers: request.headers, body: await request.arrayBuffer() });
+  }
+  if (url.pathname === "/__slack/calls") return Response.json(slack.calls);
+  if (url.pathname === "/__slack/users" && request.method === "POST") {
+    const users = (await request.json()) as Array<{ id: string; email: string }>;
+    slack.setUsers(users);
+    return Response.json({ ok: true });
+  }
+  if (url.pathname === "/__smtp/messages")
+    return Response.json(smtp.messages.map((message) => ({ ...message, text: decodedBody(message.raw) })));
+  return new Response("not found", { status: 404 });
+}, base);
+
+process.stdout.write(`${JSON.stringify({ ready: true, slackApiUrl: `http://127.0.0.1:${base}/api/`, smtpPort: base + 1 })}\n`);
