@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalRequests, toolCalls, users } from "@/db/schema";
 import { POST as slackInteraction } from "@/app/api/slack/interactions/route";
 import { approvalWorld } from "@/test/approval-world";
-import { createTestDatabase, setupTestDatabase, testDriver, type TestDatabase } from "@/test/database";
+import { setupTestDatabase, testDriver, type TestDatabase } from "@/test/database";
 import { createUser } from "@/test/fixtures";
 import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
 import { startSlackStub, type SlackStub } from "@/test/slack-stub";
