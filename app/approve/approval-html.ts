@@ -21,7 +21,7 @@ export const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
 
 function shell(title: string, msp: string | null, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · Toolgate</title><style>${STYLE}</style></head><body><main><p class="msp">${escapeHtml(msp ?? "Toolgate")}</p>${body}</main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><meta name="referrer" content="same-origin"><title>${escapeHtml(title)} · Toolgate</title><style>${STYLE}</style></head><body><main><p class="msp">${escapeHtml(msp ?? "Toolgate")}</p>${body}</main></body></html>`;
 }
 
 function details(summary: RequestSummary): string {

@@ -83,6 +83,18 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
     }
     const finishedAt = new Date();
     const message = error === null ? null : error instanceof Error ? error.message : String(error);
+    if (message !== null) {
+      process.stderr.write(
+        JSON.stringify({
+          level: "warn",
+          msg: "job attempt failed",
+          job: job.id,
+          kind: job.kind,
+          attempt: claimed.attempts,
+          error: message,
+        }) + "\n",
+      );
+    }
     await db.transaction(async (tx) => {
       await tx.insert(jobAttempts).values({ jobId: job.id, attempt: claimed.attempts, startedAt, finishedAt, error: message });
       if (error === null) {

@@ -20,7 +20,8 @@ export const GET = handleRoute(async (request: Request, { params }: { params: Pr
     headers: {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
-      "referrer-policy": "no-referrer",
+      // same-origin, not no-referrer: the token never leaves the site, and the form POST keeps its Origin header (proxy.ts checks it).
+      "referrer-policy": "same-origin",
       "x-frame-options": "DENY",
       "content-security-policy":
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

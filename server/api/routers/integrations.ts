@@ -42,7 +42,7 @@ export const integrationsRouter = createTRPCRouter({
   list: protectedProcedure.query(({ ctx }) => listIntegrations(ctx)),
   get: protectedProcedure.input(z.object({ integrationId: id })).query(({ ctx, input }) => getIntegrationDetail(ctx, input)),
   testConnection: adminProcedure
-    .input(z.discriminatedUnion("kind", [mcpSettings, slackSettings]))
+    .input(z.discriminatedUnion("kind", [mcpSettings, slackSettings, jiraSettings, connectwiseSettings]))
     .mutation(({ ctx, input }) => testConnection(ctx, input)),
   connect: adminProcedure
     .input(

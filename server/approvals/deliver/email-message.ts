@@ -22,6 +22,7 @@ export function approvalEmail(summary: RequestSummary, link: string): { subject:
     "",
     `Approve or deny: ${link}`,
     `This link is for you only and expires ${summary.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC. Opening it does not decide anything.`,
+    `Reference: ${summary.callId}`,
   ].join("\n");
   const body = `<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:16px;color:#0f172a;max-width:560px">
 <p><strong>${html(headline(summary))}</strong></p>
@@ -32,7 +33,7 @@ export function approvalEmail(summary: RequestSummary, link: string): { subject:
     .join("")}</ul>
 <p><strong>Arguments</strong></p><pre style="background:#f1f5f9;padding:8px;white-space:pre-wrap">${html(argumentLines(summary.arguments).join("\n"))}</pre>
 <p><a href="${html(link)}" style="display:inline-block;background:#1d5fd1;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none">Review and decide</a></p>
-<p style="color:#64748b;font-size:13px">This link is for you only and expires ${html(summary.expiresAt.toISOString().replace("T", " ").slice(0, 16))} UTC. Opening it does not decide anything.</p>
+<p style="color:#64748b;font-size:13px">This link is for you only and expires ${html(summary.expiresAt.toISOString().replace("T", " ").slice(0, 16))} UTC. Opening it does not decide anything. Reference: ${html(summary.callId)}</p>
 </body></html>`;
   return { subject, text, html: body };
 }

@@ -4,13 +4,14 @@ import { getServerCaller } from "@/server/api/server-caller";
 import { requireUser } from "@/server/auth/current-user";
 import { CallStatusBadge } from "@/components/call-status-badge";
 import { Badge, Card } from "@/components/ui/layout";
+import { RunAgain } from "./run-again";
 
 export const metadata = { title: "Call" };
 
 const when = (date: Date | null) => (date ? new Date(date).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium" }) : "—");
 
 export default async function CallPage({ params }: { params: Promise<{ callId: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const { callId } = await params;
   const call = await (await getServerCaller()).activity.detail({ callId }).catch(() => notFound());
   return (
@@ -75,6 +76,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
               <span className="font-medium">{call.errorCode}</span>: {call.errorMessage}
             </p>
           ) : null}
+          {call.errorCode === "outcome_unknown" && user.role === "admin" ? <RunAgain callId={call.id} /> : null}
           {call.result !== null ? (
             <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(call.result, null, 2)}</pre>
           ) : null}

@@ -10,11 +10,13 @@ import { Field, SelectInput, TextInput } from "@/components/ui/field";
 import { Badge, Card, Notice } from "@/components/ui/layout";
 import { POLICY_SHORT_LABELS } from "@/components/integration-labels";
 
-type Kind = "mcp" | "slack" | "demo_directory";
+type Kind = "mcp" | "slack" | "demo_directory" | "jira" | "connectwise";
 const KINDS: Array<{ kind: Kind; title: string; body: string }> = [
   { kind: "mcp", title: "MCP server", body: "Any server speaking the Model Context Protocol over Streamable HTTP." },
   { kind: "slack", title: "Slack", body: "Look people up, post messages, manage channels with a bot token." },
   { kind: "demo_directory", title: "Demo directory", body: "A sample user directory served by Toolgate itself, with its own data." },
+  { kind: "jira", title: "Jira", body: "Ticketing: approval notes on issues, and the reporter confirms who asked." },
+  { kind: "connectwise", title: "ConnectWise Manage", body: "Ticketing: approval notes on tickets, and the contact confirms who asked." },
 ];
 
 const slugFrom = (name: string) =>
@@ -48,6 +50,17 @@ export function ConnectForm({
   const [botToken, setBotToken] = useState("");
   const [signingSecret, setSigningSecret] = useState("");
   const [dataset, setDataset] = useState(datasets[0]?.id ?? "");
+  const [ticketing, setTicketing] = useState({
+    siteUrl: "",
+    accountEmail: "",
+    apiToken: "",
+    companyId: "",
+    clientId: "",
+    publicKey: "",
+    privateKey: "",
+  });
+  const setTicketingField = (field: keyof typeof ticketing) => (event: { target: { value: string } }) =>
+    setTicketing({ ...ticketing, [field]: event.target.value });
   const [error, setError] = useState<string | null>(null);
   const [tested, setTested] = useState<TestResult | null>(null);
 
@@ -59,7 +72,18 @@ export function ConnectForm({
       ? { kind, url, authHeaderName: headerName, authHeaderValue: headerValue || undefined }
       : kind === "slack"
         ? { kind, botToken, signingSecret: signingSecret || undefined }
-        : { kind, dataset };
+        : kind === "jira"
+          ? { kind, siteUrl: ticketing.siteUrl, accountEmail: ticketing.accountEmail, apiToken: ticketing.apiToken }
+          : kind === "connectwise"
+            ? {
+                kind,
+                siteUrl: ticketing.siteUrl,
+                companyId: ticketing.companyId,
+                clientId: ticketing.clientId,
+                publicKey: ticketing.publicKey,
+                privateKey: ticketing.privateKey,
+              }
+            : { kind, dataset };
 
   async function onTest() {
     setError(null);
@@ -89,7 +113,7 @@ export function ConnectForm({
       <Card title="1. What to connect">
         <fieldset>
           <legend className="sr-only">Integration kind</legend>
-          <div className="grid gap-3 sm:grid-cols-3">
+          <div className="grid gap-3 sm:grid-cols-3 lg:grid-cols-5">
             {KINDS.map((option) => (
               <label
                 key={option.kind}
