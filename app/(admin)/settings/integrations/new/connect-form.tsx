@@ -233,6 +233,55 @@ export function ConnectForm({
               />
             </Field>
           </div>
+        ) : kind === "jira" || kind === "connectwise" ? (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <div className="sm:col-span-2">
+              <Field
+                label="Site URL"
+                htmlFor="ticketing-site"
+                hint={kind === "jira" ? "e.g. https://your-msp.atlassian.net" : "e.g. https://api-na.myconnectwise.net"}
+              >
+                <TextInput id="ticketing-site" type="url" value={ticketing.siteUrl} onChange={setTicketingField("siteUrl")} />
+              </Field>
+            </div>
+            {kind === "jira" ? (
+              <>
+                <Field label="Account e-mail" htmlFor="jira-email">
+                  <TextInput id="jira-email" type="email" value={ticketing.accountEmail} onChange={setTicketingField("accountEmail")} />
+                </Field>
+                <Field label="API token" htmlFor="jira-token" hint="Stored encrypted; never shown again.">
+                  <TextInput
+                    id="jira-token"
+                    type="password"
+                    autoComplete="off"
+                    value={ticketing.apiToken}
+                    onChange={setTicketingField("apiToken")}
+                  />
+                </Field>
+              </>
+            ) : (
+              <>
+                <Field label="Company id" htmlFor="cw-company">
+                  <TextInput id="cw-company" value={ticketing.companyId} onChange={setTicketingField("companyId")} />
+                </Field>
+                <Field label="Client id" htmlFor="cw-client">
+                  <TextInput id="cw-client" value={ticketing.clientId} onChange={setTicketingField("clientId")} />
+                </Field>
+                <Field label="Public key" htmlFor="cw-public">
+                  <TextInput id="cw-public" value={ticketing.publicKey} onChange={setTicketingField("publicKey")} />
+                </Field>
+                <Field label="Private key" htmlFor="cw-private" hint="Stored encrypted; never shown again.">
+                  <TextInput
+                    id="cw-private"
+                    type="password"
+                    autoComplete="off"
+                    value={ticketing.privateKey}
+                    onChange={setTicketingField("privateKey")}
+                  />
+                </Field>
+              </>
+            )}
+          </div>
         ) : (
           <Field
             label="Sample data"
