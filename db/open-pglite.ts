@@ -32,6 +32,9 @@ export async function openPglite(source: PgliteSource): Promise<DatabaseHandle &
     driver: "pglite",
     db,
     client,
+    async query<Row>(text: string, params: unknown[]) {
+      return (await client.query<Row>(text, params)).rows;
+    },
     async listen(channel, onPayload) {
       return client.listen(channel, onPayload);
     },

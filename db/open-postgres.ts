@@ -20,6 +20,9 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
   return {
     driver: "postgres",
     db,
+    async query<Row>(text: string, params: unknown[]) {
+      return (await client.unsafe(text, params as never[], { prepare: true })) as unknown as Row[];
+    },
     async listen(channel, onPayload) {
       const subscription = await client.listen(channel, onPayload);
       return () => subscription.unlisten();

@@ -14,6 +14,11 @@ export type DriverName = "pglite" | "postgres";
 export interface DatabaseHandle {
   readonly driver: DriverName;
   readonly db: Database;
+  /**
+   * A hot-path statement with positional parameters ($1, $2, …), sent as a named prepared
+   * statement on PostgreSQL so the server plans it once. Rows as plain objects.
+   */
+  query<Row = Record<string, unknown>>(text: string, params: unknown[]): Promise<Row[]>;
   /** Subscribes to a NOTIFY channel; resolves once listening. Returns the unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Answers when the database does; throws otherwise. */

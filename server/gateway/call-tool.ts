@@ -1,7 +1,8 @@
-import { and, eq, lt, sql } from "drizzle-orm";
-import type { Database } from "@/db";
+import { and, eq, lt } from "drizzle-orm";
+import type { Database, DatabaseHandle } from "@/db";
 import { newId } from "@/db/ids";
 import { agents, toolCalls } from "@/db/schema";
+import { recordAudit } from "../audit/record";
 import { countPendingCalls, createApprovalRequests } from "../approvals/create";
 import { resolveRequester } from "../approvals/resolve-requester";
 import { requesterFromTicket } from "../approvals/verify-ticket";
@@ -14,7 +15,7 @@ import { enqueueJob } from "../jobs/enqueue";
 import { parseEnvelope, type CallEnvelope } from "./envelope";
 import { executeUpstream, storableResult } from "./execute";
 import { touchKeyUsage } from "./key-usage";
-import { finishCallWithAudit, insertCallWithAudit, type CallRecord } from "./record-call";
+import { finishCallWithAudit, insertCallWithAudit, recordFinishedCall, type CallRecord } from "./record-call";
 import { resolveCall, type ResolvedCall } from "./resolve-call";
 import { errorBody, statusUrlOf, type GatewayResponse } from "./responses";
 import { validateArguments } from "./validate-arguments";
@@ -119,16 +120,105 @@ function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): CallRecord 
   };
 }
 
+/** What one gateway request knows once its call is resolved, shared by the outcome paths below. */
+type CallContext = {
+  handle: DatabaseHandle;
+  db: Database;
+  resolved: ResolvedCall;
+  envelope: CallEnvelope;
+  base: CallRecord;
+  decision: Decision;
+  /** The call row claimed for an Idempotency-Key (it exists already), or null. */
+  claimedId: string | null;
+  started: number;
+};
+
+type Outcome = {
+  status: "rejected" | "succeeded" | "failed";
+  response: GatewayResponse;
+  /** What the stored response says (results are size-capped). */
+  storedBody?: Record<string, unknown>;
+  result?: unknown;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  action: string;
+  audit: Record<string, unknown>;
+  callId?: string;
+  startedAt?: Date;
+};
+
+/**
+ * Records how a call ended, with its audit event, in one statement: the claimed row for an
+ * Idempotency-Key (whose response is stored for replays), else a new row (the hot path).
+ */
+async function recordOutcome(ctx: CallContext, outcome: Outcome): Promise<GatewayResponse> {
+  const latencyMs = Math.round(performance.now() - ctx.started);
+  const audit = {
+    action: outcome.action,
+    data: {
+      keyPrefix: ctx.resolved.keyPrefix,
+      tool: `${ctx.envelope.integration}/${ctx.envelope.tool}`,
+      argumentsDigest: ctx.base.argumentsDigest,
+      decision: ctx.decision.kind,
+      latencyMs,
+      ...outcome.audit,
+    },
+  };
+  const fields = {
+    status: outcome.status,
+    result: outcome.result ?? null,
+    errorCode: outcome.errorCode ?? null,
+    errorMessage: outcome.errorMessage ?? null,
+    latencyMs,
+  };
+  if (ctx.claimedId) {
+    await finishCallWithAudit(
+      ctx.db,
+      ctx.claimedId,
+      ctx.resolved.workspaceId,
+      { ...fields, responseStatus: outcome.response.status, responseBody: outcome.storedBody ?? outcome.response.body },
+      { ...audit, actorId: ctx.resolved.agentId },
+    );
+  } else {
+    await recordFinishedCall(
+      ctx.handle,
+      {
+        ...ctx.base,
+        ...fields,
+        id: outcome.callId,
+        decisionReason: ctx.decision.reason,
+        startedAt: outcome.startedAt ?? null,
+        finishedAt: outcome.startedAt ? new Date() : null,
+      },
+      audit,
+    );
+  }
+  return outcome.response;
+}
+
+function refuse(ctx: CallContext, response: GatewayResponse, reason: string): Promise<GatewayResponse> {
+  const error = (response.body as { error: { code: string; message: string } }).error;
+  return recordOutcome(ctx, {
+    status: "rejected",
+    response,
+    errorCode: error.code,
+    errorMessage: error.message,
+    action: "call.rejected",
+    audit: { outcome: error.code, reason },
+  });
+}
+
 /**
  * POST /api/gateway: authenticate, decide from the stored policy, validate the arguments, then
  * execute (auto), create approval requests (approval_needed) or refuse — before any upstream
- * request. One database read before the upstream call and one write after it on the auto path.
+ * request. On the auto path: one prepared read before the upstream call, one write after it.
  */
-export async function handleToolCall(db: Database, input: ToolCallInput): Promise<GatewayResponse> {
+export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayResponse> {
   const started = performance.now();
+  const db = handle.db;
   if (!input.presentedKey) return errorBody("unauthorized", 'Send your API key as "Authorization: Bearer tg_…".');
   const envelope = parseEnvelope(input.body);
-  const resolved = await resolveCall(db, agentKeyHash(input.presentedKey), envelope.integration, envelope.tool);
+  const resolved = await resolveCall(handle, agentKeyHash(input.presentedKey), envelope.integration, envelope.tool);
   if (!resolved || resolved.keyRevoked) return errorBody("unauthorized", "The API key is not valid: it is unknown or has been revoked.");
   touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
 
@@ -146,119 +236,48 @@ export async function handleToolCall(db: Database, input: ToolCallInput): Promis
     integration: resolved.integration,
     tool: resolved.tool,
   });
-  const audit = (action: string, extra: Record<string, unknown>) => ({
-    action,
-    data: {
-      keyPrefix: resolved.keyPrefix,
-      tool: `${envelope.integration}/${envelope.tool}`,
-      argumentsDigest: base.argumentsDigest,
-      decision: decision.kind,
-      ...extra,
-    },
-  });
-
-  const reject = async (response: GatewayResponse, code: string, message: string, reason: string): Promise<GatewayResponse> => {
-    const latencyMs = Math.round(performance.now() - started);
-    const fields = {
-      status: "rejected" as const,
-      errorCode: code,
-      errorMessage: message,
-      responseStatus: response.status,
-      responseBody: response.body,
-      latencyMs,
-    };
-    const auditEntry = audit("call.rejected", { outcome: code, reason, latencyMs });
-    if (claimedId) await finishCallWithAudit(db, claimedId, resolved.workspaceId, fields, { ...auditEntry, actorId: resolved.agentId });
-    else await insertCallWithAudit(db, { ...base, ...fields, decisionReason: reason }, auditEntry);
-    return response;
-  };
-
-  if (decision.kind === "reject") {
-    return reject(errorBody(decision.code, REJECT_MESSAGES[decision.code]), decision.code, REJECT_MESSAGES[decision.code], decision.reason);
-  }
+  const ctx: CallContext = { handle, db, resolved, envelope, base, decision, claimedId, started };
+  if (decision.kind === "reject") return refuse(ctx, errorBody(decision.code, REJECT_MESSAGES[decision.code]), decision.reason);
   const tool = resolved.tool!;
-  const integration = resolved.integration!;
   const argumentErrors = validateArguments(tool.definitionHash, tool.inputSchema, envelope.arguments);
   if (argumentErrors.length) {
     const message = `The arguments do not match ${envelope.tool}'s input schema: ${argumentErrors.map((error) => `${error.path} ${error.message}`).join("; ")}.`;
-    return reject(errorBody("invalid_arguments", message, { errors: argumentErrors }), "invalid_arguments", message, decision.reason);
+    return refuse(ctx, errorBody("invalid_arguments", message, { errors: argumentErrors }), decision.reason);
   }
-  if (decision.kind === "await_approval") return requestApproval(db, { resolved, envelope, base, decision, claimedId, started });
+  if (decision.kind === "await_approval") return requestApproval(ctx, decision);
 
   const callId = claimedId ?? newId("call");
   const startedAt = new Date();
-  const outcome = await executeUpstream(integration, tool.name, envelope.arguments);
-  const latencyMs = Math.round(performance.now() - started);
+  const outcome = await executeUpstream(resolved.integration!, tool.name, envelope.arguments);
   const response: GatewayResponse = outcome.ok
     ? { status: 200, body: { callId, status: "succeeded", result: outcome.result } }
     : { status: 502, body: { callId, status: "failed", error: { code: "upstream_failed", message: outcome.message } } };
-  const stored = outcome.ok ? { ...response.body, result: storableResult(outcome.result) } : response.body;
-  const fields = {
-    status: outcome.ok ? ("succeeded" as const) : ("failed" as const),
-    result: outcome.ok ? storableResult(outcome.result) : null,
+  const stored = outcome.ok ? storableResult(outcome.result) : null;
+  await recordOutcome(ctx, {
+    status: outcome.ok ? "succeeded" : "failed",
+    response,
+    storedBody: outcome.ok ? { ...response.body, result: stored } : response.body,
+    result: stored,
     errorCode: outcome.ok ? null : "upstream_failed",
     errorMessage: outcome.ok ? null : outcome.message,
-    responseStatus: response.status,
-    responseBody: stored,
-    latencyMs,
-  };
-  const auditEntry = audit(outcome.ok ? "call.succeeded" : "call.failed", { outcome: fields.status, latencyMs });
-  if (claimedId) await finishCallWithAudit(db, claimedId, resolved.workspaceId, fields, { ...auditEntry, actorId: resolved.agentId });
-  else
-    await insertCallWithAudit(
-      db,
-      { ...base, ...fields, id: callId, decisionReason: decision.reason, startedAt, finishedAt: new Date() },
-      auditEntry,
-    );
+    action: outcome.ok ? "call.succeeded" : "call.failed",
+    audit: { outcome: outcome.ok ? "succeeded" : "failed" },
+    callId,
+    startedAt,
+  });
   if (resolved.agentHasWebhook)
     await enqueueJob(db, { kind: "agent_call_webhook", workspaceId: resolved.workspaceId, payload: { callId } });
   return response;
 }
 
-async function requestApproval(
-  db: Database,
-  {
-    resolved,
-    envelope,
-    base,
-    decision,
-    claimedId,
-    started,
-  }: {
-    resolved: ResolvedCall;
-    envelope: CallEnvelope;
-    base: CallRecord;
-    decision: Extract<Decision, { kind: "await_approval" }>;
-    claimedId: string | null;
-    started: number;
-  },
-): Promise<GatewayResponse> {
+/**
+ * The approval_needed path: the requester (confirmed by the ticket where one is named), their
+ * manager from the Directory when Manager Approval is on, the per-agent flood limit, then the call
+ * and its approval requests in one transaction.
+ */
+async function requestApproval(ctx: CallContext, decision: Extract<Decision, { kind: "await_approval" }>): Promise<GatewayResponse> {
+  const { db, resolved, envelope, base, claimedId } = ctx;
   const needsManager = decision.approvals.includes("manager");
-  const refuse = async (code: "requester_manager_unknown" | "requester_mismatch" | "upstream_failed", message: string) => {
-    const response = errorBody(code, message);
-    const latencyMs = Math.round(performance.now() - started);
-    const fields = {
-      status: "rejected" as const,
-      errorCode: code,
-      errorMessage: message,
-      responseStatus: response.status,
-      responseBody: response.body,
-      latencyMs,
-    };
-    const auditEntry = {
-      action: "call.rejected",
-      data: {
-        keyPrefix: resolved.keyPrefix,
-        tool: `${envelope.integration}/${envelope.tool}`,
-        argumentsDigest: base.argumentsDigest,
-        decision: decision.kind,
-        outcome: code,
-      },
-    };
-    if (claimedId) await finishCallWithAudit(db, claimedId, resolved.workspaceId, fields, { ...auditEntry, actorId: resolved.agentId });
-    else await insertCallWithAudit(db, { ...base, ...fields, decisionReason: decision.reason }, auditEntry);
-    return response;
-  };
   // The ticket, when one is named and its system is connected, decides who the requester is.
   let requesterEmail = envelope.requester?.email.toLowerCase() ?? null;
   let verified = false;
@@ -274,7 +293,7 @@ async function requestApproval(
       verified = fromTicket.verified;
     } catch (error) {
       if (isServiceError(error) && (error.code === "requester_mismatch" || error.code === "upstream_failed"))
-        return refuse(error.code, error.message);
+        return refuse(ctx, errorBody(error.code, error.message), decision.reason);
       throw error;
     }
   }
@@ -283,15 +302,17 @@ async function requestApproval(
     : null;
   if (needsManager && !requesterEmail) {
     return refuse(
-      "requester_manager_unknown",
-      'This tool needs the approval of the requester\'s manager: name the requester ({"requester": {"email": "…"}}).',
+      ctx,
+      errorBody(
+        "requester_manager_unknown",
+        'This tool needs the approval of the requester\'s manager: name the requester ({"requester": {"email": "…"}}).',
+      ),
+      decision.reason,
     );
   }
   if (needsManager && !requester?.managerId) {
-    return refuse(
-      "requester_manager_unknown",
-      `No manager is known for ${requesterEmail} in this client's Directory, so Manager Approval cannot be asked. An admin can add them in Toolgate's Directory.`,
-    );
+    const message = `No manager is known for ${requesterEmail} in this client's Directory, so Manager Approval cannot be asked. An admin can add them in Toolgate's Directory.`;
+    return refuse(ctx, errorBody("requester_manager_unknown", message), decision.reason);
   }
 
   const expiresAt = new Date(Date.now() + resolved.approvalExpirySeconds * 1000);
@@ -301,10 +322,10 @@ async function requestApproval(
     status: 202,
     body: { callId, status: "pending_approval", approvals, statusUrl: statusUrlOf(callId), expiresAt: expiresAt.toISOString() },
   };
-  const outcome = await db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     // Serialises this agent's pending-approval count (the flood limit) across instances.
     await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, resolved.agentId)).for("update");
-    if ((await countPendingCalls(tx, resolved.agentId)) >= resolved.maxPendingApprovals) return "too_many" as const;
+    if ((await countPendingCalls(tx, resolved.agentId)) >= resolved.maxPendingApprovals) return false;
     const fields = {
       status: "pending_approval" as const,
       requesterEmail,
@@ -313,8 +334,9 @@ async function requestApproval(
       expiresAt,
       responseStatus: 202,
       responseBody: response.body,
+      decisionReason: decision.reason,
     };
-    const auditEntry = {
+    const audit = {
       action: "call.pending_approval",
       data: {
         keyPrefix: resolved.keyPrefix,
@@ -326,14 +348,19 @@ async function requestApproval(
       },
     };
     if (claimedId) {
-      await tx
-        .update(toolCalls)
-        .set({ ...fields, decisionReason: decision.reason, responseBody: response.body })
-        .where(eq(toolCalls.id, claimedId));
-      await tx.execute(sql`insert into audit_events (id, workspace_id, actor_type, actor_id, action, client_id, subject_type, subject_id, call_id, data)
-        values (${newId("audit")}, ${resolved.workspaceId}, 'agent', ${resolved.agentId}, ${auditEntry.action}, ${base.clientId}, 'call', ${claimedId}, ${claimedId}, ${JSON.stringify(auditEntry.data)}::jsonb)`);
+      await tx.update(toolCalls).set(fields).where(eq(toolCalls.id, claimedId));
+      await recordAudit(tx, {
+        workspaceId: resolved.workspaceId,
+        actorType: "agent",
+        actorId: resolved.agentId,
+        clientId: base.clientId,
+        subjectType: "call",
+        subjectId: claimedId,
+        callId: claimedId,
+        ...audit,
+      });
     } else {
-      await insertCallWithAudit(tx, { ...base, ...fields, id: callId, decisionReason: decision.reason }, auditEntry);
+      await insertCallWithAudit(tx, { ...base, ...fields, id: callId }, audit);
     }
     await createApprovalRequests(tx, {
       workspaceId: resolved.workspaceId,
@@ -343,30 +370,11 @@ async function requestApproval(
       expiresAt,
       managerPersonId: requester?.managerId ?? null,
     });
-    return "created" as const;
+    return true;
   });
-  if (outcome === "too_many") {
+  if (!created) {
     const message = `This agent already has ${resolved.maxPendingApprovals} calls waiting for approval; wait for decisions before asking for more.`;
-    const tooMany = errorBody("too_many_pending_approvals", message);
-    const fields = {
-      status: "rejected" as const,
-      errorCode: "too_many_pending_approvals",
-      errorMessage: message,
-      responseStatus: tooMany.status,
-      responseBody: tooMany.body,
-    };
-    const auditEntry = {
-      action: "call.rejected",
-      data: {
-        keyPrefix: resolved.keyPrefix,
-        tool: `${envelope.integration}/${envelope.tool}`,
-        decision: decision.kind,
-        outcome: "too_many_pending_approvals",
-      },
-    };
-    if (claimedId) await finishCallWithAudit(db, claimedId, resolved.workspaceId, fields, { ...auditEntry, actorId: resolved.agentId });
-    else await insertCallWithAudit(db, { ...base, ...fields, decisionReason: decision.reason }, auditEntry);
-    return tooMany;
+    return refuse(ctx, errorBody("too_many_pending_approvals", message), decision.reason);
   }
   return response;
 }

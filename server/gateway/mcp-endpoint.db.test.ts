@@ -19,7 +19,7 @@ let endpoint: RunningServer;
 
 beforeAll(async () => {
   upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("list_users"), tool("delete_user"), tool("reset_password")] });
-  endpoint = await serveFetch((request) => handleMcpRequest(database().db, request));
+  endpoint = await serveFetch((request) => handleMcpRequest(database(), request));
   process.env.TOOLGATE_MCP_APPROVAL_WAIT_MS = "300";
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { Database } from "@/db";
+import type { Database, DatabaseHandle } from "@/db";
 import { getEnv } from "../env";
 import { subscribeEvents } from "../events/bus";
 import { isServiceError } from "../errors";
@@ -65,7 +65,8 @@ function resultOfView(view: CallView): CallToolResult {
   };
 }
 
-function buildServer(db: Database, agent: AuthenticatedAgent & { presentedKey: string }, signal: AbortSignal): Server {
+function buildServer(handle: DatabaseHandle, agent: AuthenticatedAgent & { presentedKey: string }, signal: AbortSignal): Server {
+  const db = handle.db;
   const server = new Server({ name: "toolgate", version: "1.0.0" }, { capabilities: { tools: { listChanged: true } } });
   const scope = { id: agent.agentId, workspaceId: agent.workspaceId, allClients: agent.allClients, mspWide: agent.mspWide };
   const paused = agent.paused || agent.workspacePaused;
@@ -117,7 +118,7 @@ function buildServer(db: Database, agent: AuthenticatedAgent & { presentedKey: s
         ...(meta["toolgate/ticket"] ? { ticket: meta["toolgate/ticket"] } : {}),
         ...(meta["toolgate/reason"] ? { reason: meta["toolgate/reason"] } : {}),
       };
-      const response = await handleToolCall(db, { presentedKey: agent.presentedKey, body, idempotencyKey: null });
+      const response = await handleToolCall(handle, { presentedKey: agent.presentedKey, body, idempotencyKey: null });
       const payload = response.body as { callId?: string; status?: string; result?: unknown; error?: { code: string; message: string } };
       if (response.status === 200)
         return resultOfView({ callId: payload.callId!, status: "succeeded", result: payload.result } as CallView);
@@ -159,7 +160,8 @@ async function waitUntilSettled(
  * instance answers). A GET opens the notification stream, which receives `tools/list_changed`
  * whenever the workspace's toolset version changes.
  */
-export async function handleMcpRequest(db: Database, request: Request): Promise<Response> {
+export async function handleMcpRequest(handle: DatabaseHandle, request: Request): Promise<Response> {
+  const db = handle.db;
   const origin = request.headers.get("origin");
   if (origin && !allowedOrigin(origin, request)) {
     return Response.json(
@@ -177,7 +179,7 @@ export async function handleMcpRequest(db: Database, request: Request): Promise<
   }
   const controller = new AbortController();
   request.signal.addEventListener("abort", () => controller.abort(), { once: true });
-  const server = buildServer(db, { ...agent, presentedKey }, controller.signal);
+  const server = buildServer(handle, { ...agent, presentedKey }, controller.signal);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Executor } from "@/db";
+import type { DatabaseHandle, Executor } from "@/db";
 import { newId } from "@/db/ids";
 import type { CallStatus, RequesterSource, TicketSystem } from "@/db/schema";
 
@@ -95,4 +95,54 @@ export async function finishCallWithAudit(
     insert into audit_events (id, workspace_id, actor_type, actor_id, action, client_id, subject_type, subject_id, call_id, data)
     select ${newId("audit")}, ${workspaceId}, ${audit.actorType ?? "agent"}, ${audit.actorId ?? null}, ${audit.action}, c.client_id, 'call', c.id, c.id, ${JSON.stringify(audit.data)}::jsonb
     from c`);
+}
+
+const INSERT_CALL_WITH_AUDIT_SQL = `
+    with c as (
+      insert into tool_calls (id, workspace_id, agent_id, agent_key_prefix, integration_id, tool_id, client_id, integration_slug, tool_name,
+        arguments, arguments_digest, requester_email, ticket_system, ticket_id, reason, status,
+        decision_reason, error_code, error_message, result, latency_ms, started_at, finished_at)
+      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15, $16::call_status,
+        $17, $18, $19, $20::jsonb, $21::int, $22::timestamptz, $23::timestamptz)
+      returning id
+    )
+    insert into audit_events (id, workspace_id, actor_type, actor_id, action, client_id, subject_type, subject_id, call_id, data)
+    select $24, $2, 'agent', $3, $25, $7, 'call', c.id, c.id, $26::jsonb from c`;
+
+/**
+ * The hot path's write (an `auto` call's outcome, or a refusal) and its audit event: one prepared
+ * statement, one round trip. Calls that carry an idempotency key or wait for approval use the
+ * fuller insertCallWithAudit.
+ */
+export async function recordFinishedCall(handle: DatabaseHandle, call: CallRecord, audit: AuditFields): Promise<string> {
+  const id = call.id ?? newId("call");
+  await handle.query(INSERT_CALL_WITH_AUDIT_SQL, [
+    id,
+    call.workspaceId,
+    call.agentId,
+    call.agentKeyPrefix,
+    call.integrationId,
+    call.toolId,
+    call.clientId,
+    call.integrationSlug,
+    call.toolName,
+    JSON.stringify(call.arguments),
+    call.argumentsDigest,
+    call.requesterEmail,
+    call.ticketSystem,
+    call.ticketId,
+    call.reason,
+    call.status,
+    call.decisionReason,
+    call.errorCode ?? null,
+    call.errorMessage ?? null,
+    json(call.result),
+    call.latencyMs ?? null,
+    iso(call.startedAt),
+    iso(call.finishedAt),
+    newId("audit"),
+    audit.action,
+    JSON.stringify(audit.data),
+  ]);
+  return id;
 }

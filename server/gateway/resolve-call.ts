@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import type { Executor } from "@/db";
+import type { DatabaseHandle } from "@/db";
 import type { IntegrationConfig, IntegrationKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
 
 /** Everything one call needs to be decided and executed, from one round trip. */
@@ -38,22 +37,10 @@ export type ResolvedCall = {
 };
 
 type Row = Record<string, unknown>;
-const rowsOf = (result: unknown): Row[] => (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
 const asDate = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
 const asJson = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T));
 
-/**
- * The gateway's one read before the upstream call: key, agent, workspace switches, the integration
- * (only if it is in the agent's client scope — otherwise it does not exist for this agent) and the
- * tool with its policy. Null when no key has this hash.
- */
-export async function resolveCall(
-  db: Executor,
-  keyHash: string,
-  integrationSlug: string | null,
-  toolName: string | null,
-): Promise<ResolvedCall | null> {
-  const result = await db.execute(sql`
+const RESOLVE_CALL_SQL = `
     select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.last_used_at,
            a.id as agent_id, a.paused as agent_paused, a.webhook_url is not null as agent_has_webhook, a.workspace_id,
            w.agents_paused, w.approval_expiry_seconds, w.max_pending_approvals_per_agent,
@@ -63,14 +50,26 @@ export async function resolveCall(
     from agent_keys k
     join agents a on a.id = k.agent_id
     join workspaces w on w.id = a.workspace_id
-    left join integrations i on i.workspace_id = a.workspace_id and i.slug = ${integrationSlug}
+    left join integrations i on i.workspace_id = a.workspace_id and i.slug = $2
       and ((i.client_id is null and a.msp_wide)
         or (i.client_id is not null and (a.all_clients
           or exists (select 1 from agent_clients ac where ac.agent_id = a.id and ac.client_id = i.client_id))))
-    left join tools t on t.integration_id = i.id and t.name = ${toolName}
-    where k.key_hash = ${keyHash}
-    limit 1`);
-  const row = rowsOf(result)[0];
+    left join tools t on t.integration_id = i.id and t.name = $3
+    where k.key_hash = $1
+    limit 1`;
+
+/**
+ * The gateway's one read before the upstream call: key, agent, workspace switches, the integration
+ * (only if it is in the agent's client scope — otherwise it does not exist for this agent) and the
+ * tool with its policy. One prepared statement; null when no key has this hash.
+ */
+export async function resolveCall(
+  handle: DatabaseHandle,
+  keyHash: string,
+  integrationSlug: string | null,
+  toolName: string | null,
+): Promise<ResolvedCall | null> {
+  const row = (await handle.query<Row>(RESOLVE_CALL_SQL, [keyHash, integrationSlug, toolName]))[0];
   if (!row) return null;
   return {
     keyId: String(row.key_id),

@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDatabaseHandle } from "@/db";
 import { bearerOf } from "@/server/gateway/authenticate-agent";
 import { handleToolCall } from "@/server/gateway/call-tool";
 import { readJsonBody } from "@/server/gateway/request-body";
@@ -15,6 +15,6 @@ export const POST = handleRoute(async (request: Request) => {
     return errorResponse("invalid_input", "The Idempotency-Key header must be 1–255 visible ASCII characters.");
   }
   const body = await readJsonBody(request);
-  const response = await handleToolCall(await getDb(), { presentedKey, body, idempotencyKey });
+  const response = await handleToolCall(await getDatabaseHandle(), { presentedKey, body, idempotencyKey });
   return Response.json(response.body, { status: response.status, headers: response.headers });
 });

@@ -1,9 +1,9 @@
-import { getDb } from "@/db";
+import { getDatabaseHandle } from "@/db";
 import { handleMcpRequest } from "@/server/gateway/mcp-endpoint";
 import { handleRoute } from "@/server/http";
 
 export const dynamic = "force-dynamic";
 
-const handler = handleRoute(async (request: Request) => handleMcpRequest(await getDb(), request));
+const handler = handleRoute(async (request: Request) => handleMcpRequest(await getDatabaseHandle(), request));
 
 export { handler as GET, handler as POST, handler as DELETE };
