@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 const DB_TESTS = ["**/*.db.test.ts"];
+const PROOF_TESTS = ["test/proof/**/*.proof.test.ts"];
+/** Proof tests of crashes, restarts and database faults: they need a database outside the process. */
+const POSTGRES_ONLY_PROOF_TESTS = ["test/proof/crash.proof.test.ts", "test/proof/db-faults.proof.test.ts"];
 const IGNORED = ["node_modules/**", ".next/**", "e2e/**", ".data/**", ".test-tmp/**"];
 
 /**
@@ -19,7 +22,18 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: { TOOLGATE_LOG_REQUESTS: "off", TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1", TOOLGATE_DATA_DIR: ".test-tmp/data" },
     projects: [
-      { extends: true, test: { name: "unit", include: ["**/*.test.ts"], exclude: [...IGNORED, ...DB_TESTS] } },
+      { extends: true, test: { name: "unit", include: ["**/*.test.ts"], exclude: [...IGNORED, ...DB_TESTS, ...PROOF_TESTS] } },
+      // The proof suite (issue 7): production servers on PostgreSQL when TEST_DATABASE_URL is set, else PGlite.
+      {
+        extends: true,
+        test: {
+          name: "proof",
+          include: PROOF_TESTS,
+          exclude: [...IGNORED, ...(process.env.TEST_DATABASE_URL ? [] : POSTGRES_ONLY_PROOF_TESTS)],
+          fileParallelism: false,
+          testTimeout: 600_000,
+        },
+      },
       { extends: true, test: { name: "pglite", include: DB_TESTS, exclude: IGNORED, env: { TEST_DRIVER: "pglite" } } },
       ...(process.env.TEST_DATABASE_URL
         ? [{ extends: true as const, test: { name: "postgres", include: DB_TESTS, exclude: IGNORED, env: { TEST_DRIVER: "postgres" } } }]

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, vitest (unit + database tests on PGlite, and on PostgreSQL when
-// TEST_DATABASE_URL is set), then Playwright against a production build. Ends with one line:
-// "N passed, N failed".
+// `npm test`: typecheck, lint, a production build, vitest (unit, database tests on PGlite — and on
+// PostgreSQL when TEST_DATABASE_URL is set — and the proof suite against production servers), then
+// Playwright. Ends with one line: "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ for (const report of ["vitest.json", "playwright.json"]) rmSync(join(root, ".tes
 const steps = [
   ["typecheck", bin("tsc"), ["--noEmit"]],
   ["lint", bin("eslint"), ["--max-warnings", "0", "."]],
+  ["build", process.execPath, ["-e", 'import("./scripts/lib/build.mjs").then((m) => m.buildIfStale())']],
   ["vitest", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.test-tmp/vitest.json"]],
   ["playwright", bin("playwright"), ["test"]],
 ];
@@ -27,13 +28,13 @@ console.log(
 
 let failedStep = null;
 for (const [name, command, args] of steps) {
-  if (failedStep && name !== "playwright" && name !== "vitest") continue;
+  if (failedStep && name !== "playwright") continue;
   console.log(`\n▶ ${name}`);
   const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (result.status !== 0) {
     failedStep ??= name;
-    // Typecheck or lint failures stop here; test failures still let the next suite report.
-    if (name === "typecheck" || name === "lint") break;
+    // Typecheck, lint or build failures stop here; test failures still let the next suite report.
+    if (name === "typecheck" || name === "lint" || name === "build") break;
   }
 }
 

@@ -13,7 +13,7 @@ type Behaviour = { delayMs?: number; fail?: string; hang?: boolean };
  */
 export async function startMcpUpstream(options: { tools: UpstreamTool[]; token?: string; pageSize?: number }) {
   let tools = options.tools;
-  const calls: Array<{ name: string; arguments: Record<string, unknown>; headers: Record<string, string> }> = [];
+  const calls: Array<{ name: string; arguments: Record<string, unknown>; headers: Record<string, string>; at: number }> = [];
   const requestHeaders: Array<Record<string, string>> = [];
   const behaviours = new Map<string, Behaviour>();
   const pageSize = options.pageSize ?? 1_000;
@@ -34,7 +34,7 @@ export async function startMcpUpstream(options: { tools: UpstreamTool[]; token?:
     });
     mcp.setRequestHandler(CallToolRequestSchema, async (req) => {
       const name = req.params.name;
-      calls.push({ name, arguments: req.params.arguments ?? {}, headers });
+      calls.push({ name, arguments: req.params.arguments ?? {}, headers, at: Date.now() });
       const behaviour = behaviours.get(name) ?? {};
       if (behaviour.hang) await new Promise(() => {});
       if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));

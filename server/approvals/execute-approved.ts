@@ -8,6 +8,7 @@ import { publishEvent } from "../events/bus";
 import { executeUpstream, storableResult, upstreamTimeoutMs } from "../gateway/execute";
 import { canonicalJson } from "../integrations/definition-hash";
 import { enqueueJobs } from "../jobs/enqueue";
+import { faultPoint } from "../fault-points";
 import { sha256Hex } from "../tokens";
 
 export type ExecutionOutcome = "not_claimed" | "cancelled" | "succeeded" | "failed";
@@ -47,6 +48,7 @@ async function finish(
  * against the digest the approvers saw. No transaction is open during the upstream request.
  */
 export async function executeApprovedCall(db: Database, callId: string): Promise<ExecutionOutcome> {
+  faultPoint("before_execution");
   const [call] = await db
     .update(toolCalls)
     .set({ status: "executing", executionClaimedAt: sql`now()` })
@@ -97,6 +99,7 @@ export async function executeApprovedCall(db: Database, callId: string): Promise
     .where(and(eq(toolCalls.id, call.id), eq(toolCalls.status, "executing")));
   const started = performance.now();
   const outcome = await executeUpstream(current.integration, current.tool.name, call.arguments);
+  faultPoint("after_upstream_call");
   const latencyMs = Math.round(performance.now() - started);
   if (outcome.ok) {
     await finish(db, call, { status: "succeeded", result: storableResult(outcome.result), latencyMs }, "call.succeeded", {
@@ -151,7 +154,8 @@ export async function expireCall(db: Database, callId: string): Promise<boolean>
  * automatically; pending calls past their expiry expire.
  */
 export async function sweepCalls(db: Database): Promise<{ executed: number; released: number; unknown: number; expired: number }> {
-  const timeoutSeconds = Math.ceil(upstreamTimeoutMs() / 1000) + 60;
+  // Past the upstream timeout (plus a margin), a call still "executing" cannot be running any more.
+  const timeoutSeconds = Math.ceil(upstreamTimeoutMs() / 1000) + 15;
   const released = await db
     .update(toolCalls)
     .set({ status: "approved", executionClaimedAt: null })

@@ -74,11 +74,23 @@ export function describeMcpError(error: unknown, url: string, timeoutMs: number)
 /**
  * The SDK's transport passes one long-lived AbortSignal to every fetch, and each request leaves a
  * listener on it: a cached client would leak listeners (and slow down) with every call. Each
- * request gets its own signal instead, bounded by the call timeout; requests time out through the
- * SDK's own request timeout as before.
+ * request gets its own abort controller instead, whose timer bounds the wait for the response
+ * headers and is cleared as soon as they arrive (a timer left running would keep every finished
+ * request's objects alive until it fired).
  */
 function fetchWithOwnSignal(timeoutMs: number): typeof fetch {
-  return (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs + 5_000) });
+  return async (input, init) => {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("The upstream did not answer in time.", "TimeoutError")),
+      timeoutMs + 5_000,
+    );
+    try {
+      return await fetch(input, { ...init, signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 async function openClient(target: McpTarget, timeoutMs: number): Promise<Client> {

@@ -1,0 +1,202 @@
+import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approvalRequests, toolCalls, toolPolicyChanges, tools } from "@/db/schema";
+import { POST } from "@/app/api/gateway/route";
+import { GET as getCall } from "@/app/api/gateway/calls/[callId]/route";
+import { POST as cancelCall } from "@/app/api/gateway/calls/[callId]/cancel/route";
+import { setupTestDatabase } from "@/test/database";
+import { createUser, createWorkspace } from "@/test/fixtures";
+import { agentGet, createTestAgent, gatewayRequest } from "@/test/gateway";
+import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { createClient } from "../clients/clients";
+import { addPerson } from "../directory/people";
+import { connectIntegration } from "../integrations/connect";
+import { closeMcpClients } from "../integrations/connectors/mcp";
+import { saveToolPolicies } from "../policy/save";
+import { appRouter, createCaller } from "./root";
+
+const database = setupTestDatabase();
+let upstream: McpUpstream;
+beforeAll(async () => {
+  upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password")] });
+});
+afterAll(async () => {
+  await closeMcpClients();
+  await upstream.close();
+});
+
+/** Workspace B with one of everything; workspace A's admin probes it. */
+async function twoWorkspaces() {
+  const { db } = database();
+  const a = await createWorkspace(db);
+  const b = await createWorkspace(db);
+  const adminA = await createUser(db, a.id, { role: "admin" });
+  const adminB = await createUser(db, b.id, { role: "admin" });
+  const techB = await createUser(db, b.id, { role: "technician" });
+  const ctxB = { db, user: adminB };
+  const clientB = await createClient(ctxB, { name: "B client" });
+  const personB = await addPerson(ctxB, { clientId: clientB.id, email: "p@b.test", name: "P" });
+  const { integrationId } = await connectIntegration(ctxB, {
+    clientId: clientB.id,
+    name: "B dir",
+    slug: "b-dir",
+    settings: { kind: "mcp", url: upstream.url },
+  });
+  const toolRows = await db.select().from(tools).where(eq(tools.integrationId, integrationId));
+  const toolB = toolRows.find((row) => row.name === "reset_password")!;
+  const { revision } = await saveToolPolicies(ctxB, {
+    integrationId,
+    revision: 1,
+    changes: [{ toolId: toolB.id, policy: "approval_needed", managerApproval: false }],
+  });
+  const agentB = await createTestAgent(db, adminB);
+  const agentA = await createTestAgent(db, adminA);
+  const pending = (await (
+    await POST(gatewayRequest(agentB.key, { integration: "b-dir", tool: "reset_password", arguments: {} }))
+  ).json()) as { callId: string };
+  const [approvalB] = await db.select().from(approvalRequests).where(eq(approvalRequests.callId, pending.callId));
+  const keyB = (await db.query.agentKeys.findFirst({ where: (k, { eq: equals }) => equals(k.agentId, agentB.agentId) }))!;
+  return {
+    db,
+    a,
+    b,
+    adminA,
+    adminB,
+    techB,
+    clientB,
+    personB,
+    integrationId,
+    toolB,
+    revision,
+    agentA,
+    agentB,
+    keyB,
+    callB: pending.callId,
+    approvalB: approvalB!,
+  };
+}
+
+describe("cross-workspace isolation", () => {
+  it("every tRPC procedure, given workspace B's ids by a user of workspace A, answers 404/403 (or validation) and never B's data", async () => {
+    const w = await twoWorkspaces();
+    const caller = createCaller({ db: w.db, user: w.adminA });
+    const bIds = [
+      w.b.id,
+      w.adminB.id,
+      w.techB.id,
+      w.clientB.id,
+      w.personB.id,
+      w.integrationId,
+      w.toolB.id,
+      w.agentB.agentId,
+      w.keyB.id,
+      w.callB,
+      w.approvalB.id,
+    ];
+    const probes: Record<string, () => Promise<unknown>> = {
+      "users.list": () => caller.users.list(),
+      "users.invite": () => caller.users.invite({ email: w.adminB.email, name: "Taken", role: "admin" }),
+      "users.issuePasswordLink": () => caller.users.issuePasswordLink({ userId: w.techB.id }),
+      "users.changeRole": () => caller.users.changeRole({ userId: w.techB.id, role: "admin" }),
+      "users.setActive": () => caller.users.setActive({ userId: w.adminB.id, active: false }),
+      "clients.list": () => caller.clients.list({ includeArchived: true }),
+      "clients.create": () => caller.clients.create({ name: "A's own client" }),
+      "clients.rename": () => caller.clients.rename({ clientId: w.clientB.id, name: "Hijacked" }),
+      "clients.setArchived": () => caller.clients.setArchived({ clientId: w.clientB.id, archived: true }),
+      "directory.list": () => caller.directory.list({ clientId: w.clientB.id }),
+      "directory.add": () => caller.directory.add({ clientId: w.clientB.id, email: "x@b.test", name: "X" }),
+      "directory.update": () => caller.directory.update({ personId: w.personB.id, name: "Hijacked" }),
+      "directory.remove": () => caller.directory.remove({ personId: w.personB.id }),
+      "directory.importCsv": () => caller.directory.importCsv({ clientId: w.clientB.id, csv: "a@b.test,A,", importValidRows: true }),
+      "integrations.list": () => caller.integrations.list(),
+      "integrations.get": () => caller.integrations.get({ integrationId: w.integrationId }),
+      "integrations.testConnection": () => caller.integrations.testConnection({ kind: "mcp", url: upstream.url }),
+      "integrations.connect": () =>
+        caller.integrations.connect({ clientId: w.clientB.id, name: "X", slug: "x-dir", settings: { kind: "mcp", url: upstream.url } }),
+      "integrations.resync": () => caller.integrations.resync({ integrationId: w.integrationId }),
+      "integrations.setStatus": () => caller.integrations.setStatus({ integrationId: w.integrationId, status: "paused" }),
+      "integrations.update": () => caller.integrations.update({ integrationId: w.integrationId, name: "Hijacked" }),
+      "policies.tools": () => caller.policies.tools({ integrationId: w.integrationId }),
+      "policies.toolDefinition": () => caller.policies.toolDefinition({ toolId: w.toolB.id }),
+      "policies.history": () => caller.policies.history({ integrationId: w.integrationId }),
+      "policies.copySource": () => caller.policies.copySource({ integrationId: w.integrationId, fromIntegrationId: w.integrationId }),
+      "policies.save": () =>
+        caller.policies.save({
+          integrationId: w.integrationId,
+          revision: w.revision,
+          changes: [{ toolId: w.toolB.id, policy: "auto", managerApproval: false }],
+        }),
+      "policies.restoreDefault": () =>
+        caller.policies.restoreDefault({ integrationId: w.integrationId, toolId: w.toolB.id, revision: w.revision }),
+      "policies.confirmDefinitions": () =>
+        caller.policies.confirmDefinitions({ integrationId: w.integrationId, toolIds: [w.toolB.id], revision: w.revision }),
+      "agents.list": () => caller.agents.list(),
+      "agents.create": () =>
+        caller.agents.create({ name: "Scoped to B", scope: { allClients: false, clientIds: [w.clientB.id], mspWide: false } }),
+      "agents.issueKey": () => caller.agents.issueKey({ agentId: w.agentB.agentId }),
+      "agents.revokeKey": () => caller.agents.revokeKey({ keyId: w.keyB.id }),
+      "agents.setPaused": () => caller.agents.setPaused({ agentId: w.agentB.agentId, paused: true }),
+      "agents.setScope": () =>
+        caller.agents.setScope({ agentId: w.agentB.agentId, scope: { allClients: true, clientIds: [], mspWide: true } }),
+      "agents.setWebhook": () => caller.agents.setWebhook({ agentId: w.agentB.agentId, webhookUrl: null }),
+      "agents.setAllPaused": () => caller.agents.setAllPaused({ paused: false }),
+      "settings.get": () => caller.settings.get(),
+      "settings.update": () => caller.settings.update({ approvalExpiryHours: 2 }),
+      "activity.list": () => caller.activity.list({ clientId: w.clientB.id }),
+      "activity.detail": () => caller.activity.detail({ callId: w.callB }),
+      "approvals.inbox": () => caller.approvals.inbox({ callId: w.callB }),
+      "approvals.decide": () => caller.approvals.decide({ approvalRequestId: w.approvalB.id, decision: "approve" }),
+      "approvals.managerLink": () => caller.approvals.managerLink({ approvalRequestId: w.approvalB.id }),
+      "approvals.runAgain": () => caller.approvals.runAgain({ callId: w.callB }),
+    };
+    // Every procedure of the router is probed: a new one without a probe fails here.
+    expect(Object.keys(probes).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
+    for (const [name, probe] of Object.entries(probes)) {
+      const outcome = await probe().then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      if (outcome.ok) {
+        const text = JSON.stringify(outcome.value ?? null);
+        for (const id of bIds) expect(text, `${name} returned workspace B's ${id}`).not.toContain(id);
+      } else {
+        expect(outcome.error, name).toBeInstanceOf(TRPCError);
+        expect(["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST", "CONFLICT"], `${name}: ${(outcome.error as TRPCError).message}`).toContain(
+          (outcome.error as TRPCError).code,
+        );
+      }
+    }
+    // Nothing of B changed.
+    const [call] = await w.db.select().from(toolCalls).where(eq(toolCalls.id, w.callB));
+    expect(call!.status).toBe("pending_approval");
+    const [approval] = await w.db.select().from(approvalRequests).where(eq(approvalRequests.id, w.approvalB.id));
+    expect(approval!.status).toBe("pending");
+    const [toolB] = await w.db.select().from(tools).where(eq(tools.id, w.toolB.id));
+    expect(toolB!.policy).toBe("approval_needed");
+    expect(await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).toHaveLength(1);
+    const people = await createCaller({ db: w.db, user: w.adminB }).directory.list({ clientId: w.clientB.id });
+    expect(people.map((person) => person.name)).toEqual(["P"]);
+  });
+
+  it("agent routes: workspace A's agent cannot read, cancel or call workspace B's calls and tools", async () => {
+    const w = await twoWorkspaces();
+    const params = { params: Promise.resolve({ callId: w.callB }) };
+    expect((await getCall(agentGet(`/api/gateway/calls/${w.callB}`, w.agentA.key), params)).status).toBe(404);
+    expect(
+      (
+        await cancelCall(
+          new Request(`http://localhost/api/gateway/calls/${w.callB}/cancel`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${w.agentA.key}` },
+          }),
+          params,
+        )
+      ).status,
+    ).toBe(404);
+    const call = await POST(gatewayRequest(w.agentA.key, { integration: "b-dir", tool: "get_user", arguments: {} }));
+    expect(call.status).toBe(404);
+    const [row] = await w.db.select().from(toolCalls).where(eq(toolCalls.id, w.callB));
+    expect(row!.status).toBe("pending_approval");
+  });
+});
