@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { idColumn } from "./columns";
 
@@ -14,7 +15,10 @@ export const auditEvents = pgTable(
   {
     id: idColumn("audit"),
     workspaceId: text().notNull(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // clock_timestamp(), not now(): events written in one transaction keep the order they happened in.
+    at: timestamp({ withTimezone: true })
+      .notNull()
+      .default(sql`clock_timestamp()`),
     actorType: auditActorType().notNull(),
     actorId: text(),
     action: text().notNull(),

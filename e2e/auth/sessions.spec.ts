@@ -84,3 +84,40 @@ test("a cross-origin POST to a state-changing endpoint is refused", async ({ bro
   expect(response.status()).toBe(403);
   await admin.close();
 });
+
+test("session cookies are HttpOnly and SameSite=Lax, and Secure behind HTTPS", async ({ playwright, baseURL }) => {
+  const plain = await playwright.request.newContext({ baseURL });
+  const csrf = (await (await plain.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await plain.post("/api/auth/callback/credentials", {
+    form: { email: FIRST_ADMIN.email, password: FIRST_ADMIN.password, csrfToken: csrf.csrfToken, callbackUrl: "/" },
+    maxRedirects: 0,
+  });
+  const session = response
+    .headersArray()
+    .find((header) => header.name.toLowerCase() === "set-cookie" && header.value.includes("session-token"))!.value;
+  expect(session).toMatch(/HttpOnly/i);
+  expect(session).toMatch(/SameSite=Lax/i);
+  expect(session).not.toMatch(/;\s*Secure/i);
+  await plain.dispose();
+
+  // Behind a TLS-terminating proxy (X-Forwarded-Proto: https) the cookies are Secure and __Secure- prefixed.
+  const secure = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-proto": "https" } });
+  const secureCsrfResponse = await secure.get("/api/auth/csrf");
+  const secureCsrf = (await secureCsrfResponse.json()) as { csrfToken: string };
+  const csrfCookie = secureCsrfResponse
+    .headersArray()
+    .find((header) => header.name.toLowerCase() === "set-cookie" && header.value.includes("csrf-token"))!
+    .value.split(";")[0]!;
+  const secureResponse = await secure.post("/api/auth/callback/credentials", {
+    form: { email: FIRST_ADMIN.email, password: FIRST_ADMIN.password, csrfToken: secureCsrf.csrfToken, callbackUrl: "/" },
+    headers: { cookie: csrfCookie },
+    maxRedirects: 0,
+  });
+  const secureSession = secureResponse
+    .headersArray()
+    .find((header) => header.name.toLowerCase() === "set-cookie" && header.value.includes("session-token"))!.value;
+  expect(secureSession).toMatch(/^__Secure-authjs\.session-token=/);
+  expect(secureSession).toMatch(/;\s*Secure/i);
+  expect(secureSession).toMatch(/HttpOnly/i);
+  await secure.dispose();
+});
