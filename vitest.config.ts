@@ -20,7 +20,12 @@ export default defineConfig({
     server: { deps: { inline: ["next-auth"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { TOOLGATE_LOG_REQUESTS: "off", TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1", TOOLGATE_DATA_DIR: ".test-tmp/data" },
+    env: {
+      TOOLGATE_LOG_REQUESTS: "off",
+      TOOLGATE_LOG_JOBS: "off",
+      TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1",
+      TOOLGATE_DATA_DIR: ".test-tmp/data",
+    },
     projects: [
       { extends: true, test: { name: "unit", include: ["**/*.test.ts"], exclude: [...IGNORED, ...DB_TESTS, ...PROOF_TESTS] } },
       // The proof suite (issue 7): production servers on PostgreSQL when TEST_DATABASE_URL is set, else PGlite.

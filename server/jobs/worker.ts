@@ -83,7 +83,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
     }
     const finishedAt = new Date();
     const message = error === null ? null : error instanceof Error ? error.message : String(error);
-    if (message !== null) {
+    if (message !== null && process.env.TOOLGATE_LOG_JOBS !== "off") {
       process.stderr.write(
         JSON.stringify({
           level: "warn",
