@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { agents } from "./agents";
 import { idColumn } from "./columns";
@@ -73,11 +74,19 @@ export const toolCalls = pgTable(
     finishedAt: timestamp({ withTimezone: true }),
     latencyMs: integer(),
   },
+  // Partial indexes: the hot path's rows (finished or refused calls without an idempotency key)
+  // touch only the primary key and the Activity index, which keeps the gateway's write cheap.
   (t) => [
     index("tool_calls_workspace_id_created_at_idx").on(t.workspaceId, t.createdAt),
-    index("tool_calls_agent_id_status_idx").on(t.agentId, t.status),
-    uniqueIndex("tool_calls_agent_id_idempotency_key_idx").on(t.agentId, t.idempotencyKey),
-    index("tool_calls_status_idx").on(t.status),
+    index("tool_calls_agent_id_status_idx")
+      .on(t.agentId, t.status)
+      .where(sql`${t.status} = 'pending_approval'`),
+    uniqueIndex("tool_calls_agent_id_idempotency_key_idx")
+      .on(t.agentId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index("tool_calls_status_idx")
+      .on(t.status)
+      .where(sql`${t.status} in ('pending_approval', 'approved', 'executing')`),
   ],
 );
 
