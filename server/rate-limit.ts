@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db";
+import { rowsOf } from "@/db/results";
 
 /**
  * A fixed-window counter shared by all instances: counts one hit for `key` and says whether it is
@@ -17,7 +18,7 @@ export async function hitRateLimit(
       count = case when rate_limits.window_start < now() - make_interval(secs => ${windowSeconds}) then 1 else rate_limits.count + 1 end,
       window_start = case when rate_limits.window_start < now() - make_interval(secs => ${windowSeconds}) then now() else rate_limits.window_start end
     returning count`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: Array<{ count: number }> }).rows) as Array<{ count: number }>;
+  const rows = rowsOf<{ count: number }>(result);
   const count = Number(rows[0]?.count ?? 0);
   return { allowed: count <= limit, count };
 }
@@ -27,6 +28,6 @@ export async function rateLimitExceeded(db: Executor, key: string, limit: number
   const result = await db.execute(
     sql`select count from rate_limits where key = ${key} and window_start >= now() - make_interval(secs => ${windowSeconds})`,
   );
-  const rows = (Array.isArray(result) ? result : (result as { rows: Array<{ count: number }> }).rows) as Array<{ count: number }>;
+  const rows = rowsOf<{ count: number }>(result);
   return Number(rows[0]?.count ?? 0) > limit;
 }

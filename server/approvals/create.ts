@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Transaction } from "@/db";
+import { rowsOf } from "@/db/results";
 import { approvalRequests, type ApprovalKind } from "@/db/schema";
 import { publishEvent } from "../events/bus";
 import { enqueueJobs } from "../jobs/enqueue";
@@ -45,6 +46,6 @@ export async function countPendingCalls(tx: Transaction, agentId: string): Promi
   const result = await tx.execute(
     sql`select count(*)::int as n from tool_calls where agent_id = ${agentId} and status = 'pending_approval'`,
   );
-  const rows = (Array.isArray(result) ? result : (result as { rows: Array<{ n: number }> }).rows) as Array<{ n: number }>;
+  const rows = rowsOf<{ n: number }>(result);
   return Number(rows[0]?.n ?? 0);
 }

@@ -1,6 +1,7 @@
 import { and, eq, lt } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "@/db";
 import { newId } from "@/db/ids";
+import { isUniqueViolation } from "@/db/results";
 import { agents, toolCalls } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { countPendingCalls, createApprovalRequests } from "../approvals/create";
@@ -30,14 +31,6 @@ const REJECT_MESSAGES = {
   integration_paused: "This integration is paused by the MSP: its tools cannot be called until it is resumed.",
   tool_disabled: "This tool is disabled by policy: the call was refused and nothing was sent upstream.",
 } as const;
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
-    if (current.code === "23505") return true;
-    current = current.cause as typeof current;
-  }
-  return false;
-}
 
 type Claim = { callId: string } | { replay: GatewayResponse };
 

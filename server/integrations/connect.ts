@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "@/db";
 import { newId } from "@/db/ids";
+import { isUniqueViolation } from "@/db/results";
 import {
   clients,
   demoDirectories,
@@ -34,14 +35,6 @@ export type ConnectionSettings =
   | { kind: "connectwise"; siteUrl: string; companyId: string; clientId: string; publicKey: string; privateKey: string };
 
 export type ConnectInput = { clientId: string | null; name: string; slug: string; settings: ConnectionSettings };
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
-    if (current.code === "23505") return true;
-    current = current.cause as typeof current;
-  }
-  return false;
-}
 
 export async function assertClientOfWorkspace(db: Database, workspaceId: string, clientId: string | null): Promise<void> {
   if (clientId === null) return;

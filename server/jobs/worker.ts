@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "@/db";
+import { rowsOf } from "@/db/results";
 import { jobAttempts, jobs } from "@/db/schema";
 import { subscribeEvents } from "../events/bus";
 import { PermanentJobError, RetryLaterError } from "./errors";
@@ -28,10 +29,6 @@ export function defaultBackoffMs(attempts: number): number {
 }
 
 type Claimed = { id: string; kind: string; attempts: number; max_attempts: number };
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -120,6 +117,8 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
 
   let running = false;
   let wake: (() => void) | null = null;
+  // Set by a NOTIFY that arrives while a pass is running, so that wake-up is not lost.
+  let woken = false;
   let loop: Promise<void> | null = null;
   let unsubscribe: (() => void) | null = null;
 
@@ -135,6 +134,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
         });
       }
       let ran = 0;
+      woken = false;
       try {
         ran = await runOnce();
       } catch (error) {
@@ -143,7 +143,9 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
           JSON.stringify({ level: "warn", msg: "job worker pass failed", error: error instanceof Error ? error.message : String(error) }),
         );
       }
-      if (ran === batchSize) continue;
+      if (ran === batchSize || woken) continue;
+      // stop() may have been called while the pass ran: do not go to sleep for a whole poll interval.
+      if (!running) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, options.pollIntervalMs ?? 1_000).unref();
@@ -159,7 +161,9 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       if (running) return;
       running = true;
       unsubscribe = await subscribeEvents((event) => {
-        if (event.type === "jobs") wake?.();
+        if (event.type !== "jobs") return;
+        woken = true;
+        wake?.();
       }).catch(() => null);
       loop = runLoop();
     },
