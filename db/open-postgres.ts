@@ -6,6 +6,16 @@ import type { Database, DatabaseHandle } from "./types";
 export type PostgresOptions = { max?: number };
 
 /**
+ * Seconds before postgres.js tries a lost connection again. Its default grows as 3^n / 100 up to
+ * 20 s, so after a few seconds' outage the LISTEN connection (and the pool) could stay away for
+ * up to seven seconds after the database is back: long-polls then wait for their periodic re-check.
+ * Capped at one second, with jitter so instances do not reconnect in step.
+ */
+export function reconnectBackoff(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
+}
+
+/**
  * postgres.js with a short connect timeout, so a dead database is reported in about two seconds
  * rather than hanging requests. LISTEN uses the driver's own dedicated, self-reconnecting connection.
  */
@@ -13,6 +23,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
   const client = postgres(url, {
     max: options.max ?? 10,
     connect_timeout: 2,
+    backoff: reconnectBackoff,
     idle_timeout: 60,
     onnotice: () => {},
   });

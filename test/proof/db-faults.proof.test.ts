@@ -138,7 +138,7 @@ describe("database faults", () => {
     const woke = (await (await waiting).json()) as { status: string };
     reportFigure("long-poll woken after the outage (ms)", Date.now() - decidedAt);
     expect(woke.status).not.toBe("pending_approval");
-    expect(Date.now() - decidedAt).toBeLessThan(4_500);
+    expect(Date.now() - decidedAt).toBeLessThan(2_500);
 
     for (const callId of pending.slice(1)) {
       const item = inbox.find((entry) => entry.call.id === callId)!;
