@@ -90,6 +90,8 @@ describe("crash windows", () => {
 
     const restartedAt = Date.now();
     const survivor = await launch({});
+    const readyAt = Date.now();
+    reportFigure("restart: next start ready (ms)", readyAt - restartedAt);
     const deadline = Date.now() + 60_000;
     let status = "";
     while (Date.now() < deadline && status !== "succeeded") {
@@ -97,6 +99,7 @@ describe("crash windows", () => {
       if (status !== "succeeded") await new Promise((resolve) => setTimeout(resolve, 250));
     }
     reportFigure("restart → approved call executed (ms)", Date.now() - restartedAt);
+    reportFigure("ready → approved call executed (ms)", Date.now() - readyAt);
     expect(status).toBe("succeeded");
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     expect(upstream.calls.filter((call) => call.arguments.n === 1)).toHaveLength(1);
