@@ -27,7 +27,9 @@ export async function boot(): Promise<void> {
     fail(error);
   }
   if (env.TOOLGATE_WORKER === "on") {
-    const worker = createWorker(handle, { handlers: jobHandlers, periodic: { everyMs: 5_000, run: sweepCalls } });
+    // The sweep finds calls a crashed process left behind: every 2 s, so after a restart an approved
+    // call runs within a few seconds (a handful of indexed queries per instance).
+    const worker = createWorker(handle, { handlers: jobHandlers, periodic: { everyMs: 2_000, run: sweepCalls } });
     slot.__toolgateBoot.worker = worker;
     await worker.start();
   }

@@ -199,4 +199,23 @@ describe("approvals", () => {
       .where(and(eq(auditEvents.callId, started.body.callId), eq(auditEvents.action, "call.outcome_unknown")));
     expect(events).toHaveLength(1);
   });
+
+  it("after a crash: an approved call whose job was lost runs at the first sweep 2 s after its decision, not before", async () => {
+    const world = await approvalWorld(database(), upstream);
+    const lost = await world.call("delete_user");
+    const fresh = await world.call("delete_user");
+    await world.db
+      .update(toolCalls)
+      .set({ status: "approved", decidedAt: new Date(Date.now() - 3_000) })
+      .where(eq(toolCalls.id, lost.body.callId));
+    await world.db.update(toolCalls).set({ status: "approved", decidedAt: new Date() }).where(eq(toolCalls.id, fresh.body.callId));
+    const before = upstream.callCount("delete_user");
+    const sweep = await sweepCalls(world.db);
+    expect(sweep.executed).toBe(1);
+    expect(upstream.callCount("delete_user")).toBe(before + 1);
+    const [ran] = await world.db.select().from(toolCalls).where(eq(toolCalls.id, lost.body.callId));
+    const [waiting] = await world.db.select().from(toolCalls).where(eq(toolCalls.id, fresh.body.callId));
+    expect(ran!.status).toBe("succeeded");
+    expect(waiting!.status).toBe("approved");
+  });
 });

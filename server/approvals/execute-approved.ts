@@ -147,6 +147,13 @@ export async function expireCall(db: Database, callId: string): Promise<boolean>
 }
 
 /**
+ * An approved call's execution job claims it within milliseconds; one still `approved` this long
+ * after its decision lost its job with a crashed worker. (Running it from the sweep too would be
+ * harmless — the claim is conditional — but would duplicate work under load.)
+ */
+const LOST_JOB_AFTER_SECONDS = 2;
+
+/**
  * The periodic sweep (every instance runs it; every step is a conditional update):
  * approved calls whose execution job was lost are executed; calls claimed but never started
  * (a crash before the upstream request) are released to run; calls started but never finished
@@ -196,7 +203,7 @@ export async function sweepCalls(db: Database): Promise<{ executed: number; rele
   const stale = await db
     .select({ id: toolCalls.id })
     .from(toolCalls)
-    .where(and(eq(toolCalls.status, "approved"), lt(toolCalls.decidedAt, sql`now() - interval '5 seconds'`)))
+    .where(and(eq(toolCalls.status, "approved"), lt(toolCalls.decidedAt, sql`now() - make_interval(secs => ${LOST_JOB_AFTER_SECONDS})`)))
     .limit(50);
   let executed = 0;
   for (const call of stale) if ((await executeApprovedCall(db, call.id)) !== "not_claimed") executed++;
