@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { jobAttempts, jobs } from "@/db/schema";
 import { setupTestDatabase } from "@/test/database";
@@ -91,5 +91,41 @@ describe("outbox worker", () => {
     } finally {
       await worker.stop();
     }
+  });
+
+  it("a slow job holds one slot, not the worker: jobs enqueued while it runs are done meanwhile", async () => {
+    const { db } = database();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const events: string[] = [];
+    const worker = createWorker(database(), {
+      handlers: {
+        slow: async () => {
+          events.push("slow started");
+          await released;
+          events.push("slow finished");
+        },
+        quick: async (job) => void events.push(`quick ${String(job.payload.n)}`),
+      },
+      pollIntervalMs: 60_000,
+    });
+    await worker.start();
+    try {
+      await enqueueJob(db, { kind: "slow", payload: {} });
+      await expect.poll(() => events.includes("slow started"), { timeout: 5_000 }).toBe(true);
+      for (let n = 1; n <= 3; n++) await enqueueJob(db, { kind: "quick", payload: { n } });
+      // Batch by batch, these would wait for the slow job, which is released only afterwards.
+      await expect.poll(() => events.filter((event) => event.startsWith("quick")).length, { timeout: 5_000 }).toBe(3);
+      expect(events).not.toContain("slow finished");
+    } finally {
+      release();
+      await worker.stop();
+    }
+    expect(events).toContain("slow finished");
+    const rows = await db
+      .select()
+      .from(jobs)
+      .where(inArray(jobs.kind, ["slow", "quick"]));
+    expect(rows.map((row) => row.status)).toEqual(["done", "done", "done", "done"]);
   });
 });

@@ -12,6 +12,7 @@ export type JobHandlers = Record<string, JobHandler>;
 
 export type WorkerOptions = {
   handlers: JobHandlers;
+  /** Jobs one worker runs at once (default 10); also what one `runOnce` claims. */
   batchSize?: number;
   pollIntervalMs?: number;
   /** Delay before the retry after `attempts` failures. Default: 2 s · 2^(attempts−1), capped at 1 h, ±20 %. */
@@ -53,7 +54,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
   const staleAfterMs = options.staleAfterMs ?? 10 * 60_000;
   const jobTimeoutMs = options.jobTimeoutMs ?? 120_000;
 
-  async function claim(): Promise<Claimed[]> {
+  async function claim(limit: number): Promise<Claimed[]> {
     await db.execute(sql`
       update jobs set status = 'pending', locked_at = null, locked_by = null
       where status = 'running' and locked_at < now() - make_interval(secs => ${staleAfterMs / 1000})`);
@@ -61,7 +62,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       update jobs set status = 'running', locked_at = now(), locked_by = ${workerId}, attempts = attempts + 1
       where id in (
         select id from jobs where status = 'pending' and run_at <= now()
-        order by run_at limit ${batchSize} for update skip locked)
+        order by run_at limit ${limit} for update skip locked)
       returning id, kind, attempts, max_attempts`);
     return rowsOf<Claimed>(result);
   }
@@ -108,42 +109,70 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
     });
   }
 
-  /** Claims and runs one batch; returns how many jobs ran. */
+  /** Claims one batch and runs it to completion; returns how many jobs ran (tests drive the worker with it). */
   async function runOnce(): Promise<number> {
-    const claimed = await claim();
+    const claimed = await claim(batchSize);
     await Promise.all(claimed.map((job) => runJob(job)));
     return claimed.length;
   }
 
+  function warn(msg: string, error: unknown): void {
+    console.error(JSON.stringify({ level: "warn", msg, error: error instanceof Error ? error.message : String(error) }));
+  }
+
   let running = false;
   let wake: (() => void) | null = null;
-  // Set by a NOTIFY that arrives while a pass is running, so that wake-up is not lost.
+  // Set by a NOTIFY, or a job finishing, while a pass is running, so that wake-up is not lost.
   let woken = false;
   let loop: Promise<void> | null = null;
   let unsubscribe: (() => void) | null = null;
+  // Jobs run as a pool of `batchSize` slots, not batch by batch: an approved tool that takes 30 s
+  // must not hold up the Slack DMs and e-mails of requests made meanwhile.
+  const inFlight = new Set<Promise<void>>();
+  let periodicRun: Promise<void> | null = null;
+
+  function nudge(): void {
+    woken = true;
+    wake?.();
+  }
 
   let lastPeriodic = 0;
   async function runLoop(): Promise<void> {
     while (running) {
-      if (options.periodic && Date.now() - lastPeriodic >= options.periodic.everyMs) {
+      // The sweep may run approved calls itself; it runs beside the jobs, never two at a time.
+      if (options.periodic && !periodicRun && Date.now() - lastPeriodic >= options.periodic.everyMs) {
         lastPeriodic = Date.now();
-        await options.periodic.run(db).catch((error: unknown) => {
-          console.error(
-            JSON.stringify({ level: "warn", msg: "periodic sweep failed", error: error instanceof Error ? error.message : String(error) }),
-          );
-        });
+        periodicRun = options.periodic
+          .run(db)
+          .then(
+            () => undefined,
+            (error: unknown) => warn("periodic sweep failed", error),
+          )
+          .finally(() => (periodicRun = null));
       }
-      let ran = 0;
       woken = false;
-      try {
-        ran = await runOnce();
-      } catch (error) {
-        // The database may be briefly unreachable; the loop keeps going and tries again.
-        console.error(
-          JSON.stringify({ level: "warn", msg: "job worker pass failed", error: error instanceof Error ? error.message : String(error) }),
-        );
+      const free = batchSize - inFlight.size;
+      if (free > 0) {
+        try {
+          const claimed = await claim(free);
+          for (const job of claimed) {
+            const run: Promise<void> = runJob(job)
+              // The database may be briefly unreachable while the attempt is recorded; the job is
+              // handed out again once it counts as stale.
+              .catch((error: unknown) => warn("job bookkeeping failed", error))
+              .finally(() => {
+                inFlight.delete(run);
+                nudge();
+              });
+            inFlight.add(run);
+          }
+        } catch (error) {
+          // The database may be briefly unreachable; the loop keeps going and tries again.
+          warn("job worker pass failed", error);
+        }
       }
-      if (ran === batchSize || woken) continue;
+      // A NOTIFY or a job finishing during the pass: look again at once.
+      if (woken) continue;
       // stop() may have been called while the pass ran: do not go to sleep for a whole poll interval.
       if (!running) break;
       await new Promise<void>((resolve) => {
@@ -161,17 +190,17 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       if (running) return;
       running = true;
       unsubscribe = await subscribeEvents((event) => {
-        if (event.type !== "jobs") return;
-        woken = true;
-        wake?.();
+        if (event.type === "jobs") nudge();
       }).catch(() => null);
       loop = runLoop();
     },
+    /** Stops claiming, then waits for the jobs and the sweep under way. */
     async stop(): Promise<void> {
       running = false;
       wake?.();
       unsubscribe?.();
       await loop;
+      await Promise.all([...inFlight, periodicRun]);
     },
   };
 }

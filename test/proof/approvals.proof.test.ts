@@ -261,17 +261,26 @@ describe("approval to execution", () => {
     expect(percentile(toAgent, 99)).toBeLessThan(10_000);
   }, 600_000);
 
-  it("acknowledges a Slack button at once even when the approved tool takes many seconds", async () => {
-    upstream.behave("slow_write", { delayMs: 8_000 });
-    const pending = await pendingCall("slow_write");
-    const started = performance.now();
-    const attempt = await decideOnce(2, pending, "approve", []);
-    const ackMs = performance.now() - started;
-    reportFigure("Slack acknowledgement with a slow tool (ms)", ackMs);
-    expect(attempt.outcome).toBe("decided");
-    expect(ackMs).toBeLessThan(3_000);
-    await waitForStatus(pending.callId, ["succeeded"], 30_000);
-  }, 120_000);
+  it("acknowledges Slack buttons at once while approved tools take 30 s, and requests made meanwhile still reach their approvers", async () => {
+    upstream.behave("slow_write", { delayMs: 30_000 });
+    const acks: number[] = [];
+    const callIds: string[] = [];
+    for (let sample = 0; sample < count(5, 20); sample++) {
+      // Each request's DMs go out while the tools approved before it are still running.
+      const pending = await pendingCall("slow_write");
+      const started = performance.now();
+      const attempt = await decideOnce(2, pending, "approve", []);
+      acks.push(performance.now() - started);
+      expect(attempt.channel).toBe("slack");
+      expect(attempt.outcome).toBe("decided");
+      callIds.push(pending.callId);
+    }
+    reportFigure("Slack approvals of a 30 s tool", acks.length);
+    reportFigure("Slack acknowledgement p99 (ms)", percentile(acks, 99));
+    expect(percentile(acks, 99)).toBeLessThan(3_000);
+    for (const callId of callIds) await waitForStatus(callId, ["succeeded"], 120_000);
+    expect(upstream.calls.filter((call) => call.name === "slow_write")).toHaveLength(callIds.length);
+  }, 600_000);
 });
 
 describe("deep-link tokens", () => {
