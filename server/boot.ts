@@ -2,7 +2,7 @@ import { closeDatabase, getDatabaseHandle } from "@/db";
 import { StartupError } from "@/db/startup-error";
 import { getEnv } from "./env";
 import { createWorker, type Worker } from "./jobs/worker";
-import { jobHandlers } from "./jobs/handlers";
+import { jobHandlers, LONG_RUNNING_JOB_KINDS } from "./jobs/handlers";
 import { sweepCalls } from "./approvals/execute-approved";
 
 const slot = globalThis as unknown as { __toolgateBoot?: { worker: Worker | null } };
@@ -29,7 +29,11 @@ export async function boot(): Promise<void> {
   if (env.TOOLGATE_WORKER === "on") {
     // The sweep finds calls a crashed process left behind: every 2 s, so after a restart an approved
     // call runs within a few seconds (a handful of indexed queries per instance).
-    const worker = createWorker(handle, { handlers: jobHandlers, periodic: { everyMs: 2_000, run: sweepCalls } });
+    const worker = createWorker(handle, {
+      handlers: jobHandlers,
+      longRunningKinds: LONG_RUNNING_JOB_KINDS,
+      periodic: { everyMs: 2_000, run: sweepCalls },
+    });
     slot.__toolgateBoot.worker = worker;
     await worker.start();
   }

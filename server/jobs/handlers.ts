@@ -22,3 +22,6 @@ export const jobHandlers: JobHandlers = {
     await expireCall(db, String(job.payload.callId));
   },
 };
+
+/** Jobs that wait on an approved tool or an agent's server: the worker runs them in a lane of their own. */
+export const LONG_RUNNING_JOB_KINDS = ["execute_call", "agent_call_webhook", "agent_config_webhook"];

@@ -128,4 +128,37 @@ describe("outbox worker", () => {
       .where(inArray(jobs.kind, ["slow", "quick"]));
     expect(rows.map((row) => row.status)).toEqual(["done", "done", "done", "done"]);
   });
+
+  it("long-running kinds have a lane of their own: with all its slots held, other jobs still run", async () => {
+    const { db } = database();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const events: string[] = [];
+    const worker = createWorker(database(), {
+      handlers: {
+        hanging: async () => {
+          events.push("hanging started");
+          await released;
+        },
+        delivery: async () => void events.push("delivered"),
+      },
+      batchSize: 2,
+      longRunningKinds: ["hanging"],
+      pollIntervalMs: 60_000,
+    });
+    await worker.start();
+    try {
+      for (let n = 0; n < 3; n++) await enqueueJob(db, { kind: "hanging", payload: { n } });
+      await expect.poll(() => events.filter((event) => event === "hanging started").length, { timeout: 5_000 }).toBe(2);
+      for (let n = 0; n < 3; n++) await enqueueJob(db, { kind: "delivery", payload: { n } });
+      await expect.poll(() => events.filter((event) => event === "delivered").length, { timeout: 5_000 }).toBe(3);
+      // The lane's third job waits for a free slot in its own lane.
+      expect(events.filter((event) => event === "hanging started")).toHaveLength(2);
+      release();
+      await expect.poll(() => events.filter((event) => event === "hanging started").length, { timeout: 5_000 }).toBe(3);
+    } finally {
+      release();
+      await worker.stop();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "@/db";
 import { rowsOf } from "@/db/results";
 import { jobAttempts, jobs } from "@/db/schema";
@@ -12,8 +12,13 @@ export type JobHandlers = Record<string, JobHandler>;
 
 export type WorkerOptions = {
   handlers: JobHandlers;
-  /** Jobs one worker runs at once (default 10); also what one `runOnce` claims. */
+  /** Jobs one worker runs at once in each lane (default 10); also what one `runOnce` claims. */
   batchSize?: number;
+  /**
+   * Kinds that wait on a system Toolgate does not control (an approved tool, an agent's webhook):
+   * they get a lane of their own, so however many of them hang, approval deliveries still go out.
+   */
+  longRunningKinds?: string[];
   pollIntervalMs?: number;
   /** Delay before the retry after `attempts` failures. Default: 2 s · 2^(attempts−1), capped at 1 h, ±20 %. */
   backoffMs?: (attempts: number) => number;
@@ -54,14 +59,25 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
   const staleAfterMs = options.staleAfterMs ?? 10 * 60_000;
   const jobTimeoutMs = options.jobTimeoutMs ?? 120_000;
 
-  async function claim(limit: number): Promise<Claimed[]> {
+  const longRunning = sql.join(
+    (options.longRunningKinds ?? []).map((kind) => sql`${kind}`),
+    sql`, `,
+  );
+  const lanes: Array<{ filter: SQL; inFlight: Set<Promise<void>> }> = options.longRunningKinds?.length
+    ? [
+        { filter: sql`kind in (${longRunning})`, inFlight: new Set() },
+        { filter: sql`kind not in (${longRunning})`, inFlight: new Set() },
+      ]
+    : [{ filter: sql`true`, inFlight: new Set() }];
+
+  async function claim(limit: number, filter = sql`true`): Promise<Claimed[]> {
     await db.execute(sql`
       update jobs set status = 'pending', locked_at = null, locked_by = null
       where status = 'running' and locked_at < now() - make_interval(secs => ${staleAfterMs / 1000})`);
     const result = await db.execute(sql`
       update jobs set status = 'running', locked_at = now(), locked_by = ${workerId}, attempts = attempts + 1
       where id in (
-        select id from jobs where status = 'pending' and run_at <= now()
+        select id from jobs where status = 'pending' and run_at <= now() and ${filter}
         order by run_at limit ${limit} for update skip locked)
       returning id, kind, attempts, max_attempts`);
     return rowsOf<Claimed>(result);
@@ -126,9 +142,8 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
   let woken = false;
   let loop: Promise<void> | null = null;
   let unsubscribe: (() => void) | null = null;
-  // Jobs run as a pool of `batchSize` slots, not batch by batch: an approved tool that takes 30 s
-  // must not hold up the Slack DMs and e-mails of requests made meanwhile.
-  const inFlight = new Set<Promise<void>>();
+  // Jobs run in pools of `batchSize` slots (per lane), not batch by batch: an approved tool that
+  // takes 30 s must not hold up the Slack DMs and e-mails of requests made meanwhile.
   let periodicRun: Promise<void> | null = null;
 
   function nudge(): void {
@@ -151,20 +166,21 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
           .finally(() => (periodicRun = null));
       }
       woken = false;
-      const free = batchSize - inFlight.size;
-      if (free > 0) {
+      for (const lane of lanes) {
+        const free = batchSize - lane.inFlight.size;
+        if (free === 0) continue;
         try {
-          const claimed = await claim(free);
+          const claimed = await claim(free, lane.filter);
           for (const job of claimed) {
             const run: Promise<void> = runJob(job)
               // The database may be briefly unreachable while the attempt is recorded; the job is
               // handed out again once it counts as stale.
               .catch((error: unknown) => warn("job bookkeeping failed", error))
               .finally(() => {
-                inFlight.delete(run);
+                lane.inFlight.delete(run);
                 nudge();
               });
-            inFlight.add(run);
+            lane.inFlight.add(run);
           }
         } catch (error) {
           // The database may be briefly unreachable; the loop keeps going and tries again.
@@ -200,7 +216,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       wake?.();
       unsubscribe?.();
       await loop;
-      await Promise.all([...inFlight, periodicRun]);
+      await Promise.all([...lanes.flatMap((lane) => [...lane.inFlight]), periodicRun]);
     },
   };
 }
