@@ -70,10 +70,14 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       ]
     : [{ filter: sql`true`, inFlight: new Set() }];
 
-  async function claim(limit: number, filter = sql`true`): Promise<Claimed[]> {
+  /** Hands out again the jobs of a worker presumed dead. */
+  async function releaseStale(): Promise<void> {
     await db.execute(sql`
       update jobs set status = 'pending', locked_at = null, locked_by = null
       where status = 'running' and locked_at < now() - make_interval(secs => ${staleAfterMs / 1000})`);
+  }
+
+  async function claim(limit: number, filter = sql`true`): Promise<Claimed[]> {
     const result = await db.execute(sql`
       update jobs set status = 'running', locked_at = now(), locked_by = ${workerId}, attempts = attempts + 1
       where id in (
@@ -127,6 +131,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
 
   /** Claims one batch and runs it to completion; returns how many jobs ran (tests drive the worker with it). */
   async function runOnce(): Promise<number> {
+    await releaseStale();
     const claimed = await claim(batchSize);
     await Promise.all(claimed.map((job) => runJob(job)));
     return claimed.length;
@@ -166,12 +171,12 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
           .finally(() => (periodicRun = null));
       }
       woken = false;
-      for (const lane of lanes) {
-        const free = batchSize - lane.inFlight.size;
-        if (free === 0) continue;
-        try {
-          const claimed = await claim(free, lane.filter);
-          for (const job of claimed) {
+      try {
+        await releaseStale();
+        for (const lane of lanes) {
+          const free = batchSize - lane.inFlight.size;
+          if (free === 0) continue;
+          for (const job of await claim(free, lane.filter)) {
             const run: Promise<void> = runJob(job)
               // The database may be briefly unreachable while the attempt is recorded; the job is
               // handed out again once it counts as stale.
@@ -182,10 +187,10 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
               });
             lane.inFlight.add(run);
           }
-        } catch (error) {
-          // The database may be briefly unreachable; the loop keeps going and tries again.
-          warn("job worker pass failed", error);
         }
+      } catch (error) {
+        // The database may be briefly unreachable; the loop keeps going and tries again.
+        warn("job worker pass failed", error);
       }
       // A NOTIFY or a job finishing during the pass: look again at once.
       if (woken) continue;
