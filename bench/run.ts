@@ -16,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { buildIfStale, nextBin } from "../scripts/lib/build.mjs";
+import { signIn, trpc } from "../test/app-client";
 
 const short = process.env.BENCH_SHORT === "1";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (short ? 3 : 5));
@@ -99,44 +100,6 @@ async function settledUpstreamCounts(url: string): Promise<Record<string, number
     if (JSON.stringify(current) === previous) return current;
     previous = JSON.stringify(current);
   }
-}
-
-async function signIn(email: string, password: string): Promise<string> {
-  const csrfResponse = await fetch(`${APP}/api/auth/csrf`);
-  const cookies = csrfResponse.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
-  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const response = await fetch(`${APP}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
-    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: "/" }),
-  });
-  const session = response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(";")[0])
-    .find((cookie) => cookie?.includes("session-token"));
-  if (!session) throw new Error("bench sign-in failed");
-  return session;
-}
-
-async function trpc<T>(cookie: string, path: string, input: unknown): Promise<T> {
-  const response = await fetch(`${APP}/api/trpc/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify({ json: input }),
-  });
-  const body = (await response.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
-  if (!body.result) throw new Error(`${path}: ${body.error?.json.message ?? response.status}`);
-  return body.result.data.json;
-}
-
-async function trpcQuery<T>(cookie: string, path: string, input: unknown): Promise<T> {
-  const response = await fetch(`${APP}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-    headers: { cookie },
-  });
-  const body = (await response.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
-  if (!body.result) throw new Error(`${path}: ${body.error?.json.message ?? response.status}`);
-  return body.result.data.json;
 }
 
 async function timeSequential(count: number, action: () => Promise<void>): Promise<{ p50: number; p95: number; samples: number[] }> {
@@ -233,18 +196,22 @@ async function main(): Promise<void> {
     );
     children.push(app);
     await waitFor(`${APP}/api/health`);
-    const cookie = await signIn(admin.email, admin.password);
-    const connected = await trpc<{ integrationId: string }>(cookie, "integrations.connect", {
+    const cookie = await signIn(APP, admin.email, admin.password);
+    const connected = await trpc<{ integrationId: string }>(APP, cookie, "integrations.connect", {
       clientId: null,
       name: "Bench",
       slug: "bench",
       settings: { kind: "mcp", url: `${upstreamUrl}/mcp` },
     });
-    const tools = await trpcQuery<Array<{ id: string; name: string }>>(cookie, "policies.tools", {
-      integrationId: connected.integrationId,
-    });
-    const detail = await trpcQuery<{ revision: number }>(cookie, "integrations.get", { integrationId: connected.integrationId });
-    await trpc(cookie, "policies.save", {
+    const tools = await trpc<Array<{ id: string; name: string }>>(
+      APP,
+      cookie,
+      "policies.tools",
+      { integrationId: connected.integrationId },
+      "query",
+    );
+    const detail = await trpc<{ revision: number }>(APP, cookie, "integrations.get", { integrationId: connected.integrationId }, "query");
+    await trpc(APP, cookie, "policies.save", {
       integrationId: connected.integrationId,
       revision: detail.revision,
       changes: [
@@ -324,13 +291,13 @@ async function main(): Promise<void> {
     const processStats = (await (await fetch(`${APP}/api/bench/stats`)).json()) as { eventLoopDelayP99Ms: number; peakRssMb: number };
 
     log("detail page with 1,000 tools…");
-    const large = await trpc<{ integrationId: string }>(cookie, "integrations.connect", {
+    const large = await trpc<{ integrationId: string }>(APP, cookie, "integrations.connect", {
       clientId: null,
       name: "Large",
       slug: "large",
       settings: { kind: "mcp", url: `${upstreamUrl}/mcp-large` },
     });
-    const largeTools = await trpcQuery<Array<{ id: string }>>(cookie, "policies.tools", { integrationId: large.integrationId });
+    const largeTools = await trpc<Array<{ id: string }>>(APP, cookie, "policies.tools", { integrationId: large.integrationId }, "query");
     const pageUrl = `${APP}/settings/integrations/${large.integrationId}`;
     await fetch(pageUrl, { headers: { cookie } });
     const render = await timeSequential(short ? 5 : 20, async () => {
@@ -339,11 +306,12 @@ async function main(): Promise<void> {
       if (!response.ok || !html.includes("send_item_999"))
         throw new Error(`the detail page did not render its 1,000 tools (${response.status})`);
     });
-    let revision = (await trpcQuery<{ revision: number }>(cookie, "integrations.get", { integrationId: large.integrationId })).revision;
+    let revision = (await trpc<{ revision: number }>(APP, cookie, "integrations.get", { integrationId: large.integrationId }, "query"))
+      .revision;
     let flip = false;
     const save = await timeSequential(short ? 3 : 10, async () => {
       flip = !flip;
-      const result = await trpc<{ revision: number; applied: number }>(cookie, "policies.save", {
+      const result = await trpc<{ revision: number; applied: number }>(APP, cookie, "policies.save", {
         integrationId: large.integrationId,
         revision,
         changes: largeTools.map((tool) => ({ toolId: tool.id, policy: flip ? "disabled" : "approval_needed", managerApproval: false })),

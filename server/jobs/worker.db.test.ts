@@ -8,6 +8,13 @@ import { createWorker, type JobRow } from "./worker";
 
 const database = setupTestDatabase();
 
+/** A promise a handler waits on until the test lets it finish. */
+function heldOpen(): { released: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return { released, release };
+}
+
 describe("outbox worker", () => {
   it("never runs a job written in a rolled-back transaction", async () => {
     const { db } = database();
@@ -95,8 +102,7 @@ describe("outbox worker", () => {
 
   it("a slow job holds one slot, not the worker: jobs enqueued while it runs are done meanwhile", async () => {
     const { db } = database();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
+    const { released, release } = heldOpen();
     const events: string[] = [];
     const worker = createWorker(database(), {
       handlers: {
@@ -131,8 +137,7 @@ describe("outbox worker", () => {
 
   it("long-running kinds have a lane of their own: with all its slots held, other jobs still run", async () => {
     const { db } = database();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
+    const { released, release } = heldOpen();
     const events: string[] = [];
     const worker = createWorker(database(), {
       handlers: {

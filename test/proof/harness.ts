@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { signIn as signInAt, trpc as trpcAt } from "../app-client";
 import { closedPort } from "../ports";
 import { postgresTemplateName, withDatabase } from "../template";
 
@@ -120,40 +121,12 @@ export async function startApp(database: ProofDatabase, env: Record<string, stri
 }
 
 /** An admin's signed-in session over HTTP (next-auth credentials endpoint). */
-export async function signIn(app: App, email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${app.url}/api/auth/csrf`);
-  const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${app.url}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies.join("; ") },
-    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: "/" }),
-  });
-  const session = response.headers.getSetCookie().find((cookie) => cookie.includes("session-token"));
-  if (!session) throw new Error("sign-in failed");
-  return session.split(";")[0]!;
+export function signIn(app: App, email: string, password: string): Promise<string> {
+  return signInAt(app.url, email, password);
 }
 
-export async function trpc<T>(
-  app: App,
-  cookie: string,
-  path: string,
-  input: unknown,
-  method: "query" | "mutation" = "mutation",
-): Promise<T> {
-  const url = `${app.url}/api/trpc/${path}`;
-  const response =
-    method === "query"
-      ? await fetch(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers: { cookie } })
-      : await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json", cookie },
-          body: JSON.stringify({ json: input }),
-        });
-  const body = (await response.json()) as { result?: { data: { json: T } }; error?: { json: { message: string } } };
-  if (!body.result) throw new Error(`${path}: ${body.error?.json.message ?? response.status}`);
-  return body.result.data.json;
+export function trpc<T>(app: App, cookie: string, path: string, input: unknown, method: "query" | "mutation" = "mutation"): Promise<T> {
+  return trpcAt<T>(app.url, cookie, path, input, method);
 }
 
 export async function gateway(app: App, key: string, body: unknown, headers: Record<string, string> = {}) {
