@@ -48,6 +48,9 @@ export async function serveFetch(handler: FetchHandler, port = 0): Promise<Runni
       res.end(String(error));
     }
   });
+  // Outlive the client's idle sockets (undici closes them after 4 s), so a request never meets a
+  // socket the server is closing at that moment (ECONNRESET on a busy machine).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;
   return {
