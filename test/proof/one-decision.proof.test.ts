@@ -67,21 +67,19 @@ const stateArbitrary: fc.Arbitrary<State> = fc
   })
   // A rare stop is as interesting as the common path: bias towards "nothing stops it" half the time.
   .chain((state) =>
-    fc
-      .boolean()
-      .map((clear) =>
-        clear
-          ? {
-              ...state,
-              workspacePaused: false,
-              agentPaused: false,
-              key: "active" as const,
-              inScope: true,
-              integration: "active" as const,
-              tool: "present" as const,
-            }
-          : state,
-      ),
+    fc.boolean().map((clear) =>
+      clear
+        ? {
+            ...state,
+            workspacePaused: false,
+            agentPaused: false,
+            key: "active" as const,
+            inScope: true,
+            integration: "active" as const,
+            tool: "present" as const,
+          }
+        : state,
+    ),
   )
   .map((state) => ({ ...state, managerApproval: state.policy === "approval_needed" && state.managerApproval }));
 
