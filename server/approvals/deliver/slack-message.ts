@@ -66,7 +66,7 @@ export function approvalRequestBlocks(summary: RequestSummary, link: string, int
 /** The same message after a decision: what was decided and by whom, and no buttons left to press. */
 export function decidedBlocks(
   summary: RequestSummary,
-  outcome: { status: string; by: string | null; comment: string | null },
+  outcome: { status: string; by: string | null; comment: string | null; reason?: string | null },
 ): { text: string; blocks: Block[] } {
   const verb: Record<string, string> = {
     approved: "✅ Approved",
@@ -74,7 +74,9 @@ export function decidedBlocks(
     cancelled: "⏹ Closed (withdrawn or decided elsewhere)",
     expired: "⌛ Expired",
   };
-  const line = `${verb[outcome.status] ?? outcome.status}${outcome.by ? ` by ${escape(outcome.by)}` : ""}${outcome.comment ? ` — “${escape(outcome.comment)}”` : ""}`;
+  const line = outcome.reason
+    ? `⏹ ${escape(outcome.reason)}`
+    : `${verb[outcome.status] ?? outcome.status}${outcome.by ? ` by ${escape(outcome.by)}` : ""}${outcome.comment ? ` — “${escape(outcome.comment)}”` : ""}`;
   return {
     text: `${headline(summary)} — ${line}`,
     blocks: [
