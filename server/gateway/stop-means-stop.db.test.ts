@@ -68,6 +68,7 @@ async function expectCancelledForGood(world: ApprovalWorld, callId: string, code
   expect(
     queued.filter((job) => job.kind === "update_approval_messages" && requestIds.includes(String(job.payload.approvalRequestId))).length,
   ).toBe(requestIds.length);
+  expect(queued.some((job) => job.kind === "agent_call_webhook" && job.payload.callId === callId)).toBe(true);
   // Resuming (or whatever undoes the change) does not revive it, and approving it runs nothing.
   await undo();
   const before = upstream.callCount("reset_password") + upstream.callCount("delete_user");
