@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installDatabaseHandle } from "@/db";
 import { newId } from "@/db/ids";
-import { agentKeys, approvalRequests, tools, toolCalls, workspaces, type ToolPolicy } from "@/db/schema";
+import { agentKeys, tools, toolCalls, workspaces, type ToolPolicy } from "@/db/schema";
 import { POST as callRoute } from "@/app/api/gateway/route";
 import { GET as toolsRoute } from "@/app/api/gateway/tools/route";
 import { decideApproval } from "@/server/approvals/decide";
@@ -178,50 +178,29 @@ describe("one decision at every enforcement point", () => {
 
     const argumentsOfCall = { n: 1 };
     const digest = sha256Hex(canonicalJson(argumentsOfCall));
-    /** A call made earlier with this key, asking a technician's approval: waiting, or approved and not yet run. */
-    async function callMadeEarlier(status: "pending_approval" | "approved"): Promise<{ callId: string; requestId: string }> {
-      const callId = newId("call");
-      await db.insert(toolCalls).values({
-        id: callId,
-        workspaceId: workspace.id,
-        agentId: agent.agentId,
-        agentKeyId: keyRow!.id,
-        agentKeyPrefix: agent.keyPrefix,
-        integrationId,
-        toolId: toolRow!.id,
-        toolDefinitionHash: CURRENT_HASH,
-        clientId: inScope.id,
-        integrationSlug: slug,
-        toolName: "t_op",
-        arguments: argumentsOfCall,
-        argumentsDigest: digest,
-        requesterEmail: null,
-        ticketSystem: null,
-        ticketId: null,
-        reason: null,
-        status,
-        decisionReason: "policy: approval_needed",
-        expiresAt: new Date(Date.now() + 3_600_000),
-        ...(status === "approved" ? { decidedAt: new Date() } : {}),
-      });
-      const [request] = await db
-        .insert(approvalRequests)
-        .values({
-          workspaceId: workspace.id,
-          callId,
-          kind: "technician",
-          status: status === "approved" ? "approved" : "pending",
-          argumentsDigest: digest,
-          expiresAt: new Date(Date.now() + 3_600_000),
-          ...(status === "approved" ? { decidedByUserId: technician.id, decidedAt: new Date() } : {}),
-        })
-        .returning({ id: approvalRequests.id });
-      return { callId, requestId: request!.id };
-    }
-
-    async function apply(state: State): Promise<void> {
+    /**
+     * In one statement: two calls made earlier with this key, asking a technician's approval (one
+     * waiting, one approved and not yet run), then the case's state.
+     */
+    async function setUp(state: State): Promise<{ pending: { callId: string; requestId: string }; approved: { callId: string } }> {
+      const pending = { callId: newId("call"), requestId: newId("approval") };
+      const approved = { callId: newId("call"), requestId: newId("approval") };
+      const call = (id: string, status: string) =>
+        sql`(${id}, ${workspace.id}, ${agent.agentId}, ${keyRow!.id}, ${agent.keyPrefix}, ${integrationId}, ${toolRow!.id}, ${CURRENT_HASH},
+             ${inScope.id}, ${slug}, 't_op', ${JSON.stringify(argumentsOfCall)}::jsonb, ${digest}, ${status}::call_status,
+             'policy: approval_needed', now() + interval '1 hour', ${status === "approved" ? sql`now()` : null})`;
+      const request = (id: string, callId: string, status: string) =>
+        sql`(${id}, ${workspace.id}, ${callId}, 'technician', ${status}::approval_status, ${digest}, now() + interval '1 hour',
+             ${status === "approved" ? technician.id : null}, ${status === "approved" ? sql`now()` : null})`;
       await db.execute(sql`
-        with w as (update workspaces set agents_paused = ${state.workspacePaused} where id = ${workspace.id} returning 1),
+        with c as (insert into tool_calls (id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id,
+                     tool_definition_hash, client_id, integration_slug, tool_name, arguments, arguments_digest, status, decision_reason,
+                     expires_at, decided_at)
+                   values ${call(pending.callId, "pending_approval")}, ${call(approved.callId, "approved")} returning 1),
+        r as (insert into approval_requests (id, workspace_id, call_id, kind, status, arguments_digest, expires_at, decided_by_user_id, decided_at)
+              values ${request(pending.requestId, pending.callId, "pending")}, ${request(approved.requestId, approved.callId, "approved")}
+              returning 1),
+        w as (update workspaces set agents_paused = ${state.workspacePaused} where id = ${workspace.id} returning 1),
         a as (update agents set paused = ${state.agentPaused} where id = ${agent.agentId} returning 1),
         k as (update agent_keys set retired_at = ${state.key === "retired" ? sql`now()` : null}, revoked_at = ${state.key === "revoked" ? sql`now()` : null}
               where id = ${keyRow!.id} returning 1),
@@ -231,8 +210,9 @@ describe("one decision at every enforcement point", () => {
               flagged_at = ${state.flagged ? sql`now()` : null}, removed_at = ${state.tool === "removed" ? sql`now()` : null},
               definition_hash = ${state.definitionChanged ? "definition-changed" : CURRENT_HASH}
               where id = ${toolRow!.id} returning 1)
-        select (select count(*) from w) + (select count(*) from a) + (select count(*) from k) + (select count(*) from s)
-             + (select count(*) from i) + (select count(*) from t) as n`);
+        select (select count(*) from c) + (select count(*) from r) + (select count(*) from w) + (select count(*) from a)
+             + (select count(*) from k) + (select count(*) from s) + (select count(*) from i) + (select count(*) from t) as n`);
+      return { pending, approved };
     }
 
     const mismatches: Array<{ path: string; state: State; expected: string; got: string }> = [];
@@ -255,11 +235,7 @@ describe("one decision at every enforcement point", () => {
 
     await fc.assert(
       fc.asyncProperty(stateArbitrary, async (state) => {
-        const [pending, approved] = await timed("set-up", async () => {
-          const made = [await callMadeEarlier("pending_approval"), await callMadeEarlier("approved")] as const;
-          await apply(state);
-          return made;
-        });
+        const { pending, approved } = await timed("set-up", () => setUp(state));
         const decision = decide(inputOf(state));
         const newCall = expectedForNewCall(state, decision);
         const names = {
