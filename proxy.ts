@@ -9,6 +9,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const MACHINE_PATHS = [
   /^\/api\/gateway(\/tools|\/calls|\/openapi\.json)?$/,
   /^\/api\/gateway\/calls\//,
+  /^\/\.well-known\//,
+  /^\/register$/,
   /^\/api\/mcp/,
   /^\/api\/slack\//,
   /^\/api\/demo\//,

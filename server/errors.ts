@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   "requester_manager_unknown",
   "manager_unreachable",
   "requester_mismatch",
+  "requester_conflict",
   "too_many_pending_approvals",
   "upstream_failed",
   "upstream_unreachable",

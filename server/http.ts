@@ -23,6 +23,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   requester_manager_unknown: 422,
   manager_unreachable: 422,
   requester_mismatch: 422,
+  requester_conflict: 400,
   too_many_pending_approvals: 429,
   upstream_failed: 502,
   upstream_unreachable: 502,
@@ -32,6 +33,16 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_signature: 401,
   not_allowed_to_decide: 403,
 };
+
+/**
+ * The `WWW-Authenticate` answer to a bad or missing API key (RFC 6750): agents and bridges such as
+ * mcp-remote read it to tell a bad key from a missing login. Header values are ASCII, so the
+ * description keeps only printable ASCII.
+ */
+export function bearerChallenge(description: string): string {
+  const ascii = description.replace(/…/g, "...").replace(/[^\x20-\x7e]|["\\]/g, "");
+  return `Bearer realm="toolgate", error="invalid_token", error_description="${ascii}"`;
+}
 
 export type ErrorBody = { error: { code: ErrorCode | "internal_error"; message: string; details?: Record<string, unknown> } };
 
@@ -43,6 +54,7 @@ export function errorResponse(
   const body: ErrorBody = { error: { code, message, ...(init.details ? { details: init.details } : {}) } };
   const headers = new Headers(init.headers);
   if (code === "database_unavailable" && !headers.has("retry-after")) headers.set("retry-after", "2");
+  if (code === "unauthorized" && !headers.has("www-authenticate")) headers.set("www-authenticate", bearerChallenge(message));
   return Response.json(body, { status: HTTP_STATUS[code], headers });
 }
 

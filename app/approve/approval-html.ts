@@ -1,5 +1,6 @@
 import type { LinkView } from "@/server/approvals/deep-link";
 import { argumentLines, requesterLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
+import { requesterSourceLabel } from "@/server/approvals/requester-source";
 
 /**
  * The deep-link approval page as plain HTML: mobile-first, server-rendered, no JavaScript, so it
@@ -26,7 +27,7 @@ function shell(title: string, msp: string | null, body: string): string {
 
 function details(summary: RequestSummary): string {
   const requester = summary.requesterEmail
-    ? `${escapeHtml(requesterLine(summary))}${summary.clientName ? ` — ${escapeHtml(summary.clientName)}` : ""} <span class="${summary.requesterVerified ? "badge ok" : "badge"}">${summary.requesterVerified ? "verified by ticket" : "named by the agent"}</span>`
+    ? `${escapeHtml(requesterLine(summary))}${summary.clientName ? ` — ${escapeHtml(summary.clientName)}` : ""} <span class="${summary.requesterSource === "verified_by_ticket" ? "badge ok" : "badge"}">${escapeHtml(requesterSourceLabel(summary.requesterSource))}</span>`
     : "No requester named";
   return `<div class="card"><dl>
 <dt>What will run</dt><dd><strong>${escapeHtml(summary.toolTitle)}</strong> <span class="muted">(${escapeHtml(summary.toolName)})</span> on ${escapeHtml(summary.integrationName)}</dd>

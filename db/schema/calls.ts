@@ -18,7 +18,12 @@ export const CALL_STATUSES = [
 export type CallStatus = (typeof CALL_STATUSES)[number];
 export const callStatus = pgEnum("call_status", CALL_STATUSES);
 
-export type RequesterSource = "named_by_agent" | "verified_by_ticket";
+/**
+ * How the requester is known, weakest last: confirmed as the ticket's reporter; named by the agent's
+ * code (the body, `_meta` or a header); named by the model (a reserved argument it filled in, which
+ * text in the ticket can steer).
+ */
+export type RequesterSource = "verified_by_ticket" | "named_by_agent" | "named_by_model";
 
 export const TICKET_SYSTEMS = ["jira", "connectwise"] as const;
 export type TicketSystem = (typeof TICKET_SYSTEMS)[number];

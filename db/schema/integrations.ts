@@ -36,6 +36,8 @@ export const integrations = pgTable(
     kind: integrationKind().notNull(),
     slug: text().notNull(),
     name: text().notNull(),
+    /** The prefix of its tools' MCP names (`<prefix>__<tool>`), when an admin chose one shorter than the slug. */
+    mcpPrefix: text(),
     status: integrationStatus().notNull().default("active"),
     config: jsonb().$type<IntegrationConfig>().notNull().default({}),
     /** AES-256-GCM of a JSON object of secrets; never sent to the browser. */
@@ -76,6 +78,8 @@ export const tools = pgTable(
     title: text(),
     description: text().notNull().default(""),
     inputSchema: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** The upstream's `outputSchema`, advertised to agents only while the tool runs without approval. */
+    outputSchema: jsonb().$type<Record<string, unknown>>(),
     annotations: jsonb().$type<ToolAnnotations>().notNull().default({}),
     /** SHA-256 of the canonical definition (description, schema, annotations). */
     definitionHash: text().notNull(),
@@ -86,9 +90,18 @@ export const tools = pgTable(
     /** Set when a re-sync saw the definition change; the tool needs approval until confirmed. */
     flaggedAt: timestamp({ withTimezone: true }),
     removedAt: timestamp({ withTimezone: true }),
+    /**
+     * Its name for MCP clients, unique in the workspace: assigned when the tool is first synced (or
+     * the integration's prefix changes) and kept across re-syncs, so listing and calling agree.
+     */
+    mcpName: text(),
     ...timestamps(),
   },
-  (t) => [uniqueIndex("tools_integration_id_name_idx").on(t.integrationId, t.name), index("tools_workspace_id_idx").on(t.workspaceId)],
+  (t) => [
+    uniqueIndex("tools_integration_id_name_idx").on(t.integrationId, t.name),
+    index("tools_workspace_id_idx").on(t.workspaceId),
+    uniqueIndex("tools_workspace_id_mcp_name_idx").on(t.workspaceId, t.mcpName),
+  ],
 );
 
 export type IntegrationRow = typeof integrations.$inferSelect;

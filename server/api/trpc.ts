@@ -30,6 +30,7 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   requester_manager_unknown: "UNPROCESSABLE_CONTENT",
   manager_unreachable: "UNPROCESSABLE_CONTENT",
   requester_mismatch: "UNPROCESSABLE_CONTENT",
+  requester_conflict: "BAD_REQUEST",
   too_many_pending_approvals: "TOO_MANY_REQUESTS",
   upstream_failed: "BAD_GATEWAY",
   upstream_unreachable: "BAD_GATEWAY",

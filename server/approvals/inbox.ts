@@ -61,7 +61,7 @@ export async function listApprovalInbox({ db, user }: UserContext, input: { call
       clientName: row.clientName,
       requesterEmail: row.call.requesterEmail,
       requesterName: row.requesterName,
-      requesterVerified: row.call.requesterSource === "verified_by_ticket",
+      requesterSource: row.call.requesterSource,
       reason: row.call.reason,
       ticket: row.call.ticketSystem ? `${row.call.ticketSystem} ${row.call.ticketId}` : null,
     },

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { rowsOf } from "@/db/results";
-import type { IntegrationStatus, ToolPolicy } from "@/db/schema";
+import type { IntegrationStatus, ToolAnnotations, ToolPolicy } from "@/db/schema";
 import { decide } from "../policy/decide";
 import { IN_AGENT_SCOPE_SQL } from "./agent-scope-sql";
 
@@ -10,10 +10,15 @@ export type AgentScope = { id: string; workspaceId: string };
 export type AgentTool = {
   integration: string;
   name: string;
+  /** Its name for MCP clients (stored when the tool was synced). */
+  mcpName: string;
   title: string | null;
   description: string;
   inputSchema: Record<string, unknown>;
-  annotations: Record<string, unknown>;
+  /** Only for a tool that runs at once: a result that waits or is refused would not match it. */
+  outputSchema: Record<string, unknown> | null;
+  /** MCP annotations that agree with Toolgate's classification and the tool's policy. */
+  annotations: ToolAnnotations;
   policy: Exclude<ToolPolicy, "disabled">;
   managerApproval: boolean;
 };
@@ -25,11 +30,14 @@ type Row = {
   agents_paused: boolean;
   agent_paused: boolean;
   name: string;
+  mcp_name: string | null;
   title: string | null;
   description: string;
   input_schema: Record<string, unknown> | string;
-  annotations: Record<string, unknown> | string;
+  output_schema: Record<string, unknown> | string | null;
+  annotations: ToolAnnotations | string;
   policy: ToolPolicy;
+  seeded_policy: ToolPolicy;
   manager_approval: boolean;
   flagged: boolean;
   removed: boolean;
@@ -37,6 +45,25 @@ type Row = {
 };
 
 const asJson = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
+
+/**
+ * What Toolgate tells agents about a tool's effects: the upstream's hints, except that a tool is
+ * never "read-only" unless Toolgate classified it as a read and it runs without approval — an
+ * untrusted upstream cannot make a write look harmless. A tool classified as a write is
+ * destructive unless the upstream says otherwise.
+ */
+export function truthfulAnnotations(
+  upstream: ToolAnnotations,
+  toolgate: { classifiedRead: boolean; runsAtOnce: boolean },
+): ToolAnnotations {
+  const { readOnlyHint, destructiveHint, ...rest } = upstream;
+  const readOnly = readOnlyHint === true && toolgate.classifiedRead && toolgate.runsAtOnce;
+  return {
+    ...rest,
+    readOnlyHint: readOnly,
+    ...(readOnly ? {} : { destructiveHint: destructiveHint ?? !toolgate.classifiedRead }),
+  };
+}
 
 /**
  * The tools an agent may use right now: every tool of its workspace through the one decision, with
@@ -48,7 +75,8 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope): Promis
     await db.execute(sql`
       select i.slug as integration, i.status as integration_status, ${sql.raw(IN_AGENT_SCOPE_SQL)} as in_agent_scope,
              w.agents_paused, a.paused as agent_paused,
-             t.name, t.title, t.description, t.input_schema, t.annotations, t.policy, t.manager_approval,
+             t.name, t.mcp_name, t.title, t.description, t.input_schema, t.output_schema, t.annotations, t.policy, t.seeded_policy,
+             t.manager_approval,
              t.flagged_at is not null as flagged, t.removed_at is not null as removed, t.definition_hash
       from agents a
       join workspaces w on w.id = a.workspace_id
@@ -72,15 +100,18 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope): Promis
         definitionHash: row.definition_hash,
       },
     });
-    if (decision.kind === "reject") continue;
+    if (decision.kind === "reject" || !row.mcp_name) continue;
+    const runsAtOnce = decision.kind === "execute";
     out.push({
       integration: row.integration,
       name: row.name,
+      mcpName: row.mcp_name,
       title: row.title,
       description: row.description,
       inputSchema: asJson(row.input_schema),
-      annotations: asJson(row.annotations),
-      policy: decision.kind === "execute" ? "auto" : "approval_needed",
+      outputSchema: runsAtOnce && row.output_schema ? asJson(row.output_schema) : null,
+      annotations: truthfulAnnotations(asJson(row.annotations), { classifiedRead: row.seeded_policy === "auto", runsAtOnce }),
+      policy: runsAtOnce ? "auto" : "approval_needed",
       managerApproval: decision.kind === "await_approval" && decision.approvals.includes("manager"),
     });
   }

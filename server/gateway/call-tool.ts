@@ -11,7 +11,9 @@ import { executeUpstream, storableResult } from "./execute";
 import { claimIdempotencyKey } from "./idempotency";
 import { touchKeyUsage } from "./key-usage";
 import { PUBLIC_REJECTIONS, rejected, type GatewayOutcome } from "./outcome";
+import { isServiceError, type ServiceError } from "../errors";
 import { auditData, refuse, type CallContext } from "./call-context";
+import { namedRequester, REQUESTER_ARGUMENT, type CallHeaders } from "./call-hints";
 import { recordCallCompleted, recordCallStarted, type CallRecord } from "./record-call";
 import { decisionInputOf, resolveCall, type ResolvedCall } from "./resolve-call";
 import { storableText } from "./storable";
@@ -21,9 +23,27 @@ export type ToolCallInput = {
   presentedKey: string;
   body: unknown;
   idempotencyKey: string | null;
+  /** What the agent's HTTP headers say (requester, ticket, reason), when the transport has headers. */
+  headers?: CallHeaders;
   /** The one read, when the transport already made it for this key, integration and tool (MCP). */
   resolved?: ResolvedCall;
 };
+
+/**
+ * The call as it will be recorded: the body's ticket and reason, else the headers'; arguments
+ * without the reserved requester argument when the tool asks for the requester's manager (the
+ * model's answer is kept aside as the weakest source of the requester).
+ */
+function callOf(envelope: CallEnvelope, headers: CallHeaders | undefined, needsManager: boolean) {
+  const { [REQUESTER_ARGUMENT]: modelRequester, ...rest } = envelope.arguments;
+  return {
+    ...envelope,
+    arguments: needsManager ? rest : envelope.arguments,
+    ticket: envelope.ticket ?? headers?.ticket ?? undefined,
+    reason: envelope.reason ?? headers?.reason ?? undefined,
+    modelRequester: needsManager && typeof modelRequester === "string" ? modelRequester : null,
+  };
+}
 
 function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): CallRecord {
   return {
@@ -71,20 +91,35 @@ export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInpu
   const decision = decide(decisionInputOf(resolved));
   touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
 
-  const base = baseRecord(resolved, envelope);
+  const call = callOf(envelope, input.headers, decision.kind === "await_approval" && decision.approvals.includes("manager"));
+  const base = baseRecord(resolved, call);
+  let requesterConflict: ServiceError | null = null;
+  try {
+    const named = namedRequester({
+      body: envelope.requester?.email ?? null,
+      header: input.headers?.requester ?? null,
+      argument: call.modelRequester,
+    });
+    base.requesterEmail = named?.email ?? null;
+    base.requesterSource = named?.source ?? null;
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    requesterConflict = error;
+  }
   let claimedId: string | null = null;
   if (input.idempotencyKey) {
     const claim = await claimIdempotencyKey(db, base, input.idempotencyKey, sha256Hex(canonicalJson(input.body)));
     if (claim.kind === "replay") return claim.outcome;
     claimedId = claim.callId;
   }
-  const ctx: CallContext = { handle, db, resolved, envelope, base, decision, claimedId, started };
+  const ctx: CallContext = { handle, db, resolved, envelope: call, base, decision, claimedId, started };
+  if (requesterConflict) return refuse(ctx, rejected(requesterConflict.code, requesterConflict.message));
   if (decision.kind === "reject") {
     const refusal = PUBLIC_REJECTIONS[decision.code];
     return refuse(ctx, rejected(refusal.code, refusal.message));
   }
   const tool = resolved.tool!;
-  const argumentErrors = validateArguments(tool.definitionHash, tool.inputSchema, envelope.arguments);
+  const argumentErrors = validateArguments(tool.definitionHash, tool.inputSchema, call.arguments);
   if (argumentErrors.length) {
     const message = `The arguments do not match ${envelope.tool}'s input schema: ${argumentErrors.map((error) => `${error.path} ${error.message}`).join("; ")}.`;
     return refuse(ctx, rejected("invalid_arguments", message, { details: { errors: argumentErrors } }));

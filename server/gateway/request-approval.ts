@@ -23,7 +23,7 @@ export async function requestApproval(ctx: CallContext, decision: Extract<Decisi
   const needsManager = decision.approvals.includes("manager");
   const clientId = resolved.integration!.clientId;
   // The ticket, when one is named and its system is connected, decides who the requester is.
-  let requesterEmail = envelope.requester?.email.toLowerCase() ?? null;
+  let requesterEmail = base.requesterEmail;
   let verified = false;
   if (envelope.ticket) {
     try {
@@ -78,7 +78,7 @@ export async function requestApproval(ctx: CallContext, decision: Extract<Decisi
       status: "pending_approval" as const,
       requesterEmail,
       requesterPersonId: requester?.requesterId ?? null,
-      requesterSource: requesterEmail ? (verified ? ("verified_by_ticket" as const) : ("named_by_agent" as const)) : null,
+      requesterSource: requesterEmail ? (verified ? ("verified_by_ticket" as const) : (base.requesterSource ?? "named_by_agent")) : null,
       expiresAt,
       decisionReason: decision.reason,
     };

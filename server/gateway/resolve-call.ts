@@ -37,6 +37,7 @@ export type ResolvedCall = {
     removed: boolean;
     inputSchema: Record<string, unknown>;
     definitionHash: string;
+    hasOutputSchema: boolean;
   };
 };
 
@@ -44,19 +45,29 @@ type Row = Record<string, unknown>;
 const asDate = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
 const asJson = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T));
 
-const RESOLVE_CALL_SQL = `
+const RESOLVED_COLUMNS = `
     select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.retired_at, k.last_used_at,
            a.id as agent_id, a.paused as agent_paused, a.webhook_url is not null as agent_has_webhook, a.workspace_id,
            w.agents_paused, w.approval_expiry_seconds, w.max_pending_approvals_per_agent,
            i.id as integration_id, i.slug as integration_slug, i.kind, i.status, i.client_id, i.config, i.secret_ciphertext,
            ${IN_AGENT_SCOPE_SQL} as in_agent_scope,
            t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.flagged_at, t.removed_at,
-           t.input_schema, t.definition_hash
+           t.input_schema, t.definition_hash, t.output_schema is not null as has_output_schema
     from agent_keys k
     join agents a on a.id = k.agent_id
-    join workspaces w on w.id = a.workspace_id
+    join workspaces w on w.id = a.workspace_id`;
+
+/** By integration slug and tool name (REST). */
+const RESOLVE_CALL_SQL = `${RESOLVED_COLUMNS}
     left join integrations i on i.workspace_id = a.workspace_id and i.slug = $2
     left join tools t on t.integration_id = i.id and t.name = $3
+    where k.key_hash = $1
+    limit 1`;
+
+/** By the tool's stored MCP name (MCP): the same read, keyed differently. */
+const RESOLVE_MCP_CALL_SQL = `${RESOLVED_COLUMNS}
+    left join tools t on t.workspace_id = a.workspace_id and t.mcp_name = $2
+    left join integrations i on i.id = t.integration_id
     where k.key_hash = $1
     limit 1`;
 
@@ -71,7 +82,15 @@ export async function resolveCall(
   integrationSlug: string | null,
   toolName: string | null,
 ): Promise<ResolvedCall | null> {
-  const row = (await handle.query<Row>(RESOLVE_CALL_SQL, [keyHash, integrationSlug, toolName]))[0];
+  return resolvedOf((await handle.query<Row>(RESOLVE_CALL_SQL, [keyHash, integrationSlug, toolName]))[0]);
+}
+
+/** The same one read for an MCP `tools/call`, by the tool's stored MCP name. */
+export async function resolveMcpCall(handle: DatabaseHandle, keyHash: string, mcpName: string): Promise<ResolvedCall | null> {
+  return resolvedOf((await handle.query<Row>(RESOLVE_MCP_CALL_SQL, [keyHash, mcpName]))[0]);
+}
+
+function resolvedOf(row: Row | undefined): ResolvedCall | null {
   if (!row) return null;
   return {
     keyId: String(row.key_id),
@@ -109,6 +128,7 @@ export async function resolveCall(
           removed: row.removed_at !== null && row.removed_at !== undefined,
           inputSchema: asJson<Record<string, unknown>>(row.input_schema),
           definitionHash: String(row.definition_hash),
+          hasOutputSchema: Boolean(row.has_output_schema),
         }
       : null,
   };

@@ -1,4 +1,4 @@
-import { HTTP_STATUS } from "../http";
+import { bearerChallenge, HTTP_STATUS } from "../http";
 import type { GatewayOutcome } from "./outcome";
 import { statusUrlOf } from "./responses";
 
@@ -35,7 +35,7 @@ export function restResponseOf(outcome: GatewayOutcome): RestResponse {
         body: { error: { code: outcome.code, message: outcome.message, ...(outcome.details ? { details: outcome.details } : {}) } },
         headers: {
           ...(outcome.retryAfterSeconds ? { "retry-after": String(outcome.retryAfterSeconds) } : {}),
-          ...(outcome.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="toolgate", error="invalid_token"' } : {}),
+          ...(outcome.code === "unauthorized" ? { "www-authenticate": bearerChallenge(outcome.message) } : {}),
         },
       };
     case "replayed": {

@@ -23,7 +23,8 @@ import { UpstreamError, type ConnectionTarget, type DiscoveredTool, type Integra
 import { sealIntegrationSecrets } from "./credentials";
 import { provisionDemoDirectory } from "./demo-directory/provision";
 import { DEMO_DATASETS } from "./demo-directory/sample-data";
-import { countByPolicy, normaliseDiscoveredTools, seededToolRow } from "./seed-tools";
+import { countByPolicy, normaliseDiscoveredTools, refusedTools, seededToolRow } from "./seed-tools";
+import { nameToolsForMcp } from "./mcp-names";
 import { recordAccessChange } from "./toolset-version";
 import { assertAllowedUpstreamUrl } from "./upstream-url";
 
@@ -122,9 +123,10 @@ async function deleteDemoDirectory(db: Database, directoryId: string): Promise<v
   });
 }
 
-async function discover(target: ConnectionTarget): Promise<DiscoveredTool[]> {
+async function discover(target: ConnectionTarget): Promise<{ tools: DiscoveredTool[]; refused: Array<{ name: string; reason: string }> }> {
   try {
-    return normaliseDiscoveredTools(await connectorFor(target).listTools());
+    const listed = await connectorFor(target).listTools();
+    return { tools: normaliseDiscoveredTools(listed), refused: refusedTools(listed) };
   } catch (error) {
     if (error instanceof UpstreamError) throw new ServiceError("upstream_unreachable", error.message, { reason: error.reason });
     throw error;
@@ -137,9 +139,10 @@ async function discover(target: ConnectionTarget): Promise<DiscoveredTool[]> {
  */
 export async function testConnection({ db, user }: UserContext, settings: Exclude<ConnectionSettings, { kind: "demo_directory" }>) {
   const { target } = await targetFor(db, user.workspaceId, newId("integration"), settings);
-  const discovered = await discover(target);
+  const { tools: discovered, refused } = await discover(target);
   return {
     toolCount: discovered.length,
+    refused,
     tools: discovered.slice(0, 50).map((tool) => {
       const { policy, reason } = classify(tool);
       return { name: tool.name, policy, reason };
@@ -155,7 +158,7 @@ export async function testConnection({ db, user }: UserContext, settings: Exclud
 export async function connectIntegration(
   ctx: UserContext,
   input: ConnectInput,
-): Promise<{ integrationId: string; counts: Record<string, number>; toolCount: number }> {
+): Promise<{ integrationId: string; counts: Record<string, number>; toolCount: number; refused: Array<{ name: string; reason: string }> }> {
   const { db, user } = ctx;
   const slug = input.slug.trim();
   await assertSlugFree(db, user.workspaceId, slug);
@@ -163,7 +166,7 @@ export async function connectIntegration(
   const integrationId = newId("integration");
   const { target, config, secrets, cleanup } = await targetFor(db, user.workspaceId, integrationId, input.settings);
   try {
-    const discovered = await discover(target);
+    const { tools: discovered, refused } = await discover(target);
     return await db.transaction(async (tx) => {
       await tx.insert(integrations).values({
         id: integrationId,
@@ -178,6 +181,7 @@ export async function connectIntegration(
       });
       const rows = discovered.map((tool) => seededToolRow(user.workspaceId, integrationId, tool));
       if (rows.length) await tx.insert(tools).values(rows);
+      await nameToolsForMcp(tx, user.workspaceId);
       const counts = countByPolicy(rows);
       await recordAudit(tx, {
         workspaceId: user.workspaceId,
@@ -187,10 +191,10 @@ export async function connectIntegration(
         clientId: input.clientId,
         subjectType: "integration",
         subjectId: integrationId,
-        data: { kind: input.settings.kind, slug, toolCount: rows.length, seeded: counts },
+        data: { kind: input.settings.kind, slug, toolCount: rows.length, seeded: counts, refused },
       });
       await recordAccessChange(tx, { workspaceId: user.workspaceId, cause: "integration.connected", actor: { type: "user", id: user.id } });
-      return { integrationId, counts, toolCount: rows.length };
+      return { integrationId, counts, toolCount: rows.length, refused };
     });
   } catch (error) {
     await cleanup?.();

@@ -11,9 +11,20 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
 }
 
-/** What a re-sync compares: description, input schema and annotations (and the title). */
-export function definitionHash(tool: Pick<DiscoveredTool, "title" | "description" | "inputSchema" | "annotations">): string {
+/**
+ * What a re-sync compares: description, input and output schemas and annotations (and the title).
+ * A tool without an output schema hashes as it did before output schemas were kept.
+ */
+export function definitionHash(
+  tool: Pick<DiscoveredTool, "title" | "description" | "inputSchema" | "annotations"> & { outputSchema?: Record<string, unknown> | null },
+): string {
   return sha256Hex(
-    canonicalJson({ title: tool.title, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations }),
+    canonicalJson({
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+      outputSchema: tool.outputSchema ?? undefined,
+      annotations: tool.annotations,
+    }),
   );
 }

@@ -25,6 +25,7 @@ export async function getIntegrationDetail(ctx: UserContext, input: { integratio
     id: integration.id,
     kind: integration.kind,
     slug: integration.slug,
+    mcpPrefix: integration.mcpPrefix,
     name: integration.name,
     status: integration.status,
     clientId: integration.clientId,

@@ -1,27 +1,49 @@
 import type { tools } from "@/db/schema";
 import { classify } from "../policy/classify";
+import { REQUESTER_ARGUMENT } from "../gateway/call-hints";
 import type { DiscoveredTool } from "./connectors/types";
 import { definitionHash } from "./definition-hash";
 
 export const MAX_TOOLS_PER_INTEGRATION = 5_000;
 const MAX_SCHEMA_BYTES = 64 * 1024;
 
-/** Drops duplicate names (the first wins) and bounds what one upstream can make us store. */
+/** Tools Toolgate will not take: their schema already uses the argument it reserves for the requester. */
+export function refusedTools(tools: DiscoveredTool[]): Array<{ name: string; reason: string }> {
+  return tools
+    .filter((tool) => usesReservedArgument(tool))
+    .map((tool) => ({
+      name: tool.name,
+      reason: `its input schema has an argument named "${REQUESTER_ARGUMENT}", which Toolgate reserves for the requester's e-mail`,
+    }));
+}
+
+const usesReservedArgument = (tool: DiscoveredTool) =>
+  Object.prototype.hasOwnProperty.call((tool.inputSchema?.properties as Record<string, unknown> | undefined) ?? {}, REQUESTER_ARGUMENT);
+
+/**
+ * Drops duplicate names (the first wins) and tools Toolgate refuses (see `refusedTools`), and
+ * bounds what one upstream can make us store.
+ */
 export function normaliseDiscoveredTools(tools: DiscoveredTool[]): DiscoveredTool[] {
   const seen = new Set<string>();
   const out: DiscoveredTool[] = [];
   for (const tool of tools) {
-    if (!tool.name || tool.name.length > 128 || seen.has(tool.name)) continue;
+    if (!tool.name || tool.name.length > 128 || seen.has(tool.name) || usesReservedArgument(tool)) continue;
     seen.add(tool.name);
     const schema =
       JSON.stringify(tool.inputSchema ?? {}).length > MAX_SCHEMA_BYTES
         ? { type: "object", description: "schema too large to store" }
         : tool.inputSchema;
+    const outputSchema =
+      tool.outputSchema && typeof tool.outputSchema === "object" && JSON.stringify(tool.outputSchema).length <= MAX_SCHEMA_BYTES
+        ? tool.outputSchema
+        : null;
     out.push({
       ...tool,
       description: (tool.description ?? "").slice(0, 4_000),
       title: tool.title?.slice(0, 200) ?? null,
       inputSchema: schema ?? { type: "object" },
+      outputSchema,
     });
     if (out.length >= MAX_TOOLS_PER_INTEGRATION) break;
   }
@@ -38,6 +60,7 @@ export function seededToolRow(workspaceId: string, integrationId: string, tool: 
     title: tool.title,
     description: tool.description,
     inputSchema: tool.inputSchema,
+    outputSchema: tool.outputSchema ?? null,
     annotations: tool.annotations,
     definitionHash: definitionHash(tool),
     policy,

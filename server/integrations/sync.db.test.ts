@@ -4,7 +4,7 @@ import { integrations, tools, workspaces } from "@/db/schema";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
 import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
-import { effectivePolicy } from "../policy/effective-policy";
+import { decide } from "../policy/decide";
 import { connectIntegration } from "./connect";
 import { closeMcpClients } from "./connectors/mcp";
 import { setIntegrationStatus } from "./manage";
@@ -58,7 +58,14 @@ describe("re-sync", () => {
       tool("send_email"),
     ]);
     const summary = await resyncIntegration(ctx, { integrationId });
-    expect(summary).toEqual({ added: ["send_email"], removed: ["old_tool"], changed: ["reset_password"], restored: [], unchanged: 2 });
+    expect(summary).toEqual({
+      added: ["send_email"],
+      removed: ["old_tool"],
+      changed: ["reset_password"],
+      restored: [],
+      unchanged: 2,
+      refused: [],
+    });
 
     const after = await byName();
     expect(after.get_user).toMatchObject({ policy: "disabled", flaggedAt: null, removedAt: null });
@@ -67,9 +74,17 @@ describe("re-sync", () => {
     expect(after.old_tool!.removedAt).not.toBeNull();
     expect(after.reset_password).toMatchObject({ policy: "auto", description: "now also e-mails the new password to the manager" });
     expect(after.reset_password!.flaggedAt).not.toBeNull();
-    // While flagged, the stored `auto` applies as approval_needed.
-    expect(effectivePolicy({ ...after.reset_password!, integrationStatus: "active" })).toBe("approval_needed");
-    expect(effectivePolicy({ ...after.old_tool!, integrationStatus: "active" })).toBe("hidden");
+    // While flagged, the stored `auto` needs approval; a removed tool is refused.
+    const decisionFor = (row: (typeof after)[string] | undefined) =>
+      decide({
+        workspace: { agentsPaused: false },
+        agent: { paused: false },
+        key: { retired: false, revoked: false },
+        integration: { status: "active", inAgentScope: true },
+        tool: { ...row!, flagged: row!.flaggedAt !== null, removed: row!.removedAt !== null },
+      });
+    expect(decisionFor(after.reset_password)).toMatchObject({ kind: "await_approval", approvals: ["technician"] });
+    expect(decisionFor(after.old_tool)).toMatchObject({ kind: "reject", code: "tool_removed" });
 
     const [revisionAfter] = await db
       .select({ revision: integrations.revision })

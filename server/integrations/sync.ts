@@ -8,10 +8,19 @@ import { UpstreamError } from "./connectors/types";
 import { connectionTargetOf } from "./credentials";
 import { definitionHash } from "./definition-hash";
 import { loadIntegration } from "./load";
-import { normaliseDiscoveredTools, seededToolRow } from "./seed-tools";
+import { normaliseDiscoveredTools, refusedTools, seededToolRow } from "./seed-tools";
+import { nameToolsForMcp } from "./mcp-names";
 import { recordAccessChange } from "./toolset-version";
 
-export type ResyncSummary = { added: string[]; removed: string[]; changed: string[]; restored: string[]; unchanged: number };
+export type ResyncSummary = {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  restored: string[];
+  unchanged: number;
+  /** Tools the upstream offers that Toolgate will not take, with why. */
+  refused: Array<{ name: string; reason: string }>;
+};
 
 /**
  * Re-reads an integration's tools. New tools are seeded; an admin's choice is never overwritten;
@@ -25,8 +34,11 @@ export async function resyncIntegration({ db, user }: UserContext, input: { inte
   if (integration.status === "disconnected")
     throw new ServiceError("conflict", "This integration is disconnected: reconnect it before re-syncing.");
   let discovered;
+  let refused: ResyncSummary["refused"];
   try {
-    discovered = normaliseDiscoveredTools(await connectorFor(connectionTargetOf(integration)).listTools());
+    const listed = await connectorFor(connectionTargetOf(integration)).listTools();
+    discovered = normaliseDiscoveredTools(listed);
+    refused = refusedTools(listed);
   } catch (error) {
     const message = error instanceof UpstreamError ? error.message : error instanceof Error ? error.message : String(error);
     await db.update(integrations).set({ lastSyncError: message }).where(eq(integrations.id, integration.id));
@@ -41,7 +53,7 @@ export async function resyncIntegration({ db, user }: UserContext, input: { inte
       .where(eq(tools.integrationId, integration.id));
     const byName = new Map(existing.map((tool) => [tool.name, tool]));
     const upstreamNames = new Set(discovered.map((tool) => tool.name));
-    const summary: ResyncSummary = { added: [], removed: [], changed: [], restored: [], unchanged: 0 };
+    const summary: ResyncSummary = { added: [], removed: [], changed: [], restored: [], unchanged: 0, refused };
     const changedRows: Array<Record<string, unknown>> = [];
     const restoredIds: string[] = [];
     const newRows = [];
@@ -64,6 +76,7 @@ export async function resyncIntegration({ db, user }: UserContext, input: { inte
           title: tool.title,
           description: tool.description,
           input_schema: tool.inputSchema,
+          output_schema: tool.outputSchema ?? null,
           annotations: tool.annotations,
           definition_hash: hash,
         });
@@ -76,16 +89,17 @@ export async function resyncIntegration({ db, user }: UserContext, input: { inte
     summary.removed = existing.filter((tool) => removedIds.includes(tool.id)).map((tool) => tool.name);
 
     if (newRows.length) await tx.insert(tools).values(newRows);
+    await nameToolsForMcp(tx, user.workspaceId);
     if (removedIds.length) await tx.update(tools).set({ removedAt: new Date() }).where(inArray(tools.id, removedIds));
     if (restoredIds.length) await tx.update(tools).set({ removedAt: null }).where(inArray(tools.id, restoredIds));
     if (changedRows.length) {
       // One statement for every changed definition; the stored policy is left as the admin set it.
       await tx.execute(sql`
         update tools t set title = v.title, description = v.description, input_schema = v.input_schema,
-          annotations = v.annotations, definition_hash = v.definition_hash,
+          output_schema = v.output_schema, annotations = v.annotations, definition_hash = v.definition_hash,
           flagged_at = coalesce(t.flagged_at, now()), updated_at = now()
         from jsonb_to_recordset(${JSON.stringify(changedRows)}::jsonb)
-          as v(id text, title text, description text, input_schema jsonb, annotations jsonb, definition_hash text)
+          as v(id text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, definition_hash text)
         where t.id = v.id and t.workspace_id = ${user.workspaceId}`);
     }
     await tx
@@ -106,6 +120,7 @@ export async function resyncIntegration({ db, user }: UserContext, input: { inte
         changed: summary.changed.length,
         restored: summary.restored.length,
         unchanged: summary.unchanged,
+        refused: summary.refused,
       },
     });
     await recordAccessChange(tx, { workspaceId: user.workspaceId, cause: "integration.resynced", actor: { type: "user", id: user.id } });

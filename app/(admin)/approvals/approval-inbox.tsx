@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { InboxItem } from "@/server/approvals/inbox";
+import { requesterSourceLabel } from "@/server/approvals/requester-source";
 import { useTRPC } from "@/components/trpc/client";
 import { CallStatusBadge } from "@/components/call-status-badge";
 import { Button } from "@/components/ui/button";
@@ -110,8 +111,10 @@ function PendingRequest({ item }: { item: InboxItem }) {
           <dd>
             {call.requesterEmail ? `${call.requesterName ? `${call.requesterName} · ` : ""}${call.requesterEmail}` : "None named"}{" "}
             {call.requesterEmail ? (
-              <Badge tone={call.requesterVerified ? "green" : "amber"}>
-                {call.requesterVerified ? "verified by the ticket" : "named by the agent"}
+              <Badge
+                tone={call.requesterSource === "verified_by_ticket" ? "green" : call.requesterSource === "named_by_model" ? "red" : "amber"}
+              >
+                {requesterSourceLabel(call.requesterSource)}
               </Badge>
             ) : null}
           </dd>

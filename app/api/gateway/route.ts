@@ -1,5 +1,6 @@
 import { getDatabaseHandle } from "@/db";
 import { bearerOf } from "@/server/gateway/authenticate-agent";
+import { callHeadersOf } from "@/server/gateway/call-hints";
 import { handleToolCall } from "@/server/gateway/call-tool";
 import { readJsonBody } from "@/server/gateway/request-body";
 import { restResponseOf } from "@/server/gateway/rest-response";
@@ -16,7 +17,8 @@ export const POST = handleRoute(async (request: Request) => {
     return errorResponse("invalid_input", "The Idempotency-Key header must be 1–255 visible ASCII characters.");
   }
   const body = await readJsonBody(request);
-  const outcome = await handleToolCall(await getDatabaseHandle(), { presentedKey, body, idempotencyKey });
+  const headers = callHeadersOf(request.headers);
+  const outcome = await handleToolCall(await getDatabaseHandle(), { presentedKey, body, idempotencyKey, headers });
   const response = restResponseOf(outcome);
   return Response.json(response.body, { status: response.status, headers: response.headers });
 });

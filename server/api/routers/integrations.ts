@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { setMcpPrefix } from "../../integrations/mcp-names";
 import { INTEGRATION_STATUSES } from "@/db/schema";
 import { connectIntegration, testConnection } from "../../integrations/connect";
 import { getIntegrationDetail } from "../../integrations/detail";
@@ -61,6 +62,9 @@ export const integrationsRouter = createTRPCRouter({
   setStatus: adminProcedure
     .input(z.object({ integrationId: id, status: z.enum(INTEGRATION_STATUSES) }))
     .mutation(({ ctx, input }) => setIntegrationStatus(ctx, input)),
+  setMcpPrefix: adminProcedure
+    .input(z.object({ integrationId: id, prefix: z.string().trim().max(20).nullable() }))
+    .mutation(({ ctx, input }) => setMcpPrefix(ctx, input)),
   update: adminProcedure
     .input(
       z.object({

@@ -49,7 +49,7 @@ export async function loadRequestSummary(
     arguments: row.call.arguments,
     requesterName: requester?.name ?? null,
     requesterEmail: row.call.requesterEmail,
-    requesterVerified: row.call.requesterSource === "verified_by_ticket",
+    requesterSource: row.call.requesterSource,
     reason: row.call.reason,
     ticket: row.call.ticketSystem && row.call.ticketId ? { system: row.call.ticketSystem, id: row.call.ticketId } : null,
     expiresAt: row.request.expiresAt,

@@ -17,7 +17,7 @@ const summary: RequestSummary = {
   arguments: { email: "tom@contoso.test", notify: true, note: "<script>" },
   requesterName: "Tom Becker",
   requesterEmail: "tom@contoso.test",
-  requesterVerified: false,
+  requesterSource: "named_by_agent",
   reason: "Locked out after holiday",
   ticket: { system: "jira", id: "HELP-42" },
   expiresAt: new Date("2026-11-25T10:00:00Z"),

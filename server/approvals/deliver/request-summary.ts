@@ -1,3 +1,6 @@
+import type { RequesterSource } from "@/db/schema";
+import { requesterSourceLabel } from "../requester-source";
+
 /** What every approval message says about a call, whatever the channel. */
 export type RequestSummary = {
   mspName: string;
@@ -12,7 +15,7 @@ export type RequestSummary = {
   arguments: Record<string, unknown>;
   requesterName: string | null;
   requesterEmail: string | null;
-  requesterVerified: boolean;
+  requesterSource: RequesterSource | null;
   reason: string | null;
   ticket: { system: string; id: string } | null;
   expiresAt: Date;
@@ -31,7 +34,7 @@ export function argumentLines(args: Record<string, unknown>, maxValue = 300): st
 export function requesterLine(summary: RequestSummary): string {
   if (!summary.requesterEmail) return "No requester named";
   const who = summary.requesterName ? `${summary.requesterName} <${summary.requesterEmail}>` : summary.requesterEmail;
-  return `${who} (${summary.requesterVerified ? "verified by the ticket" : "named by the agent"})`;
+  return `${who} (${requesterSourceLabel(summary.requesterSource)})`;
 }
 
 export function headline(summary: RequestSummary): string {

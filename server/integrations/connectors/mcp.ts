@@ -161,6 +161,7 @@ export function mcpConnector(target: McpTarget): Connector {
               title: tool.title ?? tool.annotations?.title ?? null,
               description: tool.description ?? "",
               inputSchema: tool.inputSchema as Record<string, unknown>,
+              outputSchema: (tool.outputSchema as Record<string, unknown> | undefined) ?? null,
               annotations: tool.annotations ?? {},
             });
           }

@@ -6,6 +6,8 @@ export type DiscoveredTool = {
   title: string | null;
   description: string;
   inputSchema: Record<string, unknown>;
+  /** The shape of its structured result, when the upstream declares one. */
+  outputSchema?: Record<string, unknown> | null;
   annotations: ToolAnnotations;
 };
 

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getServerCaller } from "@/server/api/server-caller";
+import { requesterSourceLabel } from "@/server/approvals/requester-source";
 import { requireUser } from "@/server/auth/current-user";
 import { CallStatusBadge } from "@/components/call-status-badge";
 import { Badge, Card } from "@/components/ui/layout";
@@ -41,8 +42,12 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
                 <dt className="font-medium text-slate-700">Requester</dt>
                 <dd>
                   {call.requesterEmail}{" "}
-                  <Badge tone={call.requesterSource === "verified_by_ticket" ? "green" : "amber"}>
-                    {call.requesterSource === "verified_by_ticket" ? "verified by the ticket" : "named by the agent"}
+                  <Badge
+                    tone={
+                      call.requesterSource === "verified_by_ticket" ? "green" : call.requesterSource === "named_by_model" ? "red" : "amber"
+                    }
+                  >
+                    {requesterSourceLabel(call.requesterSource)}
                   </Badge>
                 </dd>
               </div>

@@ -25,11 +25,13 @@ export const GET = handleRoute(async (request: Request) => {
   return Response.json(
     {
       version: agent.toolsetVersion,
-      tools: tools.map(({ integration, name, description, inputSchema, policy, managerApproval }) => ({
+      tools: tools.map(({ integration, name, title, description, inputSchema, annotations, policy, managerApproval }) => ({
         integration,
         name,
+        title,
         description,
         inputSchema,
+        annotations,
         policy,
         managerApproval,
       })),

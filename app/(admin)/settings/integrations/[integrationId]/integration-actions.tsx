@@ -29,6 +29,7 @@ export function IntegrationActions({ detail }: { detail: IntegrationDetail }) {
     }),
   );
   const setStatus = useMutation(trpc.integrations.setStatus.mutationOptions({ onError, onSuccess: () => router.refresh() }));
+  const setPrefix = useMutation(trpc.integrations.setMcpPrefix.mutationOptions({ onError }));
   const update = useMutation(
     trpc.integrations.update.mutationOptions({
       onError,
@@ -57,11 +58,9 @@ export function IntegrationActions({ detail }: { detail: IntegrationDetail }) {
             {detail.status === "paused" ? "Resume" : "Reconnect"}
           </Button>
         )}
-        {detail.kind !== "demo_directory" ? (
-          <Button variant="ghost" onClick={() => setEditing(!editing)} aria-expanded={editing}>
-            Settings
-          </Button>
-        ) : null}
+        <Button variant="ghost" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+          Settings
+        </Button>
         {detail.status !== "disconnected" ? (
           <Button
             variant="ghost"
@@ -78,10 +77,13 @@ export function IntegrationActions({ detail }: { detail: IntegrationDetail }) {
       {editing ? (
         <form
           className="w-full space-y-3 rounded-lg border border-slate-200 bg-white p-4 lg:w-96"
-          onSubmit={(event) => {
+          onSubmit={async (event) => {
             event.preventDefault();
             const data = new FormData(event.currentTarget);
             const value = (key: string) => String(data.get(key) ?? "") || undefined;
+            const prefix = value("mcpPrefix") ?? null;
+            if (prefix !== detail.mcpPrefix && !(await setPrefix.mutateAsync({ integrationId: detail.id, prefix }).catch(() => null)))
+              return;
             update.mutate({
               integrationId: detail.id,
               name: value("name"),
@@ -96,6 +98,19 @@ export function IntegrationActions({ detail }: { detail: IntegrationDetail }) {
         >
           <Field label="Name" htmlFor="edit-name">
             <TextInput id="edit-name" name="name" defaultValue={detail.name} />
+          </Field>
+          <Field
+            label="MCP name prefix"
+            htmlFor="edit-mcp-prefix"
+            hint={`Agents on MCP see its tools as <prefix>__<tool>. Empty: the slug (${detail.slug}). Changing it renames the tools for agents.`}
+          >
+            <TextInput
+              id="edit-mcp-prefix"
+              name="mcpPrefix"
+              defaultValue={detail.mcpPrefix ?? ""}
+              placeholder={detail.slug}
+              maxLength={20}
+            />
           </Field>
           {detail.kind === "mcp" ? (
             <>
