@@ -1,11 +1,15 @@
 // `npm run bench`: measures, side by side in one run, against a production build:
 //   B0      the upstream MCP server called directly
+//   P0      a plain Node.js MCP forwarding proxy (official SDK, no auth, policy or database)
 //   B1      a forward-only route in the same Next.js app (no auth, policy or database): the floor
 //   G       an enforced `auto` call through /api/gateway (key, policy, audit, forward)
+//   M       the same call through /api/mcp
 //   G_deny  a `disabled` call (must make 0 upstream requests)
-// interleaved in rounds (B0 B1 G G_deny, …) at 10 and 50 connections; prints the median of the
-// per-round ratios and writes bench/results.json. Also measures the integration detail page with
-// 1,000 tools (server render) and a save of 1,000 changed policies.
+// in two phases, each interleaved in rounds (B0 P0 B1 G M G_deny, …): sequential (one client, one
+// call at a time — what an agent feels; B0, P0 and M through the official MCP SDK client with a
+// persistent session) and concurrent (autocannon at 10 and 50 connections). Prints the median of
+// the per-round figures and ratios and writes bench/results.json. Also measures the integration
+// detail page with 1,000 tools (server render) and a save of 1,000 changed policies.
 // On the embedded database by default; on PostgreSQL when DATABASE_URL is set (a scratch database
 // is created on that server and dropped afterwards). BENCH_SHORT=1 runs a quick version.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -13,6 +17,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { buildIfStale, nextBin } from "../scripts/lib/build.mjs";
@@ -22,6 +28,7 @@ const short = process.env.BENCH_SHORT === "1";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (short ? 3 : 5));
 const DURATION = Number(process.env.BENCH_DURATION ?? (short ? 2 : 5));
 const CONNECTIONS = short ? [10] : [10, 50];
+const SEQUENTIAL_CALLS = Number(process.env.BENCH_SEQUENTIAL_CALLS ?? (short ? 100 : 200));
 const APP_PORT = Number(process.env.BENCH_PORT ?? 3400);
 const APP = `http://127.0.0.1:${APP_PORT}`;
 const root = process.cwd();
@@ -113,6 +120,84 @@ async function timeSequential(count: number, action: () => Promise<void>): Promi
   return { p50: median(samples), p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!, samples };
 }
 
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+}
+
+/** An official MCP SDK client with one persistent connection (what an agent keeps open). */
+async function mcpClient(url: string, key?: string): Promise<Client> {
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), key ? { requestInit: { headers: { authorization: `Bearer ${key}` } } } : {}),
+  );
+  return client;
+}
+
+type RestTarget = { url: string; headers: Record<string, string>; body: string; expect: number };
+type SequentialTarget = "B0" | "P0" | "B1" | "G" | "M" | "G_deny";
+
+/**
+ * One client, one call at a time, interleaved in rounds (every target once per round): per target,
+ * the median over rounds of each round's p50 and p99. B0, P0 and M go through the SDK client.
+ */
+async function measureSequential(options: {
+  rounds: number;
+  calls: number;
+  mcp: Record<"B0" | "P0" | "M", Client>;
+  rest: Record<"B1" | "G" | "G_deny", RestTarget>;
+}) {
+  const callOnce: Record<SequentialTarget, () => Promise<void>> = {
+    B0: async () => void (await options.mcp.B0.callTool({ name: "bench_get", arguments: { id: 7 } })),
+    P0: async () => void (await options.mcp.P0.callTool({ name: "bench_get", arguments: { id: 7 } })),
+    M: async () => {
+      const result = await options.mcp.M.callTool({ name: "bench__bench_get", arguments: { id: 7 } });
+      if (result.isError) throw new Error(`M answered an error: ${JSON.stringify(result.content).slice(0, 200)}`);
+    },
+    B1: () => restOnce(options.rest.B1),
+    G: () => restOnce(options.rest.G),
+    G_deny: () => restOnce(options.rest.G_deny),
+  };
+  const targets = Object.keys(callOnce) as SequentialTarget[];
+  const perRound: Array<Record<SequentialTarget, { p50: number; p99: number }>> = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const figures = {} as Record<SequentialTarget, { p50: number; p99: number }>;
+    for (const target of targets) {
+      const samples: number[] = [];
+      for (let index = 0; index < options.calls; index++) {
+        const started = performance.now();
+        await callOnce[target]();
+        samples.push(performance.now() - started);
+      }
+      figures[target] = { p50: median(samples), p99: percentile(samples, 0.99) };
+    }
+    perRound.push(figures);
+    log(
+      `sequential round ${round + 1}/${options.rounds}: ` +
+        targets.map((target) => `${target} p50 ${figures[target].p50.toFixed(2)} ms`).join(" · "),
+    );
+  }
+  const over = (fn: (round: Record<SequentialTarget, { p50: number; p99: number }>) => number) => median(perRound.map(fn));
+  const byTarget = (fn: (figure: { p50: number; p99: number }) => number) =>
+    Object.fromEntries(targets.map((target) => [target, over((round) => fn(round[target]))]));
+  return {
+    calls: options.calls,
+    p50Ms: byTarget((figure) => figure.p50),
+    p99Ms: byTarget((figure) => figure.p99),
+    addedP50OverB0Ms: Object.fromEntries(targets.map((target) => [target, over((round) => round[target].p50 - round.B0.p50)])),
+    addedP99OverB0Ms: Object.fromEntries(targets.map((target) => [target, over((round) => round[target].p99 - round.B0.p99)])),
+    addedP50OverB1Ms: { G: over((round) => round.G.p50 - round.B1.p50), M: over((round) => round.M.p50 - round.B1.p50) },
+    p99OverB1: { G: over((round) => round.G.p99 / round.B1.p99), M: over((round) => round.M.p99 / round.B1.p99) },
+    frameworkCostP50Ms: over((round) => round.B1.p50 - round.P0.p50),
+  };
+}
+
+async function restOnce(target: RestTarget): Promise<void> {
+  const response = await fetch(target.url, { method: "POST", headers: target.headers, body: target.body });
+  await response.arrayBuffer();
+  if (response.status !== target.expect) throw new Error(`${target.url} answered ${response.status}, expected ${target.expect}`);
+}
+
 async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), "toolgate-bench-"));
@@ -170,6 +255,19 @@ async function main(): Promise<void> {
       upstream.once("exit", (code) => reject(new Error(`upstream exited with ${code}`)));
     });
 
+    log("starting the plain MCP proxy (P0)…");
+    const proxy = startProcess(
+      process.execPath,
+      ["--import", "tsx", join(root, "bench", "proxy.ts")],
+      { BENCH_PROXY_UPSTREAM: `${upstreamUrl}/mcp` },
+      "proxy",
+    );
+    children.push(proxy);
+    const proxyUrl = await new Promise<string>((resolve, reject) => {
+      proxy.stdout!.once("data", (chunk) => resolve((JSON.parse(String(chunk).split("\n")[0]!) as { url: string }).url));
+      proxy.once("exit", (code) => reject(new Error(`proxy exited with ${code}`)));
+    });
+
     log(`setting up (${driver})…`);
     const admin = { email: "bench@toolgate.test", password: "bench password 123" };
     const tsx = (args: string[], input?: string) =>
@@ -221,18 +319,19 @@ async function main(): Promise<void> {
     });
 
     const json = { "content-type": "application/json" };
+    const mcpHeaders = { ...json, accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" };
+    const toolCall = (name: string) =>
+      JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: { id: 7 } } });
     const targets = {
-      B0: {
-        url: `${upstreamUrl}/mcp`,
-        headers: { ...json, accept: "application/json, text/event-stream" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "bench_get", arguments: { id: 7 } } }),
-      },
+      B0: { url: `${upstreamUrl}/mcp`, headers: mcpHeaders, body: toolCall("bench_get") },
+      P0: { url: `${proxyUrl}/mcp`, headers: mcpHeaders, body: toolCall("bench_get") },
       B1: { url: `${APP}/api/bench/forward`, headers: json, body: JSON.stringify({ tool: "bench_get", arguments: { id: 7 } }) },
       G: {
         url: `${APP}/api/gateway`,
         headers: { ...json, authorization: `Bearer ${agentKey}` },
         body: JSON.stringify({ integration: "bench", tool: "bench_get", arguments: { id: 7 } }),
       },
+      M: { url: `${APP}/api/mcp`, headers: { ...mcpHeaders, authorization: `Bearer ${agentKey}` }, body: toolCall("bench__bench_get") },
       G_deny: {
         url: `${APP}/api/gateway`,
         headers: { ...json, authorization: `Bearer ${agentKey}` },
@@ -243,6 +342,22 @@ async function main(): Promise<void> {
 
     log("warming up…");
     for (const target of Object.keys(targets) as Target[]) await run({ ...targets[target], connections: 10 });
+
+    log(`sequential phase: one client, ${SEQUENTIAL_CALLS} calls per target per round…`);
+    const sequential = await measureSequential({
+      rounds: ROUNDS,
+      calls: SEQUENTIAL_CALLS,
+      mcp: {
+        B0: await mcpClient(`${upstreamUrl}/mcp`),
+        P0: await mcpClient(`${proxyUrl}/mcp`),
+        M: await mcpClient(`${APP}/api/mcp`, agentKey),
+      },
+      rest: {
+        B1: { url: targets.B1.url, headers: targets.B1.headers, body: targets.B1.body, expect: 200 },
+        G: { url: targets.G.url, headers: targets.G.headers, body: targets.G.body, expect: 200 },
+        G_deny: { url: targets.G_deny.url, headers: targets.G_deny.headers, body: targets.G_deny.body, expect: 403 },
+      },
+    });
     await fetch(`${APP}/api/bench/stats?reset=1`);
 
     const results: Record<string, unknown> = {};
@@ -279,6 +394,10 @@ async function main(): Promise<void> {
         p99Ms: Object.fromEntries((Object.keys(targets) as Target[]).map((target) => [target, perRound((samples) => samples[target].p99)])),
         ratios: {
           throughputGoverB1: perRound((samples) => samples.G.rps / samples.B1.rps),
+          throughputMoverB1: perRound((samples) => samples.M.rps / samples.B1.rps),
+          throughputGoverP0: perRound((samples) => samples.G.rps / samples.P0.rps),
+          throughputMoverP0: perRound((samples) => samples.M.rps / samples.P0.rps),
+          throughputB1overP0: perRound((samples) => samples.B1.rps / samples.P0.rps),
           p50GminusB1Ms: perRound((samples) => samples.G.p50 - samples.B1.p50),
           p50GminusB0Ms: perRound((samples) => samples.G.p50 - samples.B0.p50),
           p99GoverB1: perRound((samples) => samples.G.p99 / samples.B1.p99),
@@ -332,6 +451,7 @@ async function main(): Promise<void> {
       mode: short ? "short" : "full",
       rounds: ROUNDS,
       durationSeconds: DURATION,
+      sequential,
       gateway: results,
       process: { eventLoopDelayP99Ms: processStats.eventLoopDelayP99Ms, peakRssMb: processStats.peakRssMb },
       detailPage: { tools: 1_000, renderP50Ms: render.p50, renderP95Ms: render.p95, save1000P50Ms: save.p50, save1000P95Ms: save.p95 },
@@ -347,11 +467,21 @@ async function main(): Promise<void> {
 
 function printSummary(output: {
   driver: string;
+  sequential: Awaited<ReturnType<typeof measureSequential>>;
   gateway: Record<string, unknown>;
   process: Record<string, number>;
   detailPage: Record<string, number>;
 }) {
   const lines = [`\nToolgate bench (${output.driver}) — medians of per-round figures`];
+  const seq = output.sequential;
+  lines.push(`  sequential (one client, ${seq.calls} calls a round): p50 / p99 ms, and added p50 over B0`);
+  for (const target of Object.keys(seq.p50Ms))
+    lines.push(
+      `    ${target.padEnd(6)} ${seq.p50Ms[target]!.toFixed(2).padStart(7)} / ${seq.p99Ms[target]!.toFixed(2).padStart(7)}   +${seq.addedP50OverB0Ms[target]!.toFixed(2)}`,
+    );
+  lines.push(
+    `    added p50 over B1 (the framework's floor): G +${seq.addedP50OverB1Ms.G.toFixed(2)} ms (target ≤ 1.0) · M +${seq.addedP50OverB1Ms.M.toFixed(2)} ms (≤ 1.5); p99 over B1: G ${seq.p99OverB1.G.toFixed(2)}× · M ${seq.p99OverB1.M.toFixed(2)}× (≤ 1.5×); framework cost B1 − P0 ${seq.frameworkCostP50Ms.toFixed(2)} ms`,
+  );
   for (const [key, value] of Object.entries(output.gateway)) {
     const figures = value as {
       ratios: Record<string, number>;
@@ -362,8 +492,11 @@ function printSummary(output: {
       upstreamRequestsDuringGDeny: number;
     };
     lines.push(
-      `  ${key.replace("c", "")} connections: throughput B0 ${figures.throughput.B0!.toFixed(0)} · B1 ${figures.throughput.B1!.toFixed(0)} · G ${figures.throughput.G!.toFixed(0)} · G_deny ${figures.throughput.G_deny!.toFixed(0)} req/s`,
-      `    G÷B1 throughput ${figures.ratios.throughputGoverB1!.toFixed(2)} (target ≥ 0.80) · p50(G)−p50(B1) ${figures.ratios.p50GminusB1Ms!.toFixed(2)} ms (≤ 0.5) · p50(G)−p50(B0) ${figures.ratios.p50GminusB0Ms!.toFixed(2)} ms (≤ 1.5)`,
+      `  ${key.replace("c", "")} connections: throughput ${Object.entries(figures.throughput)
+        .map(([target, rps]) => `${target} ${rps.toFixed(0)}`)
+        .join(" · ")} req/s`,
+      `    G÷B1 ${figures.ratios.throughputGoverB1!.toFixed(2)} (target ≥ 0.90) · M÷B1 ${figures.ratios.throughputMoverB1!.toFixed(2)} (≥ 0.80) · G÷P0 ${figures.ratios.throughputGoverP0!.toFixed(2)} · M÷P0 ${figures.ratios.throughputMoverP0!.toFixed(2)} · B1÷P0 ${figures.ratios.throughputB1overP0!.toFixed(2)}`,
+      `    p50(G)−p50(B1) ${figures.ratios.p50GminusB1Ms!.toFixed(2)} ms · p50(G)−p50(B0) ${figures.ratios.p50GminusB0Ms!.toFixed(2)} ms (queueing at this concurrency)`,
       `    p99 G÷B1 ${figures.ratios.p99GoverB1!.toFixed(2)} · G_deny p99 ${figures.gDenyP99Ms} ms vs B1 p99 ${figures.p99Ms.B1} ms · upstream requests during G_deny: ${figures.upstreamRequestsDuringGDeny}`,
     );
   }
