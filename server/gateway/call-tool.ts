@@ -19,7 +19,7 @@ import { touchKeyUsage } from "./key-usage";
 import { finishCallWithAudit, insertCallWithAudit, recordFinishedCall, type CallRecord } from "./record-call";
 import { resolveCall, type ResolvedCall } from "./resolve-call";
 import { errorBody, statusUrlOf, type GatewayResponse } from "./responses";
-import { validateArguments } from "./validate-arguments";
+import { schemaUnsupportedMessage, validateArguments } from "./validate-arguments";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -232,6 +232,8 @@ export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInpu
   const ctx: CallContext = { handle, db, resolved, envelope, base, decision, claimedId, started };
   if (decision.kind === "reject") return refuse(ctx, errorBody(decision.code, REJECT_MESSAGES[decision.code]), decision.reason);
   const tool = resolved.tool!;
+  const unsupported = schemaUnsupportedMessage(tool.definitionHash, tool.inputSchema, envelope.tool);
+  if (unsupported) return refuse(ctx, errorBody("schema_unsupported", unsupported), decision.reason);
   const argumentErrors = validateArguments(tool.definitionHash, tool.inputSchema, envelope.arguments);
   if (argumentErrors.length) {
     const message = `The arguments do not match ${envelope.tool}'s input schema: ${argumentErrors.map((error) => `${error.path} ${error.message}`).join("; ")}.`;

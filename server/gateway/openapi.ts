@@ -97,7 +97,7 @@ export function gatewayOpenApi(serverUrl: string) {
               description: "approval_needed: waiting for approval; poll statusUrl",
               content: { "application/json": { schema: { $ref: "#/components/schemas/Call" } } },
             },
-            "400": error(["invalid_input", "invalid_json", "invalid_arguments"]),
+            "400": error(["invalid_input", "invalid_json", "invalid_arguments", "schema_unsupported"]),
             "401": error(["unauthorized"]),
             "403": error(["tool_disabled", "agent_paused", "integration_paused"]),
             "404": error(["unknown_tool"]),

@@ -1,11 +1,14 @@
 import Ajv, { type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { linearRegExpEngine, UnsupportedPatternError } from "./linear-regexp";
 
 export type ArgumentError = { path: string; message: string };
 
 function makeAjv<T extends Ajv>(AjvClass: new (options: object) => T): T {
-  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true });
+  // Schemas come from upstream servers: their patterns run on RE2 (linear time), never on a
+  // backtracking RegExp that one tenant's tool could use to stall every tenant's calls.
+  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true, code: { regExp: linearRegExpEngine } });
   addFormats(ajv);
   return ajv;
 }
@@ -31,6 +34,21 @@ function validatorFor(definitionHash: string, schema: Record<string, unknown>): 
     compiled.set(definitionHash, validator);
   }
   return validator;
+}
+
+/**
+ * Why a tool's input schema cannot be checked — a pattern the linear-time engine refuses
+ * (lookahead, backreferences) or a schema that does not compile — as a sentence for the agent, or
+ * null when it can. Such a tool's calls are refused (400 schema_unsupported), never run unchecked.
+ */
+export function schemaUnsupportedMessage(definitionHash: string, schema: Record<string, unknown>, toolName: string): string | null {
+  const validator = validatorFor(definitionHash, schema);
+  if (!(validator instanceof Error)) return null;
+  const why =
+    validator instanceof UnsupportedPatternError
+      ? `${validator.message}, and Toolgate checks patterns only with a linear-time engine`
+      : `it does not compile (${validator.message.slice(0, 200)})`;
+  return `${toolName}'s input schema cannot be checked: ${why}. The call was refused and nothing was sent upstream; the tool's server must change its schema.`;
 }
 
 /**
