@@ -48,6 +48,11 @@ export async function serveFetch(handler: FetchHandler, port = 0): Promise<Runni
       res.end(String(error));
     }
   });
+  // Node closes an idle keep-alive socket after 5 s, while fetch (undici) may still pick it for
+  // the next request when its own coarse idle timer is late (a busy event loop): that request then
+  // fails with ECONNRESET before reaching the handler. Test servers keep sockets longer than any
+  // client does, so a test never depends on which side's timer fires first.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;
   return {
