@@ -38,7 +38,12 @@ export function gatewayOpenApi(serverUrl: string) {
           properties: {
             integration: { type: "string", description: "The integration's slug." },
             tool: { type: "string", description: "The tool's name." },
-            arguments: { type: "object", description: "Checked against the tool's input JSON Schema.", default: {} },
+            arguments: {
+              type: "object",
+              description:
+                "Checked against the tool's input JSON Schema. At most TOOLGATE_MAX_ARGUMENTS_BYTES (64 KiB by default) of JSON: more is refused with 413 payload_too_large.",
+              default: {},
+            },
             requester: {
               type: "object",
               required: ["email"],
