@@ -15,6 +15,7 @@ import {
 } from "@/db/schema";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
+import { argumentsJson } from "./deliver/request-summary";
 import { approvalLink, mintApprovalToken } from "./tokens";
 
 const manager = alias(directoryPeople, "manager");
@@ -50,7 +51,7 @@ const argumentsSummarySql = sql<RawSummary | string>`(
 function summariseArguments(raw: RawSummary | string): ArgumentsSummary {
   const parsed = typeof raw === "string" ? (JSON.parse(raw) as RawSummary) : raw;
   const summary = typeof parsed.summary === "string" ? (JSON.parse(parsed.summary) as Record<string, unknown>) : parsed.summary;
-  return { text: JSON.stringify(summary, null, 2), shortened: Boolean(parsed.shortened), bytes: Number(parsed.bytes) };
+  return { text: argumentsJson(summary), shortened: Boolean(parsed.shortened), bytes: Number(parsed.bytes) };
 }
 
 /** Where a page ends: the last item's place in the inbox's order (pending first, then newest first). */
