@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runInWorkerThread } from "@/test/worker/run-in-worker";
 import { compileLinearPattern, findUnsupportedPattern, UnsupportedPatternError } from "./linear-regexp";
 import { schemaUnsupportedMessage, validateArguments } from "./validate-arguments";
 
@@ -91,5 +92,44 @@ describe("patterns the linear-time engine refuses fail closed", () => {
       findUnsupportedPattern({ properties: { p: { type: "object", default: { pattern: "(?=x)" }, enum: [{ pattern: "(?=x)" }] } } }),
     ).toBeNull();
     expect(findUnsupportedPattern({ properties: { v: { pattern: "^(a+)+$" } } })).toBeNull();
+  });
+});
+
+describe("uniqueItems runs in linear time", () => {
+  it("200,000 distinct items are checked without comparing every pair, and a duplicate is still found", async () => {
+    const answer = await runInWorkerThread<{ distinct: unknown[]; duplicated: Array<{ path: string; message: string }> }>(
+      new URL("./validate-arguments.worker.ts", import.meta.url),
+      { items: 200_000 },
+      { timeoutMs: 30_000, stalledMessage: "uniqueItems compared every pair of 200,000 items" },
+    );
+    expect(answer.distinct).toEqual([]);
+    expect(answer.duplicated).toEqual([
+      { path: "/list", message: "must NOT have duplicate items (items ## 199999 and 200000 are identical)" },
+    ]);
+  }, 40_000);
+
+  it.each([
+    [[1, 2, 3], true],
+    [[1, 2, 1], false],
+    [
+      [
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ],
+      false,
+    ],
+    [
+      [
+        [1, [2]],
+        [1, [2]],
+      ],
+      false,
+    ],
+    [[1, "1", true, null, { a: 1 }, [1]], true],
+    [[1, 1.0], false],
+    [[{ a: 1 }, { a: 2 }], true],
+  ])("%j is %s", (list, unique) => {
+    const errors = validateArguments(hash(), { type: "object", properties: { list: { uniqueItems: true } } }, { list });
+    expect(errors.length === 0).toBe(unique);
   });
 });
