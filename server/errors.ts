@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   "idempotency_in_flight",
   "idempotency_key_reused",
   "requester_manager_unknown",
+  "manager_unreachable",
   "requester_mismatch",
   "too_many_pending_approvals",
   "upstream_failed",

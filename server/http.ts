@@ -22,6 +22,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   idempotency_in_flight: 409,
   idempotency_key_reused: 422,
   requester_manager_unknown: 422,
+  manager_unreachable: 422,
   requester_mismatch: 422,
   too_many_pending_approvals: 429,
   upstream_failed: 502,

@@ -11,15 +11,24 @@ import { saveToolPolicies } from "@/server/policy/save";
 import { createUser, createWorkspace, uniqueSuffix } from "./fixtures";
 import { createTestAgent, gatewayRequest } from "./gateway";
 import type { McpUpstream } from "./mcp-upstream";
+import { sharedSmtpCapture } from "./smtp-capture";
 
 /**
  * A workspace ready for approvals: two technicians (admin + technician), a client whose Directory
  * has Ann (requester) reporting to Boss (manager), an MCP integration whose `reset_password` needs
- * technician and manager approval and `delete_user` technician approval only, and an agent.
+ * technician and manager approval and `delete_user` technician approval only, e-mail set up (so the
+ * manager can be reached; `{ email: false }` leaves it off) and an agent.
  */
-export async function approvalWorld(handle: DatabaseHandle, upstream: McpUpstream) {
+export async function approvalWorld(handle: DatabaseHandle, upstream: McpUpstream, options: { email?: boolean } = {}) {
   const db: Database = handle.db;
   const workspace = await createWorkspace(db);
+  if (options.email !== false) {
+    const smtp = await sharedSmtpCapture();
+    await db
+      .update(workspaces)
+      .set({ smtpSettings: { host: "127.0.0.1", port: smtp.port, secure: false, username: null, from: "Toolgate <approvals@msp.test>" } })
+      .where(eq(workspaces.id, workspace.id));
+  }
   const admin = await createUser(db, workspace.id, { role: "admin", name: "Avery Admin" });
   const technician = await createUser(db, workspace.id, { role: "technician", name: "Terry Tech" });
   const ctx = { db, user: admin };

@@ -48,10 +48,8 @@ export async function serveFetch(handler: FetchHandler, port = 0): Promise<Runni
       res.end(String(error));
     }
   });
-  // Node closes an idle keep-alive socket after 5 s, while fetch (undici) may still pick it for
-  // the next request when its own coarse idle timer is late (a busy event loop): that request then
-  // fails with ECONNRESET before reaching the handler. Test servers keep sockets longer than any
-  // client does, so a test never depends on which side's timer fires first.
+  // Outlive the client's idle sockets (undici closes them after 4 s), so a request never meets a
+  // socket the server is closing at that moment (ECONNRESET on a busy machine).
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;

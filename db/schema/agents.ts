@@ -54,6 +54,9 @@ export const agentKeys = pgTable(
     prefix: text().notNull(),
     keyHash: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Retired (rotation): no new calls, but calls already made with it go on. */
+    retiredAt: timestamp({ withTimezone: true }),
+    /** Revoked as compromised: no new calls, and its calls still waiting are cancelled. */
     revokedAt: timestamp({ withTimezone: true }),
     lastUsedAt: timestamp({ withTimezone: true }),
   },

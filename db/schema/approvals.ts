@@ -29,6 +29,11 @@ export const approvalRequests = pgTable(
     status: approvalStatus().notNull().default("pending"),
     /** For a manager request: the directory person who alone may decide it. */
     approverPersonId: text(),
+    /**
+     * For a manager request: the manager's e-mail as the Directory had it when the request was made.
+     * Their messages (and re-sends) go only there, so nobody else ever holds a link that decides as them.
+     */
+    approverEmail: text(),
     /** Digest of the call's arguments when the request was made; checked before execution. */
     argumentsDigest: text().notNull(),
     decidedByUserId: text(),

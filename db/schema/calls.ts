@@ -38,12 +38,16 @@ export const toolCalls = pgTable(
       .notNull()
       .references(() => agents.id),
     agentKeyPrefix: text().notNull(),
+    /** The key the call was made with: revoking it as compromised cancels the call while it waits. */
+    agentKeyId: text(),
     /** Null when the agent named an integration or tool that does not exist for it. */
     integrationId: text(),
     toolId: text(),
     clientId: text(),
     integrationSlug: text().notNull(),
     toolName: text().notNull(),
+    /** The tool's definition when the call was made: approvers approved this one, and no other. */
+    toolDefinitionHash: text(),
     arguments: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     argumentsDigest: text().notNull(),
     requesterEmail: text(),
@@ -61,9 +65,6 @@ export const toolCalls = pgTable(
     result: jsonb(),
     idempotencyKey: text(),
     requestHash: text(),
-    /** The HTTP response given for this call, replayed for a repeated Idempotency-Key. */
-    responseStatus: integer(),
-    responseBody: jsonb(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }),
     decidedAt: timestamp({ withTimezone: true }),

@@ -5,7 +5,8 @@ import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
 import { sealSecret } from "../crypto/secret-box";
 import { ServiceError } from "../errors";
-import { bumpToolsetVersion } from "../integrations/toolset-version";
+import { stopCallsNoLongerAllowed } from "../gateway/cancel-calls";
+import { recordAccessChange } from "../integrations/toolset-version";
 import { assertAllowedUpstreamUrl } from "../integrations/upstream-url";
 import { newSecretToken } from "../tokens";
 import { newAgentKey } from "./keys";
@@ -101,15 +102,50 @@ export async function issueAgentKey(ctx: UserContext, input: { agentId: string }
   return { key: key.key, keyPrefix: key.prefix };
 }
 
-/** Revokes a key: the very next request with it gets 401 (keys are looked up on every request). */
-export async function revokeAgentKey(ctx: UserContext, input: { keyId: string }): Promise<void> {
+/**
+ * Retires a key (rotation): the very next request with it gets 401, but calls already made with it
+ * go on — waiting for approval, then running once approved. Use after the agent has its new key.
+ */
+export async function retireAgentKey(ctx: UserContext, input: { keyId: string }): Promise<void> {
   await ctx.db.transaction(async (tx) => {
+    const [key] = await tx
+      .update(agentKeys)
+      .set({ retiredAt: new Date() })
+      .where(
+        and(
+          eq(agentKeys.id, input.keyId),
+          eq(agentKeys.workspaceId, ctx.user.workspaceId),
+          isNull(agentKeys.retiredAt),
+          isNull(agentKeys.revokedAt),
+        ),
+      )
+      .returning();
+    if (!key) throw new ServiceError("not_found", "No such active key in this workspace.");
+    await recordAudit(tx, {
+      workspaceId: ctx.user.workspaceId,
+      actorType: "user",
+      actorId: ctx.user.id,
+      action: "agent.key_retired",
+      subjectType: "agent",
+      subjectId: key.agentId,
+      data: { keyPrefix: key.prefix },
+    });
+  });
+}
+
+/**
+ * Revokes a key as compromised: the very next request with it gets 401 (keys are looked up on every
+ * request), and every call made with it that still waits for approval (or is approved but not yet
+ * running) is cancelled in the same transaction. A retired key can still be revoked.
+ */
+export async function revokeAgentKey(ctx: UserContext, input: { keyId: string }): Promise<{ cancelledCalls: number }> {
+  return ctx.db.transaction(async (tx) => {
     const [key] = await tx
       .update(agentKeys)
       .set({ revokedAt: new Date() })
       .where(and(eq(agentKeys.id, input.keyId), eq(agentKeys.workspaceId, ctx.user.workspaceId), isNull(agentKeys.revokedAt)))
       .returning();
-    if (!key) throw new ServiceError("not_found", "No such active key in this workspace.");
+    if (!key) throw new ServiceError("not_found", "No such key in this workspace, or it is already revoked.");
     await recordAudit(tx, {
       workspaceId: ctx.user.workspaceId,
       actorType: "user",
@@ -117,8 +153,14 @@ export async function revokeAgentKey(ctx: UserContext, input: { keyId: string })
       action: "agent.key_revoked",
       subjectType: "agent",
       subjectId: key.agentId,
-      data: { keyPrefix: key.prefix },
+      data: { keyPrefix: key.prefix, compromised: true },
     });
+    const cancelled = await stopCallsNoLongerAllowed(tx, {
+      workspaceId: ctx.user.workspaceId,
+      cause: "agent.key_revoked",
+      actor: { type: "user", id: ctx.user.id },
+    });
+    return { cancelledCalls: cancelled.length };
   });
 }
 
@@ -135,7 +177,11 @@ export async function setAgentPaused(ctx: UserContext, input: { agentId: string;
       subjectType: "agent",
       subjectId: agent.id,
     });
-    await bumpToolsetVersion(tx, ctx.user.workspaceId, input.paused ? "agent.paused" : "agent.resumed");
+    await recordAccessChange(tx, {
+      workspaceId: ctx.user.workspaceId,
+      cause: input.paused ? "agent.paused" : "agent.resumed",
+      actor: { type: "user", id: ctx.user.id },
+    });
   });
 }
 
@@ -162,7 +208,11 @@ export async function setAgentScope(ctx: UserContext, input: { agentId: string; 
       subjectId: agent.id,
       data: { scope: input.scope },
     });
-    await bumpToolsetVersion(tx, ctx.user.workspaceId, "agent.scope_changed");
+    await recordAccessChange(tx, {
+      workspaceId: ctx.user.workspaceId,
+      cause: "agent.scope_changed",
+      actor: { type: "user", id: ctx.user.id },
+    });
   });
 }
 
@@ -202,7 +252,11 @@ export async function setAllAgentsPaused(ctx: UserContext, input: { paused: bool
       actorId: ctx.user.id,
       action: input.paused ? "workspace.agents_paused" : "workspace.agents_resumed",
     });
-    await bumpToolsetVersion(tx, ctx.user.workspaceId, input.paused ? "workspace.agents_paused" : "workspace.agents_resumed");
+    await recordAccessChange(tx, {
+      workspaceId: ctx.user.workspaceId,
+      cause: input.paused ? "workspace.agents_paused" : "workspace.agents_resumed",
+      actor: { type: "user", id: ctx.user.id },
+    });
   });
 }
 
@@ -216,6 +270,7 @@ export async function listAgents(ctx: UserContext) {
           agentId: agentKeys.agentId,
           prefix: agentKeys.prefix,
           createdAt: agentKeys.createdAt,
+          retiredAt: agentKeys.retiredAt,
           revokedAt: agentKeys.revokedAt,
           lastUsedAt: agentKeys.lastUsedAt,
         })

@@ -147,7 +147,8 @@ describe("cross-workspace isolation", () => {
       "activity.detail": () => caller.activity.detail({ callId: w.callB }),
       "approvals.inbox": () => caller.approvals.inbox({ callId: w.callB }),
       "approvals.decide": () => caller.approvals.decide({ approvalRequestId: w.approvalB.id, decision: "approve" }),
-      "approvals.managerLink": () => caller.approvals.managerLink({ approvalRequestId: w.approvalB.id }),
+      "approvals.resendManagerRequest": () => caller.approvals.resendManagerRequest({ approvalRequestId: w.approvalB.id }),
+      "agents.retireKey": () => caller.agents.retireKey({ keyId: w.keyB.id }),
       "approvals.runAgain": () => caller.approvals.runAgain({ callId: w.callB }),
     };
     const historyBefore = (await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).length;

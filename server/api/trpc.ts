@@ -29,6 +29,7 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   idempotency_in_flight: "CONFLICT",
   idempotency_key_reused: "UNPROCESSABLE_CONTENT",
   requester_manager_unknown: "UNPROCESSABLE_CONTENT",
+  manager_unreachable: "UNPROCESSABLE_CONTENT",
   requester_mismatch: "UNPROCESSABLE_CONTENT",
   too_many_pending_approvals: "TOO_MANY_REQUESTS",
   upstream_failed: "BAD_GATEWAY",

@@ -130,7 +130,7 @@ describe("approvals", () => {
     expect((await requestsOf(world.db, body.callId)).every((request) => request.status === "pending")).toBe(true);
   });
 
-  it("re-checks the policy right before running: a tool disabled while waiting is cancelled, never run", async () => {
+  it("a tool disabled after its call was approved: the save cancels the call, which never runs", async () => {
     const world = await approvalWorld(database(), upstream);
     const { body } = await world.call("delete_user");
     const [request] = await requestsOf(world.db, body.callId);
@@ -147,8 +147,8 @@ describe("approvals", () => {
     const [call] = await world.db.select().from(toolCalls).where(eq(toolCalls.id, body.callId));
     expect(call).toMatchObject({
       status: "cancelled",
-      errorCode: "policy_changed",
-      errorMessage: "Not run: the tool was disabled while the call waited for approval.",
+      errorCode: "tool_disabled",
+      errorMessage: "Cancelled before it ran: the tool is disabled.",
     });
   });
 

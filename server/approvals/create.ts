@@ -11,7 +11,8 @@ export type NewApprovals = {
   kinds: ApprovalKind[];
   argumentsDigest: string;
   expiresAt: Date;
-  managerPersonId: string | null;
+  /** For Manager Approval: the Directory person who alone decides, and the address their messages go to. */
+  manager: { personId: string; email: string } | null;
 };
 
 /**
@@ -27,7 +28,8 @@ export async function createApprovalRequests(tx: Transaction, input: NewApproval
         workspaceId: input.workspaceId,
         callId: input.callId,
         kind,
-        approverPersonId: kind === "manager" ? input.managerPersonId : null,
+        approverPersonId: kind === "manager" ? (input.manager?.personId ?? null) : null,
+        approverEmail: kind === "manager" ? (input.manager?.email ?? null) : null,
         argumentsDigest: input.argumentsDigest,
         expiresAt: input.expiresAt,
       })),

@@ -1,10 +1,13 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Database } from "@/db";
+import type { Database, Executor } from "@/db";
 import { approvalRequests, directoryPeople, toolCalls, users, type ApprovalStatus, type DecisionChannel } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { ServiceError } from "../errors";
 import { publishEvent } from "../events/bus";
+import { cancelCalls } from "../gateway/cancel-calls";
 import { enqueueJobs, type NewJob } from "../jobs/enqueue";
+import { decideCallAlreadyMade } from "../policy/open-call-decisions";
+import { samePerson, type ApproverIdentity } from "./identity";
 
 export type DecisionActor =
   { kind: "user"; userId: string; via: DecisionChannel } | { kind: "person"; personId: string; via: DecisionChannel };
@@ -21,7 +24,15 @@ export type ApprovalDecisionInput = {
 
 export type ApprovalDecisionOutcome =
   | { outcome: "decided"; status: "approved" | "denied"; callId: string; callStatus: string }
-  | { outcome: "already_decided"; status: ApprovalStatus; callId: string; decidedBy: string | null; decidedAt: Date | null };
+  | {
+      outcome: "already_decided";
+      status: ApprovalStatus;
+      callId: string;
+      decidedBy: string | null;
+      decidedAt: Date | null;
+      /** For a request cancelled with its call: why, in words. */
+      reason: string | null;
+    };
 
 /** Who decided a request, in words (for "already decided by …"). */
 async function deciderName(db: Database, request: typeof approvalRequests.$inferSelect): Promise<string | null> {
@@ -35,37 +46,80 @@ async function deciderName(db: Database, request: typeof approvalRequests.$infer
   return null;
 }
 
-/** Refuses an actor who may not decide this request, saying why. */
-async function assertMayDecide(
-  db: Database,
-  request: typeof approvalRequests.$inferSelect,
-  call: typeof toolCalls.$inferSelect,
+/** The actor as a person (ids and e-mail), for the self-approval and two-people checks. */
+async function identityOf(
+  db: Executor,
+  workspaceId: string,
   actor: DecisionActor,
-): Promise<string> {
-  if (request.kind === "technician") {
-    if (actor.kind !== "user")
-      throw new ServiceError("not_allowed_to_decide", "Only a technician or admin of the MSP can decide the technician request.");
+): Promise<ApproverIdentity & { name: string; active: boolean }> {
+  if (actor.kind === "user") {
     const [user] = await db
       .select({ email: users.email, name: users.name, active: users.active })
       .from(users)
-      .where(and(eq(users.id, actor.userId), eq(users.workspaceId, request.workspaceId)));
-    if (!user?.active)
-      throw new ServiceError("not_allowed_to_decide", "Only an active technician or admin of this MSP can decide this request.");
-    if (call.requesterEmail && user.email === call.requesterEmail)
-      throw new ServiceError("not_allowed_to_decide", "You are the requester of this call: someone else must approve it.");
-    return user.name;
-  }
-  if (actor.kind !== "person" || actor.personId !== request.approverPersonId) {
-    throw new ServiceError("not_allowed_to_decide", "Only the requester's manager, to whom this request was sent, can decide it.");
+      .where(and(eq(users.id, actor.userId), eq(users.workspaceId, workspaceId)));
+    return { userId: actor.userId, personId: null, email: user?.email ?? null, name: user?.name ?? "", active: Boolean(user?.active) };
   }
   const [person] = await db
     .select({ name: directoryPeople.name, email: directoryPeople.email })
     .from(directoryPeople)
-    .where(eq(directoryPeople.id, actor.personId));
-  if (!person) throw new ServiceError("not_allowed_to_decide", "This manager is no longer in the client's directory.");
-  if (call.requesterEmail && person.email === call.requesterEmail)
-    throw new ServiceError("not_allowed_to_decide", "The requester cannot approve their own request.");
-  return person.name;
+    .where(and(eq(directoryPeople.id, actor.personId), eq(directoryPeople.workspaceId, workspaceId)));
+  return { userId: null, personId: actor.personId, email: person?.email ?? null, name: person?.name ?? "", active: Boolean(person) };
+}
+
+/**
+ * Refuses an actor who may not decide this request, saying why: the wrong kind of approver, the
+ * requester themself, or someone who already decided another request of the same call (two
+ * approvals mean two people — compared by user, Directory person and e-mail person key, whatever
+ * the channel). Runs with the call row locked, so two decisions cannot both pass it. Returns the
+ * actor's name.
+ */
+async function assertMayDecide(
+  db: Executor,
+  request: typeof approvalRequests.$inferSelect,
+  call: typeof toolCalls.$inferSelect,
+  actor: DecisionActor,
+): Promise<string> {
+  if (request.kind === "technician" && actor.kind !== "user")
+    throw new ServiceError("not_allowed_to_decide", "Only a technician or admin of the MSP can decide the technician request.");
+  if (request.kind === "manager" && (actor.kind !== "person" || actor.personId !== request.approverPersonId))
+    throw new ServiceError("not_allowed_to_decide", "Only the requester's manager, to whom this request was sent, can decide it.");
+  const identity = await identityOf(db, request.workspaceId, actor);
+  if (!identity.active)
+    throw new ServiceError(
+      "not_allowed_to_decide",
+      actor.kind === "user"
+        ? "Only an active technician or admin of this MSP can decide this request."
+        : "This manager is no longer in the client's directory.",
+    );
+  const requester = { userId: null, personId: call.requesterPersonId, email: call.requesterEmail };
+  if (samePerson(identity, requester))
+    throw new ServiceError(
+      "not_allowed_to_decide",
+      actor.kind === "user"
+        ? "You are the requester of this call: someone else must approve it."
+        : "The requester cannot approve their own request.",
+    );
+  const others = await db
+    .select({
+      kind: approvalRequests.kind,
+      userId: users.id,
+      userEmail: users.email,
+      personId: directoryPeople.id,
+      personEmail: directoryPeople.email,
+    })
+    .from(approvalRequests)
+    .leftJoin(users, eq(users.id, approvalRequests.decidedByUserId))
+    .leftJoin(directoryPeople, eq(directoryPeople.id, approvalRequests.decidedByPersonId))
+    .where(and(eq(approvalRequests.callId, call.id), ne(approvalRequests.id, request.id)));
+  for (const other of others) {
+    const decider = { userId: other.userId, personId: other.personId, email: other.userEmail ?? other.personEmail };
+    if ((decider.userId || decider.personId) && samePerson(identity, decider))
+      throw new ServiceError(
+        "not_allowed_to_decide",
+        `You already decided the ${other.kind} request of this call: the ${request.kind} approval must come from someone else.`,
+      );
+  }
+  return identity.name;
 }
 
 /**
@@ -81,14 +135,26 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
     .from(approvalRequests)
     .where(and(eq(approvalRequests.id, input.approvalRequestId), eq(approvalRequests.workspaceId, input.workspaceId)));
   if (!request) throw new ServiceError("not_found", "No such approval request.");
-  const [call] = await db.select().from(toolCalls).where(eq(toolCalls.id, request.callId));
-  if (!call) throw new ServiceError("not_found", "No such call.");
-  const actorName = await assertMayDecide(db, request, call, input.actor);
-  if (request.argumentsDigest !== call.argumentsDigest)
-    throw new ServiceError("conflict", "The call's arguments no longer match what was asked for approval; it cannot be approved.");
 
   const result = await db.transaction(async (tx) => {
-    await tx.select({ id: toolCalls.id }).from(toolCalls).where(eq(toolCalls.id, call.id)).for("update");
+    // Decisions on one call are applied one after the other, each seeing the previous one.
+    const [call] = await tx.select().from(toolCalls).where(eq(toolCalls.id, request.callId)).for("update");
+    if (!call) throw new ServiceError("not_found", "No such call.");
+    const actorName = await assertMayDecide(tx, request, call, input.actor);
+    if (request.argumentsDigest !== call.argumentsDigest)
+      throw new ServiceError("conflict", "The call's arguments no longer match what was asked for approval; it cannot be approved.");
+    // The one decision, with fresh state: a call that may no longer run is cancelled, not decided.
+    const verdict = await decideCallAlreadyMade(tx, call.workspaceId, call.id);
+    if (!verdict || verdict.decision.kind === "reject") {
+      const reason = verdict?.decision.reason ?? "the call cannot be evaluated";
+      const code = verdict?.decision.kind === "reject" ? verdict.decision.code : "unknown_tool";
+      await cancelCalls(tx, [{ callId: call.id, code, message: `Cancelled before it ran: ${reason}.` }], {
+        from: ["pending_approval"],
+        actor: { type: "system", id: null },
+        cause: "approval_decision",
+      });
+      return null;
+    }
     const status: "approved" | "denied" = input.decision === "approve" ? "approved" : "denied";
     const [decided] = await tx
       .update(approvalRequests)
@@ -193,12 +259,17 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
     return { outcome: "decided" as const, status, callId: call.id, callStatus };
   });
   if (result) return result;
-  const [current] = await db.select().from(approvalRequests).where(eq(approvalRequests.id, request.id));
+  const [current] = await db
+    .select({ request: approvalRequests, callError: toolCalls.errorMessage })
+    .from(approvalRequests)
+    .innerJoin(toolCalls, eq(toolCalls.id, approvalRequests.callId))
+    .where(eq(approvalRequests.id, request.id));
   return {
     outcome: "already_decided",
-    status: current!.status,
-    callId: call.id,
-    decidedBy: await deciderName(db, current!),
-    decidedAt: current!.decidedAt,
+    status: current!.request.status,
+    callId: request.callId,
+    decidedBy: await deciderName(db, current!.request),
+    decidedAt: current!.request.decidedAt,
+    reason: current!.request.status === "cancelled" ? current!.callError : null,
   };
 }

@@ -145,7 +145,12 @@ export async function decideByLink(db: Database, input: LinkDecision): Promise<L
       await markTokenUsed(db, found.token.id);
       return { status: 303, message: "Decided." };
     }
-    return { status: 409, message: `This request was already ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}.` };
+    return {
+      status: 409,
+      message: outcome.reason
+        ? `Nothing was decided: ${outcome.reason}`
+        : `This request was already ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}.`,
+    };
   } catch (error) {
     if (isServiceError(error)) return { status: error.code === "not_allowed_to_decide" ? 403 : 409, message: error.message };
     throw error;

@@ -8,6 +8,7 @@ import { serveFetch, type RunningServer } from "@/test/http-server";
 import { startSlackStub, type SlackStub } from "@/test/slack-stub";
 import { decodedBody, startSmtpCapture } from "@/test/smtp-capture";
 import { forgetEnv } from "../env";
+import { setAgentPaused } from "../agents/manage-agents";
 import { connectIntegration } from "../integrations/connect";
 import { closeMcpClients } from "../integrations/connectors/mcp";
 import { updateWorkspaceSettings } from "../workspaces/settings";
@@ -114,6 +115,27 @@ describe("approval deliveries", () => {
     const updates = slack.callsTo("chat.update");
     expect(updates.length).toBeGreaterThanOrEqual(1);
     expect(updates.some((update) => update.params.text?.includes("Denied by Boss Manager"))).toBe(true);
+  });
+
+  it("tells the approvers when the call they were asked about is cancelled: Slack DMs say why, the manager gets one e-mail", async () => {
+    const world = await worldWithChannels();
+    const { body } = await world.call("reset_password");
+    await world.drain();
+    const bossAddress = (await world.db.query.directoryPeople.findFirst({ where: (p, { eq: equals }) => equals(p.id, world.boss.id) }))!
+      .email;
+    const mailsBefore = smtp.messages.filter((message) => message.to.includes(bossAddress)).length;
+    slack.calls.length = 0;
+    await setAgentPaused(world.ctx, { agentId: world.agent.agentId, paused: true });
+    await world.drain();
+    await world.drain();
+    const updates = slack.callsTo("chat.update");
+    expect(updates.map((update) => update.params.channel).sort()).toEqual(["DUADMIN", "DUBOSS", "DUTECH"]);
+    expect(updates.every((update) => update.params.text?.includes("Cancelled before it ran: the agent is paused."))).toBe(true);
+    expect(updates.every((update) => !update.params.blocks?.includes("toolgate_approve"))).toBe(true);
+    const closing = smtp.messages.filter((message) => message.to.includes(bossAddress)).slice(mailsBefore);
+    expect(closing).toHaveLength(1);
+    expect(decodedBody(closing[0]!.raw)).toContain("Cancelled before it ran: the agent is paused. Nothing will run");
+    expect(decodedBody(closing[0]!.raw)).toContain(body.callId);
   });
 
   it("loses nothing in a Slack outage: deliveries are retried and sent once Slack recovers", async () => {

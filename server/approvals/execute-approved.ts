@@ -9,6 +9,9 @@ import { executeUpstream, storableResult, upstreamTimeoutMs } from "../gateway/e
 import { canonicalJson } from "../integrations/definition-hash";
 import { enqueueJobs } from "../jobs/enqueue";
 import { faultPoint } from "../fault-points";
+import { cancelCalls } from "../gateway/cancel-calls";
+import { storableText } from "../gateway/storable";
+import { decideCallAlreadyMade } from "../policy/open-call-decisions";
 import { sha256Hex } from "../tokens";
 
 export type ExecutionOutcome = "not_claimed" | "cancelled" | "succeeded" | "failed";
@@ -23,7 +26,7 @@ async function finish(
   await db.transaction(async (tx) => {
     await tx
       .update(toolCalls)
-      .set({ ...fields, finishedAt: sql`now()` })
+      .set({ ...fields, finishedAt: sql`clock_timestamp()` })
       .where(and(eq(toolCalls.id, call.id), eq(toolCalls.status, "executing")));
     await recordAudit(tx, {
       workspaceId: call.workspaceId,
@@ -43,9 +46,10 @@ async function finish(
 /**
  * Runs an approved call exactly once. The call is claimed by a conditional update
  * (approved → executing), so concurrent workers, retries and instances cannot run it twice. The
- * policy is re-checked right before the upstream request: a tool disabled, removed, paused or
- * changed upstream while the call waited cancels it. The arguments run are the stored ones, checked
- * against the digest the approvers saw. No transaction is open during the upstream request.
+ * one decision is made again right before the upstream request, with fresh state: anything that
+ * stops it now (a pause, a revoked key, a narrowed scope, a disabled, removed or changed tool)
+ * cancels the call. The arguments run are the stored ones, checked against the digest the
+ * approvers saw. No transaction is open during the upstream request.
  */
 export async function executeApprovedCall(db: Database, callId: string): Promise<ExecutionOutcome> {
   faultPoint("before_execution");
@@ -56,38 +60,33 @@ export async function executeApprovedCall(db: Database, callId: string): Promise
     .returning();
   if (!call) return "not_claimed";
 
-  const [current] = call.toolId
-    ? await db
-        .select({ tool: tools, integration: integrations })
-        .from(tools)
-        .innerJoin(integrations, eq(integrations.id, tools.integrationId))
-        .where(eq(tools.id, call.toolId))
-    : [];
-  const digestOk = sha256Hex(canonicalJson(call.arguments)) === call.argumentsDigest;
+  // The one decision, with fresh state, right before the upstream request; then what runs must be
+  // exactly what the approvers saw.
+  const verdict = await decideCallAlreadyMade(db, call.workspaceId, call.id);
   const requests = await db
     .select({ digest: approvalRequests.argumentsDigest })
     .from(approvalRequests)
     .where(eq(approvalRequests.callId, call.id));
-  const cancelReason = !current
-    ? "the tool no longer exists"
-    : current.tool.removedAt
-      ? "the tool was removed upstream while the call waited"
-      : current.integration.status !== "active"
-        ? `the integration is ${current.integration.status}`
-        : current.tool.policy === "disabled"
-          ? "the tool was disabled while the call waited for approval"
-          : current.tool.flaggedAt && current.tool.flaggedAt > call.createdAt
-            ? "the tool's definition changed upstream while the call waited"
-            : !digestOk || requests.some((request) => request.digest !== call.argumentsDigest)
-              ? "the stored arguments do not match what the approvers saw"
-              : null;
-  if (cancelReason || !current) {
-    await finish(
-      db,
-      call,
-      { status: "cancelled", errorCode: "policy_changed", errorMessage: `Not run: ${cancelReason}.` },
-      "call.cancelled_before_execution",
-      { reason: cancelReason },
+  const digestOk =
+    sha256Hex(canonicalJson(call.arguments)) === call.argumentsDigest &&
+    requests.every((request) => request.digest === call.argumentsDigest);
+  let stop: { code: string; reason: string } | null = null;
+  if (!verdict) stop = { code: "unknown_tool", reason: "the call cannot be evaluated" };
+  else if (verdict.decision.kind === "reject") stop = { code: verdict.decision.code, reason: verdict.decision.reason };
+  else if (!digestOk) stop = { code: "arguments_mismatch", reason: "the stored arguments do not match what the approvers saw" };
+  const [current] =
+    stop || !call.toolId
+      ? []
+      : await db
+          .select({ tool: tools, integration: integrations })
+          .from(tools)
+          .innerJoin(integrations, eq(integrations.id, tools.integrationId))
+          .where(eq(tools.id, call.toolId));
+  if (!current) {
+    stop ??= { code: "unknown_tool", reason: "the tool no longer exists" };
+    const cancellation = { callId: call.id, code: stop.code, message: `Cancelled before it ran: ${stop.reason}.` };
+    await db.transaction((tx) =>
+      cancelCalls(tx, [cancellation], { from: ["executing"], actor: { type: "system", id: null }, cause: "pre_execution_check" }),
     );
     return "cancelled";
   }
@@ -102,16 +101,19 @@ export async function executeApprovedCall(db: Database, callId: string): Promise
   faultPoint("after_upstream_call");
   const latencyMs = Math.round(performance.now() - started);
   if (outcome.ok) {
-    await finish(db, call, { status: "succeeded", result: storableResult(outcome.result), latencyMs }, "call.succeeded", {
+    const stored = storableResult(outcome.result);
+    await finish(db, call, { status: "succeeded", result: stored.value, latencyMs }, "call.succeeded", {
       latencyMs,
       afterApproval: true,
+      ...(stored.replaced ? { resultStoredAltered: true } : {}),
     });
     return "succeeded";
   }
-  await finish(db, call, { status: "failed", errorCode: "upstream_failed", errorMessage: outcome.message, latencyMs }, "call.failed", {
+  const message = storableText(outcome.message);
+  await finish(db, call, { status: "failed", errorCode: "upstream_failed", errorMessage: message, latencyMs }, "call.failed", {
     latencyMs,
     afterApproval: true,
-    error: outcome.message,
+    error: message,
   });
   return "failed";
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   agents,
@@ -15,8 +15,11 @@ import {
 } from "@/db/schema";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
+import { recordAudit } from "../audit/record";
+import { hitRateLimit } from "../rate-limit";
+import { approvalSlackApp, workspaceSmtp } from "./deliver/channels";
 import { argumentsJson } from "./deliver/request-summary";
-import { approvalLink, mintApprovalToken } from "./tokens";
+import { managerDeliveries, writeDeliveries } from "./deliver/plan";
 
 const manager = alias(directoryPeople, "manager");
 const requester = alias(directoryPeople, "requester");
@@ -218,11 +221,18 @@ export type InboxItem = {
   mine: boolean;
 };
 
+const RESENDS_PER_HOUR = 3;
+
 /**
- * A fresh deep link for the manager of a pending manager request, for technicians to pass on
- * (e.g. when the e-mail did not arrive). The link is the manager's: it decides as them.
+ * Sends the manager's request again — to the manager's own address stored on the request when it
+ * was made, by every channel configured now (e-mail, Slack DM) — for when the first message did not
+ * arrive. Technicians may ask for it (audited, at most 3 an hour per request); nobody but the
+ * manager ever receives the link, which decides as them.
  */
-export async function issueManagerLink({ db, user }: UserContext, input: { approvalRequestId: string }): Promise<{ link: string }> {
+export async function resendManagerRequest(
+  { db, user }: UserContext,
+  input: { approvalRequestId: string },
+): Promise<{ channels: string[]; to: string }> {
   const [request] = await db
     .select()
     .from(approvalRequests)
@@ -231,15 +241,33 @@ export async function issueManagerLink({ db, user }: UserContext, input: { appro
         eq(approvalRequests.id, input.approvalRequestId),
         eq(approvalRequests.workspaceId, user.workspaceId),
         eq(approvalRequests.kind, "manager"),
-        inArray(approvalRequests.status, ["pending"]),
+        eq(approvalRequests.status, "pending"),
       ),
     );
-  if (!request?.approverPersonId) throw new ServiceError("not_found", "No pending manager request by that id.");
-  const token = await mintApprovalToken(db, {
-    workspaceId: user.workspaceId,
-    approvalRequestId: request.id,
-    expiresAt: request.expiresAt,
-    approver: { personId: request.approverPersonId },
+  if (!request?.approverEmail) throw new ServiceError("not_found", "No pending manager request by that id.");
+  const planned = managerDeliveries(request, {
+    smtp: Boolean(await workspaceSmtp(db, user.workspaceId)),
+    slack: Boolean(await approvalSlackApp(db, user.workspaceId)),
   });
-  return { link: approvalLink(token) };
+  if (planned.length === 0)
+    throw new ServiceError(
+      "conflict",
+      "No channel can reach the manager: set up e-mail under Settings → General, or connect Slack, then re-send.",
+    );
+  const { allowed } = await hitRateLimit(db, `resend-manager:${request.id}`, RESENDS_PER_HOUR, 3600);
+  if (!allowed) throw new ServiceError("rate_limited", `This request was already re-sent ${RESENDS_PER_HOUR} times in the last hour.`);
+  await db.transaction(async (tx) => {
+    await writeDeliveries(tx, user.workspaceId, request.callId, planned);
+    await recordAudit(tx, {
+      workspaceId: user.workspaceId,
+      actorType: "user",
+      actorId: user.id,
+      action: "approval.resent",
+      subjectType: "approval",
+      subjectId: request.id,
+      callId: request.callId,
+      data: { to: request.approverEmail, channels: planned.map((plan) => plan.channel) },
+    });
+  });
+  return { channels: planned.map((plan) => plan.channel), to: request.approverEmail };
 }

@@ -3,7 +3,7 @@ import { clients, integrations } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
-import { bumpToolsetVersion } from "../integrations/toolset-version";
+import { recordAccessChange } from "../integrations/toolset-version";
 import { SLUG_PATTERN, slugify } from "../workspaces/slug";
 
 export async function listClients({ db, user }: UserContext, input: { includeArchived?: boolean } = {}) {
@@ -101,7 +101,11 @@ export async function setClientArchived(
         .set({ status: "paused", revision: sql`${integrations.revision} + 1` })
         .where(and(eq(integrations.clientId, client.id), eq(integrations.status, "active")))
         .returning({ id: integrations.id });
-      await bumpToolsetVersion(tx, ctx.user.workspaceId, "client.archived");
+      await recordAccessChange(tx, {
+        workspaceId: ctx.user.workspaceId,
+        cause: "client.archived",
+        actor: { type: "user", id: ctx.user.id },
+      });
     }
     await recordAudit(tx, {
       workspaceId: ctx.user.workspaceId,

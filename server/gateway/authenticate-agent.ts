@@ -24,7 +24,7 @@ export function bearerOf(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
-/** The agent behind an API key (not revoked), with its workspace's switches. One query. */
+/** The agent behind an API key (neither retired nor revoked), with its workspace's switches. One query. */
 export async function authenticateAgent(db: Executor, presentedKey: string | null): Promise<AuthenticatedAgent | null> {
   if (!presentedKey) return null;
   const [row] = await db
@@ -43,7 +43,7 @@ export async function authenticateAgent(db: Executor, presentedKey: string | nul
     .from(agentKeys)
     .innerJoin(agents, eq(agents.id, agentKeys.agentId))
     .innerJoin(workspaces, eq(workspaces.id, agents.workspaceId))
-    .where(and(eq(agentKeys.keyHash, agentKeyHash(presentedKey)), isNull(agentKeys.revokedAt)))
+    .where(and(eq(agentKeys.keyHash, agentKeyHash(presentedKey)), isNull(agentKeys.revokedAt), isNull(agentKeys.retiredAt)))
     .limit(1);
   if (!row) return null;
   touchKeyUsage(db as Database, row.keyId, row.lastUsedAt);

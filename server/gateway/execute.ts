@@ -2,6 +2,7 @@ import type { IntegrationConfig, IntegrationKind } from "@/db/schema";
 import { connectorFor } from "../integrations/connectors";
 import type { ToolCallOutcome } from "../integrations/connectors/types";
 import { openIntegrationSecrets } from "../integrations/credentials";
+import { sanitizeForStorage } from "./storable";
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
 /** Results larger than this are stored (and replayed) as a truncated preview. */
@@ -32,9 +33,14 @@ export function upstreamTimeoutMs(): number {
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_UPSTREAM_TIMEOUT_MS;
 }
 
-/** The stored form of a result: as is when small, else a preview marked truncated. */
-export function storableResult(result: unknown): unknown {
-  const text = JSON.stringify(result ?? null);
-  if (text.length <= MAX_STORED_RESULT_BYTES) return result ?? null;
-  return { truncated: true, bytes: text.length, preview: text.slice(0, 4_096) };
+/**
+ * The stored form of a result: as is when small, else a preview marked truncated; either way with
+ * anything PostgreSQL cannot hold (NUL, unpaired surrogates) replaced, so a result can always be
+ * recorded. `replaced` says whether the stored form differs from what the agent received.
+ */
+export function storableResult(result: unknown): { value: unknown; replaced: boolean } {
+  const { value, replaced } = sanitizeForStorage(result ?? null);
+  const text = JSON.stringify(value);
+  if (text.length <= MAX_STORED_RESULT_BYTES) return { value, replaced };
+  return { value: { truncated: true, bytes: text.length, preview: text.slice(0, 4_096) }, replaced: true };
 }

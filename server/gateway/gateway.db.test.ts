@@ -17,6 +17,7 @@ import { forgetEnv } from "../env";
 import { closeMcpClients } from "../integrations/connectors/mcp";
 import { setIntegrationStatus } from "../integrations/manage";
 import { saveToolPolicies } from "../policy/save";
+import { updateWorkspaceSettings } from "../workspaces/settings";
 import { agentKeys } from "@/db/schema";
 
 const database = setupTestDatabase();
@@ -301,6 +302,14 @@ describe("POST /api/gateway", () => {
     });
     const boss = await addPerson(ctx, { clientId: client.id, email: "boss@example.test", name: "Boss" });
     await addPerson(ctx, { clientId: client.id, email: "ann@example.test", name: "Ann", managerId: boss.id });
+    // Nothing could reach the manager (no e-mail, no Slack): refused, rather than a request nobody hears of.
+    expect(await call("reset_password", { email: "ann@example.test" }, { requester: { email: "ann@example.test" } })).toMatchObject({
+      status: 422,
+      body: { error: { code: "manager_unreachable" } },
+    });
+    await updateWorkspaceSettings(ctx, {
+      smtp: { host: "127.0.0.1", port: 2525, secure: false, username: null, from: "Toolgate <approvals@msp.test>" },
+    });
     const both = await call("reset_password", { email: "ann@example.test" }, { requester: { email: "Ann@Example.test" } });
     expect(both.status).toBe(202);
     expect(both.body.approvals).toEqual([

@@ -1,7 +1,9 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, toolCalls } from "@/db/schema";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
 import { createTestAgent } from "@/test/gateway";
@@ -56,7 +58,7 @@ async function setup() {
       requestInit: { headers: { Authorization: `Bearer ${agent.key}` } },
     }),
   );
-  return { slug, save, mcp };
+  return { slug, save, mcp, workspaceId: workspace.id };
 }
 
 describe("/api/mcp with the SDK's own client", () => {
@@ -105,6 +107,23 @@ describe("/api/mcp with the SDK's own client", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await save("list_users", "disabled");
     await expect.poll(() => changed, { timeout: 5_000 }).toBeGreaterThan(0);
+    await mcp.close();
+  });
+
+  it("refuses a disabled tool with tool_disabled, as REST does, and audits the real tool", async () => {
+    const { slug, save, mcp, workspaceId } = await setup();
+    await save("delete_user", "disabled");
+    const refused = (await mcp.callTool({ name: `${slug}__delete_user`, arguments: { email: "a@b.test" } })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(refused.structuredContent).toMatchObject({ error: { code: "tool_disabled" } });
+    const [row] = await database()
+      .db.select()
+      .from(toolCalls)
+      .where(and(eq(toolCalls.workspaceId, workspaceId), eq(toolCalls.status, "rejected")));
+    expect(row).toMatchObject({ integrationSlug: slug, toolName: "delete_user", errorCode: "tool_disabled" });
+    const [event] = await database().db.select().from(auditEvents).where(eq(auditEvents.callId, row!.id));
+    expect(event!.data).toMatchObject({ tool: `${slug}/delete_user`, outcome: "tool_disabled", decisionCode: "tool_disabled" });
+    expect(upstream.callCount("delete_user")).toBe(0);
     await mcp.close();
   });
 

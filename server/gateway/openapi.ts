@@ -109,7 +109,7 @@ export function gatewayOpenApi(serverUrl: string) {
             "409": error(["idempotency_in_flight"]),
             "413": error(["payload_too_large"]),
             "415": error(["unsupported_media_type"]),
-            "422": error(["idempotency_key_reused", "requester_manager_unknown", "requester_mismatch"]),
+            "422": error(["idempotency_key_reused", "requester_manager_unknown", "manager_unreachable", "requester_mismatch"]),
             "429": error(["too_many_pending_approvals"]),
             "502": {
               description: "The upstream failed: status failed with its error message",

@@ -3,13 +3,16 @@ import type { DatabaseHandle, Executor } from "@/db";
 import { newId } from "@/db/ids";
 import type { CallStatus, RequesterSource, TicketSystem } from "@/db/schema";
 
+/** A call row as the gateway writes it when the call arrives. */
 export type CallRecord = {
   id?: string;
   workspaceId: string;
   agentId: string;
+  agentKeyId: string;
   agentKeyPrefix: string;
   integrationId: string | null;
   toolId: string | null;
+  toolDefinitionHash: string | null;
   clientId: string | null;
   integrationSlug: string;
   toolName: string;
@@ -25,41 +28,63 @@ export type CallRecord = {
   decisionReason: string;
   errorCode?: string | null;
   errorMessage?: string | null;
-  result?: unknown;
   idempotencyKey?: string | null;
   requestHash?: string | null;
-  responseStatus?: number | null;
-  responseBody?: unknown;
   expiresAt?: Date | null;
-  startedAt?: Date | null;
-  finishedAt?: Date | null;
-  latencyMs?: number | null;
 };
 
 export type AuditFields = { action: string; data: Record<string, unknown> };
 
-const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 // postgres.js cannot serialise a Date parameter of unknown type in raw SQL: send ISO text and cast.
 const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
 
+/** Every column a new call row is written with; `record-call.db.test.ts` checks it covers the table. */
+export const CALL_INSERT_COLUMNS = [
+  "id",
+  "workspace_id",
+  "agent_id",
+  "agent_key_id",
+  "agent_key_prefix",
+  "integration_id",
+  "tool_id",
+  "tool_definition_hash",
+  "client_id",
+  "integration_slug",
+  "tool_name",
+  "arguments",
+  "arguments_digest",
+  "requester_email",
+  "requester_person_id",
+  "requester_source",
+  "ticket_system",
+  "ticket_id",
+  "reason",
+  "status",
+  "decision_reason",
+  "error_code",
+  "error_message",
+  "idempotency_key",
+  "request_hash",
+  "expires_at",
+  "started_at",
+] as const;
+
 /**
- * Inserts a call and its audit event in one statement (one round trip: the gateway's write after
- * the upstream call). Returns the call id.
+ * Inserts a call and its audit event in one statement, inside the caller's transaction (the
+ * approval path, where the call's approval requests are written with it). Returns the call id.
  */
 export async function insertCallWithAudit(db: Executor, call: CallRecord, audit: AuditFields): Promise<string> {
   const id = call.id ?? newId("call");
   await db.execute(sql`
     with c as (
-      insert into tool_calls (id, workspace_id, agent_id, agent_key_prefix, integration_id, tool_id, client_id, integration_slug, tool_name,
-        arguments, arguments_digest, requester_email, requester_person_id, requester_source, ticket_system, ticket_id, reason, status,
-        decision_reason, error_code, error_message, result, idempotency_key, request_hash, response_status, response_body,
-        expires_at, started_at, finished_at, latency_ms)
-      values (${id}, ${call.workspaceId}, ${call.agentId}, ${call.agentKeyPrefix}, ${call.integrationId}, ${call.toolId}, ${call.clientId},
-        ${call.integrationSlug}, ${call.toolName}, ${JSON.stringify(call.arguments)}::jsonb, ${call.argumentsDigest}, ${call.requesterEmail},
-        ${call.requesterPersonId ?? null}, ${call.requesterSource ?? null}, ${call.ticketSystem}, ${call.ticketId}, ${call.reason}, ${call.status},
-        ${call.decisionReason}, ${call.errorCode ?? null}, ${call.errorMessage ?? null}, ${json(call.result)}::jsonb, ${call.idempotencyKey ?? null},
-        ${call.requestHash ?? null}, ${call.responseStatus ?? null}, ${json(call.responseBody)}::jsonb, ${iso(call.expiresAt)}::timestamptz,
-        ${iso(call.startedAt)}::timestamptz, ${iso(call.finishedAt)}::timestamptz, ${call.latencyMs ?? null})
+      insert into tool_calls (id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id, tool_definition_hash,
+        client_id, integration_slug, tool_name, arguments, arguments_digest, requester_email, requester_person_id, requester_source,
+        ticket_system, ticket_id, reason, status, decision_reason, error_code, error_message, idempotency_key, request_hash, expires_at)
+      values (${id}, ${call.workspaceId}, ${call.agentId}, ${call.agentKeyId}, ${call.agentKeyPrefix}, ${call.integrationId}, ${call.toolId},
+        ${call.toolDefinitionHash}, ${call.clientId}, ${call.integrationSlug}, ${call.toolName}, ${JSON.stringify(call.arguments)}::jsonb,
+        ${call.argumentsDigest}, ${call.requesterEmail}, ${call.requesterPersonId ?? null}, ${call.requesterSource ?? null},
+        ${call.ticketSystem}, ${call.ticketId}, ${call.reason}, ${call.status}, ${call.decisionReason}, ${call.errorCode ?? null},
+        ${call.errorMessage ?? null}, ${call.idempotencyKey ?? null}, ${call.requestHash ?? null}, ${iso(call.expiresAt)}::timestamptz)
       returning id
     )
     insert into audit_events (id, workspace_id, actor_type, actor_id, action, client_id, subject_type, subject_id, call_id, data)
@@ -68,64 +93,53 @@ export async function insertCallWithAudit(db: Executor, call: CallRecord, audit:
   return id;
 }
 
-/** Finishes a call claimed earlier (idempotency, approvals) and audits it, in one statement. */
-export async function finishCallWithAudit(
-  db: Executor,
-  callId: string,
-  workspaceId: string,
-  fields: {
-    status: CallStatus;
-    result?: unknown;
-    errorCode?: string | null;
-    errorMessage?: string | null;
-    responseStatus?: number | null;
-    responseBody?: unknown;
-    latencyMs?: number | null;
-  },
-  audit: AuditFields & { actorType?: "agent" | "system"; actorId?: string | null; clientId?: string | null },
-): Promise<void> {
-  await db.execute(sql`
-    with c as (
-      update tool_calls set status = ${fields.status}, result = ${json(fields.result)}::jsonb, error_code = ${fields.errorCode ?? null},
-        error_message = ${fields.errorMessage ?? null}, response_status = ${fields.responseStatus ?? null}, response_body = ${json(fields.responseBody)}::jsonb,
-        finished_at = now(), latency_ms = ${fields.latencyMs ?? null}
-      where id = ${callId} and workspace_id = ${workspaceId}
-      returning id, client_id
-    )
-    insert into audit_events (id, workspace_id, actor_type, actor_id, action, client_id, subject_type, subject_id, call_id, data)
-    select ${newId("audit")}, ${workspaceId}, ${audit.actorType ?? "agent"}, ${audit.actorId ?? null}, ${audit.action}, c.client_id, 'call', c.id, c.id, ${JSON.stringify(audit.data)}::jsonb
-    from c`);
-}
-
-/** Finished calls and their audit events, many rows per statement (see recordFinishedCall). */
-const INSERT_FINISHED_CALLS_SQL = `
+/**
+ * The hot path's writes, many per statement: new call rows (an `auto` call's `executing` row,
+ * written before its upstream request, or a refusal with its audit event), and completions (an
+ * `executing` row becomes succeeded or failed, with its audit event). A completion only applies to
+ * a row still `executing`, and is timed by the database's clock like the row's `created_at`.
+ */
+const WRITE_CALLS_SQL = `
     with v as (
-      select * from jsonb_to_recordset($1::jsonb) as v(id text, workspace_id text, agent_id text, agent_key_prefix text,
-        integration_id text, tool_id text, client_id text, integration_slug text, tool_name text, arguments jsonb,
-        arguments_digest text, requester_email text, ticket_system text, ticket_id text, reason text, status call_status,
-        decision_reason text, error_code text, error_message text, result jsonb, latency_ms int, started_at timestamptz,
-        finished_at timestamptz, audit_id text, audit_action text, audit_data jsonb)
-    ), c as (
-      insert into tool_calls (id, workspace_id, agent_id, agent_key_prefix, integration_id, tool_id, client_id, integration_slug, tool_name,
-        arguments, arguments_digest, requester_email, ticket_system, ticket_id, reason, status, decision_reason, error_code,
-        error_message, result, latency_ms, started_at, finished_at)
-      select id, workspace_id, agent_id, agent_key_prefix, integration_id, tool_id, client_id, integration_slug, tool_name,
-        coalesce(arguments, '{}'::jsonb), arguments_digest, requester_email, ticket_system, ticket_id, reason, status, decision_reason, error_code,
-        error_message, result, latency_ms, started_at, finished_at from v
+      select * from jsonb_to_recordset($1::jsonb) as v(id text, workspace_id text, agent_id text, agent_key_id text, agent_key_prefix text,
+        integration_id text, tool_id text, tool_definition_hash text, client_id text, integration_slug text, tool_name text, arguments jsonb,
+        arguments_digest text, requester_email text, requester_person_id text, requester_source text, ticket_system text, ticket_id text,
+        reason text, status call_status, decision_reason text, error_code text, error_message text, idempotency_key text, request_hash text,
+        expires_at timestamptz, started boolean, audit_id text, audit_action text, audit_data jsonb)
+    ), inserted as (
+      insert into tool_calls (${CALL_INSERT_COLUMNS.join(", ")})
+      select id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id, tool_definition_hash, client_id,
+        integration_slug, tool_name, coalesce(arguments, '{}'::jsonb), arguments_digest, requester_email, requester_person_id,
+        requester_source, ticket_system, ticket_id, reason, status, decision_reason, error_code, error_message, idempotency_key,
+        request_hash, expires_at, case when started then clock_timestamp() end
+      from v
       returning id
+    ), f as (
+      select * from jsonb_to_recordset($2::jsonb) as f(id text, workspace_id text, agent_id text, status call_status, result jsonb,
+        error_code text, error_message text, decision_reason text, latency_ms int, audit_id text, audit_action text, audit_data jsonb)
+    ), finished as (
+      update tool_calls c set status = f.status, result = f.result, error_code = f.error_code, error_message = f.error_message,
+        decision_reason = coalesce(f.decision_reason, c.decision_reason), latency_ms = f.latency_ms, finished_at = clock_timestamp()
+      from f where c.id = f.id and c.workspace_id = f.workspace_id and c.status = 'executing'
+      returning c.id, c.client_id
     )
     insert into audit_events (id, workspace_id, actor_type, actor_id, action, client_id, subject_type, subject_id, call_id, data)
-    select v.audit_id, v.workspace_id, 'agent', v.agent_id, v.audit_action, v.client_id, 'call', c.id, c.id, v.audit_data
-    from v join c on c.id = v.id`;
+    select v.audit_id, v.workspace_id, 'agent'::audit_actor_type, v.agent_id, v.audit_action, v.client_id, 'call', inserted.id, inserted.id, v.audit_data
+      from v join inserted on inserted.id = v.id where v.audit_id is not null
+    union all
+    select f.audit_id, f.workspace_id, 'agent'::audit_actor_type, f.agent_id, f.audit_action, finished.client_id, 'call', finished.id, finished.id, f.audit_data
+      from f join finished on finished.id = f.id`;
 
-type FinishedRow = Record<string, unknown>;
-type Waiter = { row: FinishedRow; resolve: () => void; reject: (error: unknown) => void };
+type Row = Record<string, unknown>;
+type Waiter = { insert?: Row; finish?: Row; resolve: () => void; reject: (error: unknown) => void };
 
-/** Per database handle: rows waiting for the next write, and whether a write is under way. */
+/** Per database handle: writes waiting for the next statement, and whether one is under way. */
 const batches = new WeakMap<DatabaseHandle, { waiting: Waiter[]; writing: boolean }>();
 
-async function writeRows(handle: DatabaseHandle, rows: FinishedRow[]): Promise<void> {
-  await handle.query(INSERT_FINISHED_CALLS_SQL, [JSON.stringify(rows)]);
+async function writeRows(handle: DatabaseHandle, waiters: Waiter[]): Promise<void> {
+  const inserts = waiters.flatMap((waiter) => (waiter.insert ? [waiter.insert] : []));
+  const finishes = waiters.flatMap((waiter) => (waiter.finish ? [waiter.finish] : []));
+  await handle.query(WRITE_CALLS_SQL, [JSON.stringify(inserts), JSON.stringify(finishes)]);
 }
 
 async function flush(handle: DatabaseHandle): Promise<void> {
@@ -134,10 +148,7 @@ async function flush(handle: DatabaseHandle): Promise<void> {
   while (batch.waiting.length) {
     const waiters = batch.waiting.splice(0, 200);
     try {
-      await writeRows(
-        handle,
-        waiters.map((waiter) => waiter.row),
-      );
+      await writeRows(handle, waiters);
       for (const waiter of waiters) waiter.resolve();
     } catch (error) {
       if (waiters.length === 1) {
@@ -145,33 +156,43 @@ async function flush(handle: DatabaseHandle): Promise<void> {
         continue;
       }
       // One bad row must not fail the others: write them one by one, each with its own outcome.
-      for (const waiter of waiters) await writeRows(handle, [waiter.row]).then(waiter.resolve, waiter.reject);
+      for (const waiter of waiters) await writeRows(handle, [waiter]).then(waiter.resolve, waiter.reject);
     }
   }
   batch.writing = false;
 }
 
 /**
- * The hot path's write — an `auto` call's outcome, or a refusal — with its audit event. Group
- * commit: a row waits only while another write is under way, then goes with everything that queued
- * meanwhile in one statement. An idle gateway writes at once; a busy one makes far fewer round trips
- * and commits. Resolves once this row is committed, so no response goes out before its audit row.
+ * Group commit: a write waits only while another is under way, then goes with everything that
+ * queued meanwhile in one statement. An idle gateway writes at once; a busy one makes far fewer
+ * round trips and commits. Resolves once this write is committed.
  */
-export async function recordFinishedCall(handle: DatabaseHandle, call: CallRecord, audit: AuditFields): Promise<string> {
-  const id = call.id ?? newId("call");
-  const row: FinishedRow = {
-    id,
+function enqueueWrite(handle: DatabaseHandle, write: { insert?: Row; finish?: Row }): Promise<void> {
+  let batch = batches.get(handle);
+  if (!batch) batches.set(handle, (batch = { waiting: [], writing: false }));
+  const committed = new Promise<void>((resolve, reject) => batch.waiting.push({ ...write, resolve, reject }));
+  if (!batch.writing) void flush(handle);
+  return committed;
+}
+
+function insertRow(call: CallRecord, started: boolean, audit: AuditFields | null): Row {
+  return {
+    id: call.id,
     workspace_id: call.workspaceId,
     agent_id: call.agentId,
+    agent_key_id: call.agentKeyId,
     agent_key_prefix: call.agentKeyPrefix,
     integration_id: call.integrationId,
     tool_id: call.toolId,
+    tool_definition_hash: call.toolDefinitionHash,
     client_id: call.clientId,
     integration_slug: call.integrationSlug,
     tool_name: call.toolName,
     arguments: call.arguments,
     arguments_digest: call.argumentsDigest,
     requester_email: call.requesterEmail,
+    requester_person_id: call.requesterPersonId ?? null,
+    requester_source: call.requesterSource ?? null,
     ticket_system: call.ticketSystem,
     ticket_id: call.ticketId,
     reason: call.reason,
@@ -179,18 +200,64 @@ export async function recordFinishedCall(handle: DatabaseHandle, call: CallRecor
     decision_reason: call.decisionReason,
     error_code: call.errorCode ?? null,
     error_message: call.errorMessage ?? null,
-    result: call.result ?? null,
-    latency_ms: call.latencyMs ?? null,
-    started_at: iso(call.startedAt),
-    finished_at: iso(call.finishedAt),
-    audit_id: newId("audit"),
-    audit_action: audit.action,
-    audit_data: audit.data,
+    idempotency_key: call.idempotencyKey ?? null,
+    request_hash: call.requestHash ?? null,
+    expires_at: iso(call.expiresAt),
+    started,
+    audit_id: audit ? newId("audit") : null,
+    audit_action: audit?.action ?? null,
+    audit_data: audit?.data ?? null,
   };
-  let batch = batches.get(handle);
-  if (!batch) batches.set(handle, (batch = { waiting: [], writing: false }));
-  const committed = new Promise<void>((resolve, reject) => batch.waiting.push({ row, resolve, reject }));
-  if (!batch.writing) void flush(handle);
-  await committed;
-  return id;
+}
+
+/**
+ * Records an `auto` call as `executing` before its upstream request, so no upstream effect is ever
+ * without a committed record: a crash before the completion leaves the row for the sweep, which
+ * marks it "outcome unknown". Group-committed with the other calls' writes.
+ */
+export async function recordCallStarted(handle: DatabaseHandle, call: CallRecord & { id: string }): Promise<void> {
+  await enqueueWrite(handle, { insert: insertRow({ ...call, status: "executing" }, true, null) });
+}
+
+/** Records a refused call (nothing went upstream) with its audit event. Group-committed. */
+export async function recordCallRefused(handle: DatabaseHandle, call: CallRecord & { id: string }, audit: AuditFields): Promise<void> {
+  await enqueueWrite(handle, { insert: insertRow({ ...call, status: "rejected" }, false, audit) });
+}
+
+export type CallCompletion = {
+  status: "succeeded" | "failed" | "rejected";
+  result?: unknown;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  /** The decision's reason, for a row claimed before the decision was made. */
+  decisionReason?: string;
+  latencyMs: number;
+};
+
+/**
+ * Completes a call row that is still `executing` (an `auto` call after its upstream answered, or a
+ * call whose Idempotency-Key claimed its row) with its audit event. Group-committed.
+ */
+export async function recordCallCompleted(
+  handle: DatabaseHandle,
+  call: { id: string; workspaceId: string; agentId: string },
+  completion: CallCompletion,
+  audit: AuditFields,
+): Promise<void> {
+  await enqueueWrite(handle, {
+    finish: {
+      id: call.id,
+      workspace_id: call.workspaceId,
+      agent_id: call.agentId,
+      status: completion.status,
+      result: completion.result ?? null,
+      error_code: completion.errorCode ?? null,
+      error_message: completion.errorMessage ?? null,
+      decision_reason: completion.decisionReason ?? null,
+      latency_ms: completion.latencyMs,
+      audit_id: newId("audit"),
+      audit_action: audit.action,
+      audit_data: audit.data,
+    },
+  });
 }

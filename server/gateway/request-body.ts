@@ -1,9 +1,7 @@
 import { ServiceError } from "../errors";
+import { assertStorable, MAX_DEPTH } from "./storable";
 
 export const MAX_BODY_BYTES = 256 * 1024;
-export const MAX_DEPTH = 64;
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Reads a JSON request body once, with limits, and says in words what is wrong: a wrong content
@@ -62,30 +60,4 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
     offset += chunk.byteLength;
   }
   return out;
-}
-
-/** Depth, NUL and surrogate checks over the parsed value, iteratively (no stack to exhaust). */
-export function assertStorable(root: unknown): void {
-  const stack: Array<[unknown, number, string]> = [[root, 1, "$"]];
-  while (stack.length) {
-    const [value, depth, path] = stack.pop()!;
-    if (typeof value === "string") {
-      if (value.includes("\u0000")) throw new ServiceError("invalid_json", `${path} contains a NUL character, which cannot be stored.`);
-      if (LONE_SURROGATE.test(value))
-        throw new ServiceError("invalid_json", `${path} contains an unpaired UTF-16 surrogate (invalid Unicode).`);
-      continue;
-    }
-    if (value === null || typeof value !== "object") continue;
-    if (depth > MAX_DEPTH)
-      throw new ServiceError("invalid_json", `The JSON is nested deeper than ${MAX_DEPTH} levels (at ${path.slice(0, 80)}…).`);
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => stack.push([item, depth + 1, `${path}[${index}]`]));
-    } else {
-      for (const [key, item] of Object.entries(value)) {
-        if (key.includes("\u0000") || LONE_SURROGATE.test(key))
-          throw new ServiceError("invalid_json", `${path} has a key that cannot be stored (NUL or invalid Unicode).`);
-        stack.push([item, depth + 1, `${path}.${key.slice(0, 40)}`]);
-      }
-    }
-  }
 }

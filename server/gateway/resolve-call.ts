@@ -1,11 +1,14 @@
 import type { DatabaseHandle } from "@/db";
 import type { IntegrationConfig, IntegrationKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
+import type { DecisionInput } from "../policy/decide";
+import { IN_AGENT_SCOPE_SQL } from "./agent-scope-sql";
 
 /** Everything one call needs to be decided and executed, from one round trip. */
 export type ResolvedCall = {
   keyId: string;
   keyPrefix: string;
   keyRevoked: boolean;
+  keyRetired: boolean;
   keyLastUsedAt: Date | null;
   agentId: string;
   agentPaused: boolean;
@@ -20,6 +23,7 @@ export type ResolvedCall = {
     kind: IntegrationKind;
     status: IntegrationStatus;
     clientId: string | null;
+    inAgentScope: boolean;
     config: IntegrationConfig;
     secretCiphertext: string | null;
   };
@@ -41,27 +45,25 @@ const asDate = (value: unknown) => (value === null || value === undefined ? null
 const asJson = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T));
 
 const RESOLVE_CALL_SQL = `
-    select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.last_used_at,
+    select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.retired_at, k.last_used_at,
            a.id as agent_id, a.paused as agent_paused, a.webhook_url is not null as agent_has_webhook, a.workspace_id,
            w.agents_paused, w.approval_expiry_seconds, w.max_pending_approvals_per_agent,
            i.id as integration_id, i.slug as integration_slug, i.kind, i.status, i.client_id, i.config, i.secret_ciphertext,
+           ${IN_AGENT_SCOPE_SQL} as in_agent_scope,
            t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.flagged_at, t.removed_at,
            t.input_schema, t.definition_hash
     from agent_keys k
     join agents a on a.id = k.agent_id
     join workspaces w on w.id = a.workspace_id
     left join integrations i on i.workspace_id = a.workspace_id and i.slug = $2
-      and ((i.client_id is null and a.msp_wide)
-        or (i.client_id is not null and (a.all_clients
-          or exists (select 1 from agent_clients ac where ac.agent_id = a.id and ac.client_id = i.client_id))))
     left join tools t on t.integration_id = i.id and t.name = $3
     where k.key_hash = $1
     limit 1`;
 
 /**
  * The gateway's one read before the upstream call: key, agent, workspace switches, the integration
- * (only if it is in the agent's client scope — otherwise it does not exist for this agent) and the
- * tool with its policy. One prepared statement; null when no key has this hash.
+ * (with whether it is in the agent's client scope) and the tool with its policy. One prepared
+ * statement; null when no key has this hash.
  */
 export async function resolveCall(
   handle: DatabaseHandle,
@@ -75,6 +77,7 @@ export async function resolveCall(
     keyId: String(row.key_id),
     keyPrefix: String(row.key_prefix),
     keyRevoked: row.revoked_at !== null && row.revoked_at !== undefined,
+    keyRetired: row.retired_at !== null && row.retired_at !== undefined,
     keyLastUsedAt: asDate(row.last_used_at),
     agentId: String(row.agent_id),
     agentPaused: Boolean(row.agent_paused),
@@ -90,6 +93,7 @@ export async function resolveCall(
           kind: row.kind as IntegrationKind,
           status: row.status as IntegrationStatus,
           clientId: (row.client_id as string | null) ?? null,
+          inAgentScope: Boolean(row.in_agent_scope),
           config: asJson<IntegrationConfig>(row.config),
           secretCiphertext: (row.secret_ciphertext as string | null) ?? null,
         }
@@ -107,5 +111,22 @@ export async function resolveCall(
           definitionHash: String(row.definition_hash),
         }
       : null,
+  };
+}
+
+/** The decision's input for a new call, from the one read. */
+export function decisionInputOf(resolved: ResolvedCall): DecisionInput {
+  return {
+    workspace: { agentsPaused: resolved.workspaceAgentsPaused },
+    agent: { paused: resolved.agentPaused },
+    key: { retired: resolved.keyRetired, revoked: resolved.keyRevoked },
+    integration: resolved.integration && { status: resolved.integration.status, inAgentScope: resolved.integration.inAgentScope },
+    tool: resolved.tool && {
+      policy: resolved.tool.policy,
+      managerApproval: resolved.tool.managerApproval,
+      flagged: resolved.tool.flagged,
+      removed: resolved.tool.removed,
+      definitionHash: resolved.tool.definitionHash,
+    },
   };
 }

@@ -24,7 +24,7 @@ import { sealIntegrationSecrets } from "./credentials";
 import { provisionDemoDirectory } from "./demo-directory/provision";
 import { DEMO_DATASETS } from "./demo-directory/sample-data";
 import { countByPolicy, normaliseDiscoveredTools, seededToolRow } from "./seed-tools";
-import { bumpToolsetVersion } from "./toolset-version";
+import { recordAccessChange } from "./toolset-version";
 import { assertAllowedUpstreamUrl } from "./upstream-url";
 
 export type ConnectionSettings =
@@ -189,7 +189,7 @@ export async function connectIntegration(
         subjectId: integrationId,
         data: { kind: input.settings.kind, slug, toolCount: rows.length, seeded: counts },
       });
-      await bumpToolsetVersion(tx, user.workspaceId, "integration.connected");
+      await recordAccessChange(tx, { workspaceId: user.workspaceId, cause: "integration.connected", actor: { type: "user", id: user.id } });
       return { integrationId, counts, toolCount: rows.length };
     });
   } catch (error) {

@@ -7,7 +7,7 @@ import { connectorFor } from "./connectors";
 import { UpstreamError, type IntegrationSecrets } from "./connectors/types";
 import { openIntegrationSecrets, sealIntegrationSecrets } from "./credentials";
 import { loadIntegration } from "./load";
-import { bumpToolsetVersion } from "./toolset-version";
+import { recordAccessChange } from "./toolset-version";
 import { assertAllowedUpstreamUrl } from "./upstream-url";
 
 const STATUS_ACTIONS: Record<IntegrationStatus, string> = {
@@ -41,7 +41,11 @@ export async function setIntegrationStatus(
       subjectId: integration.id,
       data: { from: integration.status, to: input.status },
     });
-    await bumpToolsetVersion(tx, user.workspaceId, STATUS_ACTIONS[input.status]);
+    await recordAccessChange(tx, {
+      workspaceId: user.workspaceId,
+      cause: STATUS_ACTIONS[input.status],
+      actor: { type: "user", id: user.id },
+    });
   });
 }
 

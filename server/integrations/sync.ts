@@ -9,7 +9,7 @@ import { connectionTargetOf } from "./credentials";
 import { definitionHash } from "./definition-hash";
 import { loadIntegration } from "./load";
 import { normaliseDiscoveredTools, seededToolRow } from "./seed-tools";
-import { bumpToolsetVersion } from "./toolset-version";
+import { recordAccessChange } from "./toolset-version";
 
 export type ResyncSummary = { added: string[]; removed: string[]; changed: string[]; restored: string[]; unchanged: number };
 
@@ -108,7 +108,7 @@ export async function resyncIntegration({ db, user }: UserContext, input: { inte
         unchanged: summary.unchanged,
       },
     });
-    await bumpToolsetVersion(tx, user.workspaceId, "integration.resynced");
+    await recordAccessChange(tx, { workspaceId: user.workspaceId, cause: "integration.resynced", actor: { type: "user", id: user.id } });
     return summary;
   });
 }

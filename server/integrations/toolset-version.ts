@@ -3,6 +3,7 @@ import type { Transaction } from "@/db";
 import { agents, workspaces } from "@/db/schema";
 import { publishEvent } from "../events/bus";
 import { enqueueJobs } from "../jobs/enqueue";
+import { stopCallsNoLongerAllowed, type CancelActor } from "../gateway/cancel-calls";
 
 /**
  * Bumps the workspace's toolset version — what agents see changed (a save, connect, re-sync,
@@ -30,4 +31,18 @@ export async function bumpToolsetVersion(
   );
   await publishEvent(tx, { type: "toolset", workspaceId, version: row.version });
   return row;
+}
+
+/**
+ * A change to what agents may do (a save, connect, re-sync, pause, scope): inside the caller's
+ * transaction, agents are told (the toolset version) and every call still waiting or approved is
+ * re-decided, and cancelled if the decision no longer allows it. Every such change goes through here.
+ */
+export async function recordAccessChange(
+  tx: Transaction,
+  input: { workspaceId: string; cause: string; actor: CancelActor },
+): Promise<{ version: number; changedAt: Date; cancelledCalls: string[] }> {
+  const toolset = await bumpToolsetVersion(tx, input.workspaceId, input.cause);
+  const cancelledCalls = await stopCallsNoLongerAllowed(tx, input);
+  return { ...toolset, cancelledCalls };
 }

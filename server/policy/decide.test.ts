@@ -1,71 +1,113 @@
 import { describe, expect, it } from "vitest";
-import { TOOL_POLICIES, INTEGRATION_STATUSES } from "@/db/schema";
+import { APPROVAL_KINDS, INTEGRATION_STATUSES, TOOL_POLICIES, type ApprovalKind } from "@/db/schema";
 import { decide, type DecisionInput } from "./decide";
 
 const active: DecisionInput = {
-  workspaceAgentsPaused: false,
-  agentPaused: false,
-  integration: { status: "active" },
-  tool: { policy: "auto", managerApproval: false, flagged: false, removed: false },
+  workspace: { agentsPaused: false },
+  agent: { paused: false },
+  key: { retired: false, revoked: false },
+  integration: { status: "active", inAgentScope: true },
+  tool: { policy: "auto", managerApproval: false, flagged: false, removed: false, definitionHash: "h1" },
 };
+const tool = (patch: Partial<NonNullable<DecisionInput["tool"]>>) => ({ ...active, tool: { ...active.tool!, ...patch } });
 
 describe("decide", () => {
-  it("runs auto tools, asks for approval for approval_needed ones (with the manager when switched on), refuses disabled ones", () => {
+  it("maps each policy to its outcome", () => {
     expect(decide(active)).toEqual({ kind: "execute", reason: "policy: auto" });
-    expect(decide({ ...active, tool: { ...active.tool!, policy: "approval_needed" } })).toMatchObject({
-      kind: "await_approval",
-      approvals: ["technician"],
-    });
-    expect(decide({ ...active, tool: { ...active.tool!, policy: "approval_needed", managerApproval: true } })).toMatchObject({
+    expect(decide(tool({ policy: "approval_needed" }))).toMatchObject({ kind: "await_approval", approvals: ["technician"] });
+    expect(decide(tool({ policy: "approval_needed", managerApproval: true }))).toMatchObject({
       kind: "await_approval",
       approvals: ["technician", "manager"],
     });
-    expect(decide({ ...active, tool: { ...active.tool!, policy: "disabled" } })).toMatchObject({ kind: "reject", code: "tool_disabled" });
+    expect(decide(tool({ policy: "disabled" }))).toMatchObject({ kind: "reject", code: "tool_disabled" });
   });
 
-  it("asks for approval for a flagged auto tool, and keeps a flagged disabled tool disabled", () => {
-    expect(decide({ ...active, tool: { ...active.tool!, flagged: true } })).toMatchObject({
-      kind: "await_approval",
-      approvals: ["technician"],
-    });
-    expect(decide({ ...active, tool: { ...active.tool!, flagged: true, policy: "disabled" } })).toMatchObject({
-      kind: "reject",
-      code: "tool_disabled",
-    });
+  it("raises a flagged auto tool to a technician's approval, and keeps a flagged disabled tool disabled", () => {
+    expect(decide(tool({ flagged: true }))).toMatchObject({ kind: "await_approval", approvals: ["technician"] });
+    expect(decide(tool({ flagged: true, policy: "disabled" }))).toMatchObject({ kind: "reject", code: "tool_disabled" });
   });
 
-  it("puts the emergency stop before everything, even unknown tools", () => {
-    expect(decide({ ...active, workspaceAgentsPaused: true, integration: null, tool: null })).toMatchObject({
-      kind: "reject",
-      code: "agent_paused",
-    });
-    expect(decide({ ...active, agentPaused: true })).toMatchObject({ kind: "reject", code: "agent_paused" });
+  it("checks in order: workspace paused, agent paused, key, scope, integration, tool, policy", () => {
+    const everythingWrong: DecisionInput = {
+      workspace: { agentsPaused: true },
+      agent: { paused: true },
+      key: { retired: true, revoked: true },
+      integration: { status: "paused", inAgentScope: false },
+      tool: { policy: "disabled", managerApproval: false, flagged: false, removed: true, definitionHash: "h" },
+    };
+    const order = [
+      "workspace_paused",
+      "agent_paused",
+      "key_revoked",
+      "out_of_scope",
+      "integration_paused",
+      "tool_removed",
+      "tool_disabled",
+    ] as const;
+    let state = everythingWrong;
+    const fixes: Array<(input: DecisionInput) => DecisionInput> = [
+      (input) => ({ ...input, workspace: { agentsPaused: false } }),
+      (input) => ({ ...input, agent: { paused: false } }),
+      (input) => ({ ...input, key: { retired: false, revoked: false } }),
+      (input) => ({ ...input, integration: { status: "paused", inAgentScope: true } }),
+      (input) => ({ ...input, integration: { status: "active", inAgentScope: true } }),
+      (input) => ({ ...input, tool: { ...input.tool!, removed: false } }),
+    ];
+    for (const [index, code] of order.entries()) {
+      expect(decide(state)).toMatchObject({ kind: "reject", code });
+      state = fixes[index]?.(state) ?? state;
+    }
   });
 
-  it("treats missing, disconnected or removed as unknown, and a paused integration as paused", () => {
-    expect(decide({ ...active, integration: null, tool: null })).toMatchObject({ code: "unknown_tool" });
+  it("denies what it cannot evaluate: no key, no integration, no tool, a disconnected integration", () => {
+    expect(decide({ ...active, key: null })).toMatchObject({ code: "key_revoked" });
+    expect(decide({ ...active, integration: null, tool: null })).toMatchObject({ code: "unknown_integration" });
     expect(decide({ ...active, tool: null })).toMatchObject({ code: "unknown_tool" });
-    expect(decide({ ...active, tool: { ...active.tool!, removed: true } })).toMatchObject({ code: "unknown_tool" });
-    expect(decide({ ...active, integration: { status: "disconnected" } })).toMatchObject({ code: "unknown_tool" });
-    expect(decide({ ...active, integration: { status: "paused" } })).toMatchObject({ code: "integration_paused" });
+    expect(decide({ ...active, integration: { status: "disconnected", inAgentScope: true } })).toMatchObject({
+      code: "unknown_integration",
+    });
   });
 
-  it("is exhaustive: every combination yields exactly one outcome, and only auto on an active, unflagged tool executes", () => {
+  it("refuses new calls with a retired key, but lets calls already made with it go on", () => {
+    const retired = { ...active, key: { retired: true, revoked: false } };
+    expect(decide(retired)).toMatchObject({ kind: "reject", code: "key_retired" });
+    expect(decide({ ...retired, call: { approvals: [], definitionHash: "h1" } })).toMatchObject({ kind: "execute" });
+    expect(decide({ ...active, key: { retired: false, revoked: true }, call: { approvals: [], definitionHash: "h1" } })).toMatchObject({
+      code: "key_revoked",
+    });
+  });
+
+  it("for a call already made: the definition must be the one approved, and the approvals asked must cover the policy now", () => {
+    const made = (approvals: ApprovalKind[], definitionHash: string | null = "h1") => ({ approvals, definitionHash });
+    const needsBoth = tool({ policy: "approval_needed", managerApproval: true });
+    expect(decide({ ...needsBoth, call: made(["technician", "manager"]) })).toMatchObject({ kind: "execute" });
+    expect(decide({ ...needsBoth, call: made(["technician"]) })).toMatchObject({ kind: "reject", code: "approvals_changed" });
+    expect(decide({ ...tool({ policy: "approval_needed" }), call: made(["technician", "manager"]) })).toMatchObject({ kind: "execute" });
+    expect(decide({ ...active, call: made(["technician"]) })).toMatchObject({ kind: "execute" });
+    expect(decide({ ...active, call: made(["technician"], "h0") })).toMatchObject({ kind: "reject", code: "definition_changed" });
+    expect(decide({ ...active, call: made(["technician"], null) })).toMatchObject({ kind: "reject", code: "definition_changed" });
+  });
+
+  it("is exhaustive: only an active, in-scope, unflagged auto tool executes a new call", () => {
     for (const policy of TOOL_POLICIES)
       for (const status of INTEGRATION_STATUSES)
         for (const flagged of [false, true])
           for (const removed of [false, true])
             for (const managerApproval of [false, true])
-              for (const agentPaused of [false, true]) {
-                const decision = decide({
-                  workspaceAgentsPaused: false,
-                  agentPaused,
-                  integration: { status },
-                  tool: { policy, managerApproval, flagged, removed },
-                });
-                const executes = !agentPaused && status === "active" && !removed && policy === "auto" && !flagged;
-                expect(decision.kind === "execute").toBe(executes);
-                if (policy === "disabled") expect(decision.kind).toBe("reject");
-              }
+              for (const agentPaused of [false, true])
+                for (const inAgentScope of [false, true])
+                  for (const approvals of [null, [], [...APPROVAL_KINDS]]) {
+                    const decision = decide({
+                      ...active,
+                      agent: { paused: agentPaused },
+                      integration: { status, inAgentScope },
+                      tool: { policy, managerApproval, flagged, removed, definitionHash: "h1" },
+                      ...(approvals ? { call: { approvals, definitionHash: "h1" } } : {}),
+                    });
+                    const allowed = !agentPaused && inAgentScope && status === "active" && !removed && policy !== "disabled";
+                    if (!allowed) expect(decision.kind).toBe("reject");
+                    if (!approvals && allowed) expect(decision.kind === "execute").toBe(policy === "auto" && !flagged);
+                    if (approvals && approvals.length === 2 && allowed) expect(decision.kind).toBe("execute");
+                  }
   });
 });

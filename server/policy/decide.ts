@@ -1,39 +1,69 @@
 import type { ApprovalKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { assertNever } from "../errors";
 
+/** The state one decision reads: everything that can stop a call, fresh from the database. */
 export type DecisionInput = {
-  workspaceAgentsPaused: boolean;
-  agentPaused: boolean;
-  /** Null when no integration by that slug exists for this agent (another client's counts as none). */
-  integration: { status: IntegrationStatus } | null;
+  workspace: { agentsPaused: boolean };
+  agent: { paused: boolean };
+  /** The key the call is made with (or, for a call already made, was made with). Null: unknown. */
+  key: { retired: boolean; revoked: boolean } | null;
+  /** Null when the workspace has no integration by that name. */
+  integration: { status: IntegrationStatus; inAgentScope: boolean } | null;
   /** Null when the integration has no tool by that name. */
-  tool: { policy: ToolPolicy; managerApproval: boolean; flagged: boolean; removed: boolean } | null;
+  tool: { policy: ToolPolicy; managerApproval: boolean; flagged: boolean; removed: boolean; definitionHash: string } | null;
+  /**
+   * Present when deciding about a call already made (an approval being given, the moment before
+   * execution): the approvals its approvers were asked for, and the tool definition they saw.
+   */
+  call?: { approvals: ApprovalKind[]; definitionHash: string | null };
 };
 
-export type RejectCode = "agent_paused" | "unknown_tool" | "integration_paused" | "tool_disabled";
+/** Why a call may not go on. Each maps to one public error code in the gateway (see gateway/outcome.ts). */
+export const REJECT_CODES = [
+  "workspace_paused",
+  "agent_paused",
+  "key_retired",
+  "key_revoked",
+  "out_of_scope",
+  "unknown_integration",
+  "integration_paused",
+  "unknown_tool",
+  "tool_removed",
+  "tool_disabled",
+  "definition_changed",
+  "approvals_changed",
+] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
 
 export type Decision =
   | { kind: "reject"; code: RejectCode; reason: string }
   | { kind: "execute"; reason: string }
   | { kind: "await_approval"; approvals: ApprovalKind[]; reason: string };
 
+export type Rejection = Extract<Decision, { kind: "reject" }>;
+
+const reject = (code: RejectCode, reason: string): Rejection => ({ kind: "reject", code, reason });
+
 /**
- * The gateway's decision, a pure function of the stored state: exhaustive over the policies, and
- * anything it cannot evaluate denies. The emergency stop comes first, so a paused agent learns
- * nothing about what exists.
+ * The stops that concern the agent as a whole, in the decision's order: workspace paused → agent
+ * paused → key. Part of `decide` (which calls it first); exported so the tool list can refuse the
+ * whole list with the same answer.
  */
-export function decide(input: DecisionInput): Decision {
-  if (input.workspaceAgentsPaused) return { kind: "reject", code: "agent_paused", reason: "all agents of the workspace are paused" };
-  if (input.agentPaused) return { kind: "reject", code: "agent_paused", reason: "this agent is paused" };
-  const { integration, tool } = input;
-  if (!integration || integration.status === "disconnected")
-    return { kind: "reject", code: "unknown_tool", reason: "no such integration for this agent" };
-  if (integration.status === "paused") return { kind: "reject", code: "integration_paused", reason: "the integration is paused" };
-  if (integration.status !== "active") return { kind: "reject", code: "unknown_tool", reason: "the integration cannot be used" };
-  if (!tool || tool.removed) return { kind: "reject", code: "unknown_tool", reason: "no such tool" };
+export function agentStop(input: Pick<DecisionInput, "workspace" | "agent" | "key" | "call">): Rejection | null {
+  if (input.workspace.agentsPaused) return reject("workspace_paused", "all agents of the workspace are paused");
+  if (input.agent.paused) return reject("agent_paused", "the agent is paused");
+  if (!input.key) return reject("key_revoked", "the API key the call was made with no longer exists");
+  if (input.key.revoked) return reject("key_revoked", "the API key was revoked as compromised");
+  // Retiring a key (rotation) refuses new calls, but lets calls already made with it go on.
+  if (input.key.retired && !input.call) return reject("key_retired", "the API key was retired");
+  return null;
+}
+
+/** What the policy alone asks for (a flagged definition raises `auto` to a technician's approval). */
+function policyDecision(tool: NonNullable<DecisionInput["tool"]>): Decision {
   switch (tool.policy) {
     case "disabled":
-      return { kind: "reject", code: "tool_disabled", reason: "policy: disabled" };
+      return reject("tool_disabled", "the tool is disabled");
     case "auto":
       if (tool.flagged)
         return {
@@ -49,4 +79,35 @@ export function decide(input: DecisionInput): Decision {
     default:
       return assertNever(tool.policy);
   }
+}
+
+/**
+ * The one decision: whether a call may go on, a pure function of fresh state, called at every
+ * enforcement point — the call (REST and MCP), the tool list, each approval, the moment before
+ * execution — and shown by the explanation. In order: workspace paused → agent paused → key →
+ * client outside the agent's scope → integration missing/paused → tool removed → policy.
+ * Anything it cannot evaluate denies.
+ *
+ * For a call already made (`input.call`), it answers whether the call may still run once the
+ * approvals it asked for are given: `execute` when nothing stops it and those approvals are at
+ * least what the policy asks now; `reject` otherwise (the call is then cancelled).
+ */
+export function decide(input: DecisionInput): Decision {
+  const stop = agentStop(input);
+  if (stop) return stop;
+  const { integration, tool, call } = input;
+  if (!integration) return reject("unknown_integration", "no such integration for this agent");
+  if (!integration.inAgentScope) return reject("out_of_scope", "the integration's client is outside the agent's scope");
+  if (integration.status === "paused") return reject("integration_paused", "the integration is paused");
+  if (integration.status !== "active") return reject("unknown_integration", `the integration is ${integration.status}`);
+  if (!tool) return reject("unknown_tool", "no such tool");
+  if (tool.removed) return reject("tool_removed", "the tool was removed upstream");
+  const decision = policyDecision(tool);
+  if (!call || decision.kind === "reject") return decision;
+  if (call.definitionHash !== tool.definitionHash)
+    return reject("definition_changed", "the tool's definition changed upstream after the call was made");
+  const missing = decision.kind === "await_approval" ? decision.approvals.filter((kind) => !call.approvals.includes(kind)) : [];
+  if (missing.length)
+    return reject("approvals_changed", `the tool now needs ${missing.join(" and ")} approval, which this call did not ask for`);
+  return { kind: "execute", reason: `${decision.reason}; the approvals asked for suffice` };
 }

@@ -1,4 +1,6 @@
 import type { IntegrationStatus, ToolPolicy } from "@/db/schema";
+import { assertNever } from "../errors";
+import { decide, type Decision } from "./decide";
 
 export type ExplainInput = {
   toolName: string;
@@ -7,49 +9,84 @@ export type ExplainInput = {
   flagged: boolean;
   integrationStatus: IntegrationStatus;
   integrationSlug: string;
+  /** The workspace's emergency stop. */
+  agentsPaused?: boolean;
 };
 
+/** The decision for an active agent whose scope includes this integration, calling with a valid key. */
+export function decisionForExplanation(input: ExplainInput): Decision {
+  return decide({
+    workspace: { agentsPaused: Boolean(input.agentsPaused) },
+    agent: { paused: false },
+    key: { retired: false, revoked: false },
+    integration: { status: input.integrationStatus, inAgentScope: true },
+    tool: {
+      policy: input.policy,
+      managerApproval: input.managerApproval,
+      flagged: input.flagged,
+      removed: false,
+      definitionHash: "",
+    },
+  });
+}
+
 /**
- * "What happens if the agent calls this?" in plain sentences, for the current (even unsaved)
- * choice. Pure, so the detail page can explain a choice before it is saved.
+ * "What happens if the agent calls this?" in plain sentences: the one decision's answer for the
+ * current (even unsaved) choice, put in words. Pure, so the detail page can explain a choice before
+ * it is saved; it never re-states a rule, it reads the decision.
  */
 export function explainPolicy(input: ExplainInput): string[] {
   const call = `${input.integrationSlug} / ${input.toolName}`;
-  if (input.integrationStatus === "paused")
-    return [
-      `The integration is paused: the agent does not see ${call}, and a call is refused (integration_paused) before anything reaches the upstream.`,
-    ];
-  if (input.integrationStatus === "disconnected")
-    return [`The integration is disconnected: the agent does not see ${call}, and a call is refused.`];
-  if (input.policy === "disabled") {
-    return [
-      `The agent does not see ${call} in its tool list.`,
-      "If it calls it anyway, the call is refused at once (403 tool_disabled) and nothing reaches the upstream system.",
-    ];
+  const decision = decisionForExplanation(input);
+  switch (decision.kind) {
+    case "reject":
+      return explainRefusal(decision.code, call);
+    case "execute":
+      return [
+        `The agent sees ${call} and its call runs at once: Toolgate makes the upstream request in the same request and returns the result.`,
+        "No one is asked; the call and its result are recorded in Activity.",
+      ];
+    case "await_approval": {
+      const lines: string[] = [];
+      if (input.flagged && input.policy === "auto")
+        lines.push(
+          "Its definition changed upstream since it was reviewed, so until someone confirms the new definition it needs approval even though its policy says it runs automatically.",
+        );
+      lines.push(
+        `The agent sees ${call}; its call does not run yet. The agent gets 202 pending_approval and waits.`,
+        "Technicians get the request by Slack DM (and as a note on the ticket, when one is named) and can approve or deny it from Slack, the Approvals inbox or a link.",
+      );
+      if (decision.approvals.includes("manager"))
+        lines.push(
+          "The requester's manager, looked up in the client's Directory (never taken from the agent), also gets a request by e-mail (and Slack when they are in it). Both must approve, and they must be two different people; one denial denies the call.",
+          "The agent must name the requester; if the requester has no manager in the Directory, the call is refused (422 requester_manager_unknown), and if the manager can be reached neither by e-mail nor on Slack, it is refused too (422 manager_unreachable).",
+        );
+      lines.push(
+        "Once approved, the call runs exactly once, with exactly the arguments the approvers saw. Unanswered requests expire; pausing the agent or the integration, or disabling the tool, cancels calls still waiting.",
+      );
+      return lines;
+    }
+    default:
+      return assertNever(decision);
   }
-  const lines: string[] = [];
-  if (input.policy === "auto" && !input.flagged) {
-    lines.push(
-      `The agent sees ${call} and its call runs at once: Toolgate makes the upstream request in the same request and returns the result.`,
-      "No one is asked; the call and its result are recorded in Activity.",
-    );
-    return lines;
+}
+
+function explainRefusal(code: Extract<Decision, { kind: "reject" }>["code"], call: string): string[] {
+  switch (code) {
+    case "workspace_paused":
+      return [`All agents are paused (the emergency stop): every call, ${call} included, is refused (403 agent_paused).`];
+    case "integration_paused":
+      return [
+        `The integration is paused: the agent does not see ${call}, and a call is refused (integration_paused) before anything reaches the upstream.`,
+      ];
+    case "unknown_integration":
+      return [`The integration is disconnected: the agent does not see ${call}, and a call is refused.`];
+    case "tool_disabled":
+      return [
+        `The agent does not see ${call} in its tool list.`,
+        "If it calls it anyway, the call is refused at once (403 tool_disabled) and nothing reaches the upstream system.",
+      ];
+    default:
+      return [`A call to ${call} is refused (${code}).`];
   }
-  if (input.flagged && input.policy === "auto") {
-    lines.push(
-      "Its definition changed upstream since it was reviewed, so until someone confirms the new definition it needs approval even though its policy says it runs automatically.",
-    );
-  }
-  lines.push(
-    `The agent sees ${call}; its call does not run yet. The agent gets 202 pending_approval and waits.`,
-    "Technicians get the request by Slack DM (and as a note on the ticket, when one is named) and can approve or deny it from Slack, the Approvals inbox or a link.",
-  );
-  if (input.managerApproval) {
-    lines.push(
-      "The requester's manager, looked up in the client's Directory (never taken from the agent), also gets a request by e-mail (and Slack when they are in it). Both must approve; one denial denies the call.",
-      "The agent must name the requester; if the requester has no manager in the Directory, the call is refused (422 requester_manager_unknown).",
-    );
-  }
-  lines.push("Once approved, the call runs exactly once, with exactly the arguments the approvers saw. Unanswered requests expire.");
-  return lines;
 }

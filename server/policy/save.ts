@@ -3,7 +3,7 @@ import { integrations, toolPolicyChanges, tools, users, type ToolPolicy } from "
 import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
-import { bumpToolsetVersion } from "../integrations/toolset-version";
+import { recordAccessChange } from "../integrations/toolset-version";
 import { loadIntegration } from "../integrations/load";
 
 export type PolicyChange = { toolId: string; policy: ToolPolicy; managerApproval: boolean };
@@ -146,7 +146,11 @@ export async function saveToolPolicies(
       subjectId: integration.id,
       data: { revision: bumped.revision, submitted: input.changes.length, applied, source: input.source ?? "save" },
     });
-    const toolset = await bumpToolsetVersion(tx, user.workspaceId, "policies.saved");
+    const toolset = await recordAccessChange(tx, {
+      workspaceId: user.workspaceId,
+      cause: "policies.saved",
+      actor: { type: "user", id: user.id },
+    });
     return { revision: bumped.revision, applied, toolsetVersion: toolset.version, liveSince: toolset.changedAt };
   });
   if (!result) throw await describeStaleness(ctx, integration.id, input.revision);
@@ -205,7 +209,11 @@ export async function confirmToolDefinitions(
       subjectId: integration.id,
       data: { tools: cleared.map((row) => row.name) },
     });
-    const toolset = await bumpToolsetVersion(tx, user.workspaceId, "tools.definition_confirmed");
+    const toolset = await recordAccessChange(tx, {
+      workspaceId: user.workspaceId,
+      cause: "tools.definition_confirmed",
+      actor: { type: "user", id: user.id },
+    });
     return { revision: bumped.revision, applied: cleared.length, toolsetVersion: toolset.version, liveSince: toolset.changedAt };
   });
   if (!result) throw await describeStaleness(ctx, integration.id, input.revision);

@@ -83,7 +83,11 @@ export async function handleSlackInteraction(db: Database, request: Request): Pr
       actor,
     });
     if (outcome.outcome === "already_decided")
-      return ephemeral(`Already decided: ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}. Nothing changed.`);
+      return ephemeral(
+        outcome.reason
+          ? `Nothing was decided: ${outcome.reason}`
+          : `Already decided: ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}. Nothing changed.`,
+      );
     return ephemeral(
       outcome.status === "approved" ? "Approved. The call runs once every approval is in." : "Denied. The agent has been told.",
     );

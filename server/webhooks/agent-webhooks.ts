@@ -47,9 +47,7 @@ export async function deliverConfigWebhook(job: JobRow, db: Database): Promise<v
     .from(workspaces)
     .where(eq(workspaces.id, agent.workspaceId));
   const paused = agent.paused || Boolean(workspace?.paused);
-  const tools = paused
-    ? []
-    : await listToolsForAgent(db, { id: agent.id, workspaceId: agent.workspaceId, allClients: agent.allClients, mspWide: agent.mspWide });
+  const tools = await listToolsForAgent(db, { id: agent.id, workspaceId: agent.workspaceId });
   await post(agent, {
     type: "toolset.changed",
     agentId: agent.id,

@@ -17,7 +17,7 @@ type Agent = {
   mspWide: boolean;
   webhookUrl: string | null;
   clients: Array<{ id: string; name: string }>;
-  keys: Array<{ id: string; prefix: string; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null }>;
+  keys: Array<{ id: string; prefix: string; createdAt: Date; retiredAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null }>;
 };
 
 type Secret = { title: string; lines: Array<[string, string]> };
@@ -37,6 +37,7 @@ export function AgentsManager({
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [secret, setSecret] = useState<Secret | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [allClients, setAllClients] = useState(true);
   const onError = (caught: { message: string }) => setError(caught.message);
   const refresh = () => {
@@ -45,7 +46,17 @@ export function AgentsManager({
   };
   const create = useMutation(trpc.agents.create.mutationOptions({ onError }));
   const issueKey = useMutation(trpc.agents.issueKey.mutationOptions({ onError }));
-  const revokeKey = useMutation(trpc.agents.revokeKey.mutationOptions({ onError, onSuccess: refresh }));
+  const retireKey = useMutation(trpc.agents.retireKey.mutationOptions({ onError, onSuccess: refresh }));
+  const revokeKey = useMutation(
+    trpc.agents.revokeKey.mutationOptions({
+      onError,
+      onSuccess: (result) => {
+        refresh();
+        if (result.cancelledCalls > 0)
+          setNotice(`Key revoked. ${result.cancelledCalls} call(s) made with it that were still waiting were cancelled.`);
+      },
+    }),
+  );
   const setPaused = useMutation(trpc.agents.setPaused.mutationOptions({ onError, onSuccess: refresh }));
   const setAllPaused = useMutation(trpc.agents.setAllPaused.mutationOptions({ onError, onSuccess: refresh }));
 
@@ -75,6 +86,7 @@ export function AgentsManager({
   return (
     <div className="space-y-6">
       {error ? <Notice tone="error">{error}</Notice> : null}
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
       {secret ? (
         <Notice tone="success">
           <p className="font-medium">{secret.title}</p>
@@ -99,8 +111,8 @@ export function AgentsManager({
             <h2 className="font-semibold text-slate-900">Emergency stop</h2>
             <p className="text-sm text-slate-600">
               {allPaused
-                ? "All agents are paused: every call is refused (403 agent_paused)."
-                : "Pause every agent of the workspace at once; calls are refused until you resume."}
+                ? "All agents are paused: every call is refused (403 agent_paused), and calls that were waiting for approval were cancelled."
+                : "Pause every agent of the workspace at once: new calls are refused until you resume, and calls waiting for approval are cancelled (resuming does not revive them)."}
             </p>
           </div>
           {isAdmin ? (
@@ -181,7 +193,12 @@ export function AgentsManager({
                 </div>
                 {isAdmin ? (
                   <div className="flex flex-wrap gap-2">
-                    <Button size="sm" variant="secondary" onClick={() => setPaused.mutate({ agentId: agent.id, paused: !agent.paused })}>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      title={agent.paused ? "Accept this agent's calls again" : "Refuse its calls and cancel those waiting for approval"}
+                      onClick={() => setPaused.mutate({ agentId: agent.id, paused: !agent.paused })}
+                    >
                       {agent.paused ? "Resume" : "Pause"}
                     </Button>
                     <Button
@@ -191,12 +208,13 @@ export function AgentsManager({
                         const result = await issueKey.mutateAsync({ agentId: agent.id }).catch(() => null);
                         if (result) {
                           setSecret({
-                            title: `New key for ${agent.name}: copy it now, it is shown only once.`,
+                            title: `New key for ${agent.name}: copy it now, it is shown only once. The old key keeps working until you retire it.`,
                             lines: [["API key", result.key]],
                           });
                           refresh();
                         }
                       }}
+                      title="Issue another key; the current one keeps working until you retire it"
                     >
                       New key
                     </Button>
@@ -216,13 +234,42 @@ export function AgentsManager({
                         "never used"
                       )}
                     </span>
-                    {key.revokedAt ? (
-                      <Badge tone="red">Revoked</Badge>
-                    ) : isAdmin ? (
-                      <Button size="sm" variant="ghost" onClick={() => revokeKey.mutate({ keyId: key.id })}>
-                        Revoke
-                      </Button>
-                    ) : null}
+                    <span className="flex flex-wrap items-center gap-2">
+                      {key.revokedAt ? (
+                        <Badge tone="red">Revoked as compromised</Badge>
+                      ) : key.retiredAt ? (
+                        <Badge tone="neutral">Retired</Badge>
+                      ) : (
+                        <Badge tone="green">Active</Badge>
+                      )}
+                      {isAdmin && !key.revokedAt && !key.retiredAt ? (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          title="Stops accepting this key. Calls already made with it go on (approvals still count)."
+                          onClick={() => retireKey.mutate({ keyId: key.id })}
+                        >
+                          Retire
+                        </Button>
+                      ) : null}
+                      {isAdmin && !key.revokedAt ? (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          title="Stops accepting this key and cancels every call made with it that still waits for approval."
+                          onClick={() => {
+                            if (
+                              window.confirm(
+                                `Revoke ${key.prefix}… as compromised? It stops working at once, and every call made with it that is still waiting for approval is cancelled.`,
+                              )
+                            )
+                              revokeKey.mutate({ keyId: key.id });
+                          }}
+                        >
+                          Revoke as compromised
+                        </Button>
+                      ) : null}
+                    </span>
                   </li>
                 ))}
               </ul>

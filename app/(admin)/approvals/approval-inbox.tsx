@@ -83,7 +83,6 @@ function PendingRequest({ item }: { item: InboxItem }) {
   const router = useRouter();
   const [comment, setComment] = useState("");
   const [message, setMessage] = useState<{ tone: "success" | "error" | "info"; text: string } | null>(null);
-  const [managerLink, setManagerLink] = useState<string | null>(null);
   const decide = useMutation(
     trpc.approvals.decide.mutationOptions({
       onError: (error) => setMessage({ tone: "error", text: error.message }),
@@ -99,15 +98,18 @@ function PendingRequest({ item }: { item: InboxItem }) {
                       : "Approved: waiting for the other approval."
                     : "Denied: the agent has been told.",
               }
-            : { tone: "info", text: `Already ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}: nothing changed.` },
+            : outcome.reason
+              ? { tone: "info", text: `Nothing was decided: ${outcome.reason}` }
+              : { tone: "info", text: `Already ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}: nothing changed.` },
         );
         router.refresh();
       },
     }),
   );
-  const link = useMutation(
-    trpc.approvals.managerLink.mutationOptions({
-      onSuccess: (result) => setManagerLink(result.link),
+  const resend = useMutation(
+    trpc.approvals.resendManagerRequest.mutationOptions({
+      onSuccess: (result) =>
+        setMessage({ tone: "success", text: `Sent again to ${result.to} by ${result.channels.join(" and ").replace("email", "e-mail")}.` }),
       onError: (error) => setMessage({ tone: "error", text: error.message }),
     }),
   );
@@ -211,14 +213,9 @@ function PendingRequest({ item }: { item: InboxItem }) {
       ) : (
         <div className="mt-3 space-y-2 text-sm">
           <p className="text-slate-600">Only the manager can decide this request, from the link sent to them.</p>
-          <Button size="sm" variant="secondary" onClick={() => link.mutate({ approvalRequestId: item.id })}>
-            Get the manager’s link to pass on
+          <Button size="sm" variant="secondary" onClick={() => resend.mutate({ approvalRequestId: item.id })} disabled={resend.isPending}>
+            Re-send to the manager
           </Button>
-          {managerLink ? (
-            <p className="break-all rounded bg-slate-50 p-2 font-mono text-xs" data-testid="manager-link">
-              {managerLink}
-            </p>
-          ) : null}
         </div>
       )}
     </li>

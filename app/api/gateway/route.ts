@@ -2,6 +2,7 @@ import { getDatabaseHandle } from "@/db";
 import { bearerOf } from "@/server/gateway/authenticate-agent";
 import { handleToolCall } from "@/server/gateway/call-tool";
 import { readJsonBody } from "@/server/gateway/request-body";
+import { restResponseOf } from "@/server/gateway/rest-response";
 import { errorResponse, handleRoute } from "@/server/http";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,7 @@ export const POST = handleRoute(async (request: Request) => {
     return errorResponse("invalid_input", "The Idempotency-Key header must be 1–255 visible ASCII characters.");
   }
   const body = await readJsonBody(request);
-  const response = await handleToolCall(await getDatabaseHandle(), { presentedKey, body, idempotencyKey });
+  const outcome = await handleToolCall(await getDatabaseHandle(), { presentedKey, body, idempotencyKey });
+  const response = restResponseOf(outcome);
   return Response.json(response.body, { status: response.status, headers: response.headers });
 });

@@ -3,6 +3,7 @@ import {
   createAgent,
   issueAgentKey,
   listAgents,
+  retireAgentKey,
   revokeAgentKey,
   setAgentPaused,
   setAgentScope,
@@ -21,6 +22,7 @@ export const agentsRouter = createTRPCRouter({
     .input(z.object({ name: z.string().trim().min(1, "Enter a name").max(120), scope, webhookUrl: webhookUrl.optional() }))
     .mutation(({ ctx, input }) => createAgent(ctx, input)),
   issueKey: adminProcedure.input(z.object({ agentId: id })).mutation(({ ctx, input }) => issueAgentKey(ctx, input)),
+  retireKey: adminProcedure.input(z.object({ keyId: id })).mutation(({ ctx, input }) => retireAgentKey(ctx, input)),
   revokeKey: adminProcedure.input(z.object({ keyId: id })).mutation(({ ctx, input }) => revokeAgentKey(ctx, input)),
   setPaused: adminProcedure.input(z.object({ agentId: id, paused: z.boolean() })).mutation(({ ctx, input }) => setAgentPaused(ctx, input)),
   setScope: adminProcedure.input(z.object({ agentId: id, scope })).mutation(({ ctx, input }) => setAgentScope(ctx, input)),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { decideApproval } from "../../approvals/decide";
 import { runCallAgain } from "../../approvals/execute-approved";
-import { issueManagerLink, listApprovalInbox } from "../../approvals/inbox";
+import { listApprovalInbox, resendManagerRequest } from "../../approvals/inbox";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
@@ -29,6 +29,8 @@ export const approvalsRouter = createTRPCRouter({
         actor: { kind: "user", userId: ctx.user.id, via: "web" },
       }),
     ),
-  managerLink: protectedProcedure.input(z.object({ approvalRequestId: id })).mutation(({ ctx, input }) => issueManagerLink(ctx, input)),
+  resendManagerRequest: protectedProcedure
+    .input(z.object({ approvalRequestId: id }))
+    .mutation(({ ctx, input }) => resendManagerRequest(ctx, input)),
   runAgain: adminProcedure.input(z.object({ callId: id })).mutation(({ ctx, input }) => runCallAgain(ctx, input)),
 });

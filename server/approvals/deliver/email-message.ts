@@ -46,3 +46,21 @@ ${preview.shortened ? `<p><em>${html(shortenedNote)}</em></p>` : ""}
 </body></html>`;
   return { subject, text, html: body };
 }
+
+/** The follow-up when a request the approver was e-mailed about will not run: it no longer needs them. */
+export function requestClosedEmail(summary: RequestSummary, reason: string): { subject: string; text: string; html: string } {
+  const subject = oneLine(`No longer needed: ${summary.toolTitle}${summary.requesterName ? ` for ${summary.requesterName}` : ""}`);
+  const text = [
+    `${headline(summary)}.`,
+    "",
+    `${reason} Nothing will run, and your link no longer decides anything.`,
+    "",
+    `Reference: ${summary.callId}`,
+  ].join("\n");
+  const body = `<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:16px;color:#0f172a;max-width:560px">
+<p><strong>${html(headline(summary))}</strong></p>
+<p>${html(reason)} Nothing will run, and your link no longer decides anything.</p>
+<p style="color:#64748b;font-size:13px">Reference: ${html(summary.callId)}</p>
+</body></html>`;
+  return { subject, text, html: body };
+}

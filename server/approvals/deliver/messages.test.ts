@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { approvalEmail } from "./email-message";
+import { approvalEmail, requestClosedEmail } from "./email-message";
 import { approvalRequestBlocks, decidedBlocks } from "./slack-message";
 import type { RequestSummary } from "./request-summary";
 import { jiraCommentAdf, ticketNoteText } from "./ticket-note";
@@ -136,6 +136,9 @@ describe("agent-supplied strings stay text in every message", () => {
     expect(email.html.match(/<a /g)).toHaveLength(1);
     expect(email.html).toMatch(/shortened/);
     expect(email.html).not.toContain("\u202E");
+    const closed = requestClosedEmail(hostile, "The agent withdrew the request.");
+    expect(closed.subject).not.toContain("\n");
+    expect(closed.text.split("\n").some((line) => line.startsWith("*Approved*"))).toBe(false);
   });
 
   it("ticket notes: ConnectWise text and Jira ADF cannot gain lines or links from the agent; shortened arguments say so", () => {

@@ -1,12 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Database } from "@/db";
-import { approvalRequests, deliveries, directoryPeople, jobs, toolCalls, users, type DeliveryChannel } from "@/db/schema";
+import type { Database, Executor } from "@/db";
+import { approvalRequests, deliveries, jobs, toolCalls, users, type DeliveryChannel } from "@/db/schema";
 import { newId } from "@/db/ids";
 import { publishEvent } from "../../events/bus";
 import type { JobRow } from "../../jobs/worker";
 import { approvalSlackApp, ticketingIntegration, workspaceSmtp } from "./channels";
 
-type Planned = {
+export type Planned = {
   channel: DeliveryChannel;
   recipient: string;
   approvalRequestId: string;
@@ -17,7 +17,7 @@ type Planned = {
 /**
  * Decides who hears about a call's approval requests, and how: the technician request by Slack DM
  * to each approving technician and as a note on the named ticket; the manager request by e-mail
- * always (when SMTP is set up) and by Slack DM too. Writes one delivery row and one outbox job per
+ * (when SMTP is set up) and by Slack DM, to the manager's address stored on the request. Writes one delivery row and one outbox job per
  * message, in one transaction; runs once per call (a retry finds the deliveries already planned).
  */
 export async function planApprovalDeliveries(job: JobRow, db: Database): Promise<void> {
@@ -46,29 +46,46 @@ export async function planApprovalDeliveries(job: JobRow, db: Database): Promise
       if (call.ticketSystem && call.ticketId && (await ticketingIntegration(db, call.workspaceId, call.ticketSystem, call.clientId))) {
         planned.push({ channel: call.ticketSystem, recipient: call.ticketId, approvalRequestId: request.id });
       }
-    } else if (request.approverPersonId) {
-      const [manager] = await db.select().from(directoryPeople).where(eq(directoryPeople.id, request.approverPersonId));
-      if (!manager) continue;
-      if (smtp) planned.push({ channel: "email", recipient: manager.email, approvalRequestId: request.id, approverPersonId: manager.id });
-      if (slack) planned.push({ channel: "slack", recipient: manager.email, approvalRequestId: request.id, approverPersonId: manager.id });
+    } else {
+      planned.push(...managerDeliveries(request, { smtp: Boolean(smtp), slack: Boolean(slack) }));
     }
   }
-  if (planned.length === 0) return;
+  await writeDeliveries(db, call.workspaceId, callId, planned);
+}
 
+/**
+ * The manager's messages: to the address stored on the request when it was made (never another),
+ * by e-mail when SMTP is set up and by Slack DM when the Slack app is connected.
+ */
+export function managerDeliveries(
+  request: { id: string; approverPersonId: string | null; approverEmail: string | null },
+  channels: { smtp: boolean; slack: boolean },
+): Planned[] {
+  if (!request.approverPersonId || !request.approverEmail) return [];
+  const to = { recipient: request.approverEmail, approvalRequestId: request.id, approverPersonId: request.approverPersonId };
+  return [
+    ...(channels.smtp ? [{ channel: "email" as const, ...to }] : []),
+    ...(channels.slack ? [{ channel: "slack" as const, ...to }] : []),
+  ];
+}
+
+/** One delivery row and one outbox job per message, in one transaction. */
+export async function writeDeliveries(db: Executor, workspaceId: string, callId: string, planned: Planned[]): Promise<void> {
+  if (planned.length === 0) return;
   await db.transaction(async (tx) => {
     const rows = planned.map((plan) => ({ ...plan, id: newId("delivery"), jobId: newId("job") }));
     await tx.insert(jobs).values(
       rows.map((row) => ({
         id: row.jobId,
         kind: `deliver_${row.channel}`,
-        workspaceId: call.workspaceId,
+        workspaceId,
         payload: { deliveryId: row.id, approverUserId: row.approverUserId ?? null, approverPersonId: row.approverPersonId ?? null },
       })),
     );
     await tx.insert(deliveries).values(
       rows.map((row) => ({
         id: row.id,
-        workspaceId: call.workspaceId,
+        workspaceId,
         jobId: row.jobId,
         callId,
         approvalRequestId: row.approvalRequestId,

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import type { Database } from "@/db";
-import { approvalRequests, deliveries, directoryPeople, users, type DeliveryChannel } from "@/db/schema";
+import { approvalRequests, deliveries, directoryPeople, toolCalls, users, type DeliveryChannel } from "@/db/schema";
 import { getEnv } from "../../env";
 import { postTicketNote } from "../../integrations/connectors/ticketing";
 import { UpstreamError } from "../../integrations/connectors/types";
@@ -11,7 +11,7 @@ import { PermanentJobError, RetryLaterError } from "../../jobs/errors";
 import type { JobRow } from "../../jobs/worker";
 import { approvalLink, mintApprovalToken, type Approver } from "../tokens";
 import { approvalSlackApp, ticketingIntegration, workspaceSmtp } from "./channels";
-import { approvalEmail } from "./email-message";
+import { approvalEmail, requestClosedEmail } from "./email-message";
 import { loadRequestSummary } from "./load-summary";
 import { approvalRequestBlocks, decidedBlocks } from "./slack-message";
 import { jiraCommentAdf, ticketNoteText } from "./ticket-note";
@@ -137,25 +137,8 @@ export async function deliverEmail(job: JobRow, db: Database): Promise<void> {
       expiresAt: summary.expiresAt,
       approver: approverOf(job),
     });
-    const email = approvalEmail(summary, approvalLink(token));
-    const transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      ...(smtp.username ? { auth: { user: smtp.username, pass: smtp.password ?? "" } } : {}),
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
-      tls: { rejectUnauthorized: process.env.TOOLGATE_SMTP_INSECURE_TLS !== "1" },
-    });
-    const info = await transport.sendMail({
-      from: smtp.from,
-      to: delivery.recipient,
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-    });
-    await markSent(db, delivery, { messageId: String(info.messageId ?? "") });
+    const messageId = await sendMail(smtp, delivery.recipient, approvalEmail(summary, approvalLink(token)));
+    await markSent(db, delivery, { messageId });
   } catch (error) {
     await recordFailure(db, delivery, error, job.attempts >= job.maxAttempts);
   }
@@ -189,30 +172,82 @@ export async function deliverTicketNote(job: JobRow, db: Database): Promise<void
   }
 }
 
-/** After a decision: every Slack DM about the request now says who decided what, without buttons. */
+/** Sends one e-mail over the workspace's SMTP (nodemailer). */
+async function sendMail(
+  smtp: NonNullable<Awaited<ReturnType<typeof workspaceSmtp>>>,
+  to: string,
+  email: { subject: string; text: string; html: string },
+): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    ...(smtp.username ? { auth: { user: smtp.username, pass: smtp.password ?? "" } } : {}),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+    tls: { rejectUnauthorized: process.env.TOOLGATE_SMTP_INSECURE_TLS !== "1" },
+  });
+  const info = await transport.sendMail({ from: smtp.from, to, subject: email.subject, text: email.text, html: email.html });
+  return String(info.messageId ?? "");
+}
+
+/**
+ * After a decision or a cancellation: every Slack DM about the request now says who decided what
+ * (or why it was cancelled), without buttons; an approver e-mailed about a call that was cancelled
+ * gets one short follow-up saying it is no longer needed (recorded on the delivery, never twice).
+ */
 export async function updateApprovalMessages(job: JobRow, db: Database): Promise<void> {
   const approvalRequestId = String(job.payload.approvalRequestId);
   const sent = await db
     .select()
     .from(deliveries)
-    .where(and(eq(deliveries.approvalRequestId, approvalRequestId), eq(deliveries.channel, "slack"), eq(deliveries.status, "sent")));
+    .where(and(eq(deliveries.approvalRequestId, approvalRequestId), eq(deliveries.status, "sent")));
   if (sent.length === 0) return;
   const summary = await loadRequestSummary(db, approvalRequestId);
   const [request] = await db
-    .select({ status: approvalRequests.status, comment: approvalRequests.comment, byUser: users.name, byPerson: directoryPeople.name })
+    .select({
+      status: approvalRequests.status,
+      comment: approvalRequests.comment,
+      byUser: users.name,
+      byPerson: directoryPeople.name,
+      callStatus: toolCalls.status,
+      callError: toolCalls.errorMessage,
+    })
     .from(approvalRequests)
+    .innerJoin(toolCalls, eq(toolCalls.id, approvalRequests.callId))
     .leftJoin(users, eq(users.id, approvalRequests.decidedByUserId))
     .leftJoin(directoryPeople, eq(directoryPeople.id, approvalRequests.decidedByPersonId))
     .where(eq(approvalRequests.id, approvalRequestId));
+  if (!request) return;
+  const reason = request.callStatus === "cancelled" ? request.callError : null;
+
+  const emailed = sent.filter((delivery) => delivery.channel === "email" && !delivery.externalRef?.closedNotice);
+  if (reason && emailed.length) {
+    const smtp = await workspaceSmtp(db, summary.workspaceId);
+    if (smtp) {
+      for (const delivery of emailed) {
+        const messageId = await sendMail(smtp, delivery.recipient, requestClosedEmail(summary, reason));
+        await db
+          .update(deliveries)
+          .set({ externalRef: { ...delivery.externalRef, closedNotice: messageId || "sent" } })
+          .where(eq(deliveries.id, delivery.id));
+      }
+    }
+  }
+
+  const slackMessages = sent.filter((delivery) => delivery.channel === "slack");
+  if (slackMessages.length === 0) return;
   const app = await approvalSlackApp(db, summary.workspaceId);
-  if (!app || !request) return;
+  if (!app) return;
   const client = slackClient(app.botToken, { retries: 0 });
   const message = decidedBlocks(summary, {
     status: request.status,
     by: request.byUser ?? request.byPerson ?? null,
     comment: request.comment,
+    reason,
   });
-  for (const delivery of sent) {
+  for (const delivery of slackMessages) {
     if (!delivery.externalRef?.channel || !delivery.externalRef.ts) continue;
     try {
       await client.chat.update({

@@ -110,7 +110,7 @@ export function approvalRequestBlocks(summary: RequestSummary, link: string, int
 /** The same message after a decision: what was decided and by whom, and no buttons left to press. */
 export function decidedBlocks(
   summary: RequestSummary,
-  outcome: { status: string; by: string | null; comment: string | null },
+  outcome: { status: string; by: string | null; comment: string | null; reason?: string | null },
 ): { text: string; blocks: Block[] } {
   const verb: Record<string, string> = {
     approved: "✅ Approved",
@@ -118,7 +118,9 @@ export function decidedBlocks(
     cancelled: "⏹ Closed (withdrawn or decided elsewhere)",
     expired: "⌛ Expired",
   };
-  const line = `${verb[outcome.status] ?? oneLine(outcome.status)}${outcome.by ? ` by ${oneLine(outcome.by)}` : ""}${outcome.comment ? ` — “${oneLine(outcome.comment)}”` : ""}`;
+  const line = outcome.reason
+    ? `⏹ ${oneLine(outcome.reason)}`
+    : `${verb[outcome.status] ?? oneLine(outcome.status)}${outcome.by ? ` by ${oneLine(outcome.by)}` : ""}${outcome.comment ? ` — “${oneLine(outcome.comment)}”` : ""}`;
   return {
     text: `${notificationText(headline(summary))} — ${notificationText(line)}`,
     blocks: [

@@ -1,7 +1,9 @@
 import { getDb } from "@/db";
 import { authenticateAgent, bearerOf } from "@/server/gateway/authenticate-agent";
 import { listToolsForAgent } from "@/server/gateway/agent-tools";
+import { PUBLIC_REJECTIONS } from "@/server/gateway/outcome";
 import { errorResponse, handleRoute } from "@/server/http";
+import { agentStop } from "@/server/policy/decide";
 
 export const dynamic = "force-dynamic";
 
@@ -10,17 +12,16 @@ export const GET = handleRoute(async (request: Request) => {
   const db = await getDb();
   const agent = await authenticateAgent(db, bearerOf(request));
   if (!agent) return errorResponse("unauthorized", "The API key is missing, unknown or revoked.");
-  if (agent.paused || agent.workspacePaused)
-    return errorResponse("agent_paused", "This agent is paused by the MSP: no tools are available until it is resumed.");
+  const stop = agentStop({
+    workspace: { agentsPaused: agent.workspacePaused },
+    agent: { paused: agent.paused },
+    key: { retired: false, revoked: false },
+  });
+  if (stop) return errorResponse(PUBLIC_REJECTIONS[stop.code].code, PUBLIC_REJECTIONS[stop.code].message);
   const etag = `"${agent.toolsetVersion}"`;
   const cacheHeaders = { etag, "cache-control": "private, no-cache" };
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: cacheHeaders });
-  const tools = await listToolsForAgent(db, {
-    id: agent.agentId,
-    workspaceId: agent.workspaceId,
-    allClients: agent.allClients,
-    mspWide: agent.mspWide,
-  });
+  const tools = await listToolsForAgent(db, { id: agent.agentId, workspaceId: agent.workspaceId });
   return Response.json(
     {
       version: agent.toolsetVersion,
