@@ -20,6 +20,8 @@ describe("environment", () => {
     expect(statSync(join(dir, "auth-secret")).mode & 0o777).toBe(0o600);
     expect(first.pgliteDir).toBe(join(dir, "pglite"));
     expect(first.publicUrl).toBe("http://localhost:3000");
+    expect(first.TOOLGATE_MAX_ARGUMENTS_BYTES).toBe(65_536);
+    expect(getEnv({ TOOLGATE_DATA_DIR: dir, TOOLGATE_MAX_ARGUMENTS_BYTES: "16384" }).TOOLGATE_MAX_ARGUMENTS_BYTES).toBe(16_384);
   });
 
   it.each([
@@ -32,6 +34,8 @@ describe("environment", () => {
     [{ TOOLGATE_ENCRYPTION_KEY: "too-short" }, /TOOLGATE_ENCRYPTION_KEY must be 32 bytes/],
     [{ AUTH_SECRET: "short" }, /AUTH_SECRET must be at least 32 characters/],
     [{ PORT: "http" }, /PORT/],
+    [{ TOOLGATE_MAX_ARGUMENTS_BYTES: "64k" }, /^TOOLGATE_MAX_ARGUMENTS_BYTES must be a whole number of bytes from 1024 to 262144/],
+    [{ TOOLGATE_MAX_ARGUMENTS_BYTES: "1000000" }, /^TOOLGATE_MAX_ARGUMENTS_BYTES must be a whole number of bytes from 1024 to 262144/],
   ])("refuses %j with one sentence naming the variable", (values, message) => {
     const attempt = () => getEnv({ TOOLGATE_DATA_DIR: dataDir(), ...values });
     expect(attempt).toThrow(StartupError);

@@ -3,6 +3,9 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { StartupError } from "@/db/startup-error";
+import { MAX_BODY_BYTES } from "./gateway/request-body";
+
+const ARGUMENTS_LIMIT_SENTENCE = `TOOLGATE_MAX_ARGUMENTS_BYTES must be a whole number of bytes from 1024 to ${MAX_BODY_BYTES} (the request body limit), e.g. 65536`;
 
 const flag = z
   .enum(["1", "0", "true", "false", ""])
@@ -37,6 +40,12 @@ const schema = z.object({
   TOOLGATE_BENCH: flag,
   TOOLGATE_WORKER: z.enum(["on", "off"]).default("on"),
   TOOLGATE_LOG_REQUESTS: z.enum(["on", "off"]).default("on"),
+  TOOLGATE_MAX_ARGUMENTS_BYTES: z.coerce
+    .number(ARGUMENTS_LIMIT_SENTENCE)
+    .int(ARGUMENTS_LIMIT_SENTENCE)
+    .min(1_024, ARGUMENTS_LIMIT_SENTENCE)
+    .max(MAX_BODY_BYTES, ARGUMENTS_LIMIT_SENTENCE)
+    .default(64 * 1024),
 });
 
 export type Env = z.infer<typeof schema> & {

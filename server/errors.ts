@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   "unknown_tool",
   "tool_disabled",
   "invalid_arguments",
+  "schema_unsupported",
   "agent_paused",
   "integration_paused",
   "idempotency_in_flight",

@@ -1,11 +1,11 @@
 import type { LinkView } from "@/server/approvals/deep-link";
-import { argumentLines, requesterLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
+import { argumentsJson, requesterLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
 import { requesterSourceLabel } from "@/server/approvals/requester-source";
 
 /**
  * The deep-link approval page as plain HTML: mobile-first, server-rendered, no JavaScript, so it
  * is fast on a slow phone connection and its status code (404/410/429) is exact. Every value is
- * escaped.
+ * escaped. The arguments are shown in full, as JSON: messages that shorten them link here.
  */
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#0f172a;background:#f8fafc}
 main{max-width:560px;margin:0 auto;padding:20px 16px 40px}h1{font-size:1.35rem;line-height:1.3;margin:.25rem 0 1rem}
@@ -34,7 +34,7 @@ function details(summary: RequestSummary): string {
 <dt>For</dt><dd>${requester}</dd>
 <dt>Asked by</dt><dd>${escapeHtml(summary.agentName)}${summary.ticket ? ` · ticket ${escapeHtml(summary.ticket.system)} ${escapeHtml(summary.ticket.id)}` : ""}</dd>
 ${summary.reason ? `<dt>Reason given</dt><dd>${escapeHtml(summary.reason)}</dd>` : ""}
-<dt>Exactly these arguments</dt><dd><pre>${escapeHtml(argumentLines(summary.arguments, 2_000).join("\n"))}</pre></dd>
+<dt>Exactly these arguments</dt><dd><pre>${escapeHtml(argumentsJson(summary.arguments))}</pre></dd>
 </dl></div>`;
 }
 

@@ -23,6 +23,7 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   unknown_tool: "NOT_FOUND",
   tool_disabled: "FORBIDDEN",
   invalid_arguments: "BAD_REQUEST",
+  schema_unsupported: "BAD_REQUEST",
   agent_paused: "FORBIDDEN",
   integration_paused: "FORBIDDEN",
   idempotency_in_flight: "CONFLICT",

@@ -205,7 +205,16 @@ export async function sweepCalls(db: Database): Promise<{ executed: number; rele
   const stale = await db
     .select({ id: toolCalls.id })
     .from(toolCalls)
-    .where(and(eq(toolCalls.status, "approved"), lt(toolCalls.decidedAt, sql`now() - make_interval(secs => ${LOST_JOB_AFTER_SECONDS})`)))
+    .where(
+      and(
+        eq(toolCalls.status, "approved"),
+        lt(toolCalls.decidedAt, sql`now() - make_interval(secs => ${LOST_JOB_AFTER_SECONDS})`),
+        // A call whose execution job is still queued (fair claiming may hold it back) is not lost;
+        // one whose job is "running" while the call is still approved lost it with a crashed worker.
+        sql`not exists (select 1 from jobs where jobs.kind = 'execute_call' and jobs.status = 'pending'
+          and jobs.payload->>'callId' = ${toolCalls.id})`,
+      ),
+    )
     .limit(50);
   let executed = 0;
   for (const call of stale) if ((await executeApprovedCall(db, call.id)) !== "not_claimed") executed++;

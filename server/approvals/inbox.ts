@@ -1,22 +1,123 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { agents, approvalRequests, clients, directoryPeople, integrations, toolCalls, tools, users } from "@/db/schema";
+import {
+  agents,
+  approvalRequests,
+  clients,
+  directoryPeople,
+  integrations,
+  toolCalls,
+  tools,
+  users,
+  type ApprovalKind,
+  type ApprovalStatus,
+  type CallStatus,
+  type RequesterSource,
+} from "@/db/schema";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 import { recordAudit } from "../audit/record";
 import { hitRateLimit } from "../rate-limit";
 import { approvalSlackApp, workspaceSmtp } from "./deliver/channels";
+import { argumentsJson } from "./deliver/request-summary";
 import { managerDeliveries, writeDeliveries } from "./deliver/plan";
 
 const manager = alias(directoryPeople, "manager");
 const requester = alias(directoryPeople, "requester");
 
-/** The Approvals inbox: requests waiting for a decision first, then the most recent decisions. */
-export async function listApprovalInbox({ db, user }: UserContext, input: { callId?: string } = {}) {
+export const INBOX_PAGE_SIZE = 20;
+/** What an inbox item shows of a call's arguments; the call's page shows them in full. */
+const SUMMARY_KEYS = 20;
+const SUMMARY_KEY_CHARS = 100;
+const SUMMARY_VALUE_CHARS = 200;
+
+/** What an inbox item says about a call's arguments: all of them when short, else a summary with a marker. */
+export type ArgumentsSummary = { text: string; shortened: boolean; bytes: number };
+type RawSummary = { summary: Record<string, unknown> | string; shortened: boolean; bytes: number };
+
+/**
+ * The summary, built by the database so that large arguments never leave it: the first
+ * SUMMARY_KEYS arguments by name, each name and each long value cut (a cut value ends in "…"),
+ * whether anything was cut, and the size of them all.
+ */
+const argumentsSummarySql = sql<RawSummary | string>`(
+  select jsonb_build_object(
+    'summary', coalesce(jsonb_object_agg(left(entry.key, ${SUMMARY_KEY_CHARS}),
+      case when octet_length(entry.value::text) <= ${SUMMARY_VALUE_CHARS} then entry.value
+           when jsonb_typeof(entry.value) = 'string' then to_jsonb(left(entry.value #>> '{}', ${SUMMARY_VALUE_CHARS}) || '…')
+           else to_jsonb(left(entry.value::text, ${SUMMARY_VALUE_CHARS}) || '…') end), '{}'::jsonb),
+    'shortened', coalesce(bool_or(octet_length(entry.value::text) > ${SUMMARY_VALUE_CHARS} or length(entry.key) > ${SUMMARY_KEY_CHARS}), false)
+      or (select count(*) from jsonb_object_keys(${toolCalls.arguments})) > ${SUMMARY_KEYS},
+    'bytes', octet_length(${toolCalls.arguments}::text))
+  from (select key, value from jsonb_each(${toolCalls.arguments}) order by key limit ${SUMMARY_KEYS}) entry)`;
+
+/** The summary as an inbox item carries it: pretty JSON of what the database sent (parsed or not, by driver). */
+function summariseArguments(raw: RawSummary | string): ArgumentsSummary {
+  const parsed = typeof raw === "string" ? (JSON.parse(raw) as RawSummary) : raw;
+  const summary = typeof parsed.summary === "string" ? (JSON.parse(parsed.summary) as Record<string, unknown>) : parsed.summary;
+  return { text: argumentsJson(summary), shortened: Boolean(parsed.shortened), bytes: Number(parsed.bytes) };
+}
+
+/** Where a page ends: the last item's place in the inbox's order (pending first, then newest first). */
+type Cursor = { decided: 0 | 1; createdAt: string; id: string };
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.decided, cursor.createdAt, cursor.id])).toString("base64url");
+}
+
+/** PostgreSQL's text form of a timestamptz, e.g. 2026-11-24 10:00:00.123456+00. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const [decided, createdAt, id] = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown[];
+    if ((decided === 0 || decided === 1) && typeof createdAt === "string" && TIMESTAMP.test(createdAt) && typeof id === "string")
+      return { decided, createdAt, id };
+  } catch {
+    // Reported below, in words.
+  }
+  throw new ServiceError(
+    "invalid_input",
+    "That inbox cursor is not one the inbox handed out: open the Approvals inbox from its first page.",
+  );
+}
+
+/**
+ * One page of the Approvals inbox: requests waiting for a decision first, then the most recent
+ * decisions, newest first, `limit` at a time (keyset paging: a request decided meanwhile moves
+ * to the decided part without shifting the pages). Each item carries a summary of the call's
+ * arguments, never all of them — the database sends only their first characters — so a page stays
+ * small however large the calls are. Scoped to the user's workspace; `pendingCount` counts every
+ * waiting request, not just this page's.
+ */
+export async function listApprovalInbox(
+  { db, user }: UserContext,
+  input: { callId?: string; cursor?: string; limit?: number } = {},
+): Promise<{ items: InboxItem[]; nextCursor: string | null; pendingCount: number }> {
+  const limit = input.limit ?? INBOX_PAGE_SIZE;
+  const decided = sql<0 | 1>`(case when ${approvalRequests.status} = 'pending' then 0 else 1 end)`;
+  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const scope = and(
+    eq(approvalRequests.workspaceId, user.workspaceId),
+    input.callId ? eq(approvalRequests.callId, input.callId) : undefined,
+  );
   const rows = await db
     .select({
       request: approvalRequests,
-      call: toolCalls,
+      decided,
+      createdAtKey: sql<string>`${approvalRequests.createdAt}::text`,
+      call: {
+        id: toolCalls.id,
+        status: toolCalls.status,
+        integrationSlug: toolCalls.integrationSlug,
+        toolName: toolCalls.toolName,
+        requesterEmail: toolCalls.requesterEmail,
+        requesterSource: toolCalls.requesterSource,
+        reason: toolCalls.reason,
+        ticketSystem: toolCalls.ticketSystem,
+        ticketId: toolCalls.ticketId,
+      },
+      argumentsSummary: argumentsSummarySql,
       agentName: agents.name,
       clientName: clients.name,
       integrationName: integrations.name,
@@ -27,7 +128,7 @@ export async function listApprovalInbox({ db, user }: UserContext, input: { call
       decidedByUser: users.name,
     })
     .from(approvalRequests)
-    .innerJoin(toolCalls, eq(toolCalls.id, approvalRequests.callId))
+    .innerJoin(toolCalls, and(eq(toolCalls.id, approvalRequests.callId), eq(toolCalls.workspaceId, approvalRequests.workspaceId)))
     .innerJoin(agents, eq(agents.id, toolCalls.agentId))
     .leftJoin(clients, eq(clients.id, toolCalls.clientId))
     .leftJoin(integrations, eq(integrations.id, toolCalls.integrationId))
@@ -35,41 +136,91 @@ export async function listApprovalInbox({ db, user }: UserContext, input: { call
     .leftJoin(manager, eq(manager.id, approvalRequests.approverPersonId))
     .leftJoin(requester, eq(requester.id, toolCalls.requesterPersonId))
     .leftJoin(users, eq(users.id, approvalRequests.decidedByUserId))
-    .where(and(eq(approvalRequests.workspaceId, user.workspaceId), input.callId ? eq(approvalRequests.callId, input.callId) : undefined))
-    .orderBy(sql`case when ${approvalRequests.status} = 'pending' then 0 else 1 end`, desc(approvalRequests.createdAt))
-    .limit(200);
-  return rows.map((row) => ({
-    id: row.request.id,
-    kind: row.request.kind,
-    status: row.request.status,
-    comment: row.request.comment,
-    denialKind: row.request.denialKind,
-    decidedAt: row.request.decidedAt,
-    decidedBy: row.decidedByUser ?? (row.request.decidedByPersonId ? row.managerName : null),
-    expiresAt: row.request.expiresAt,
-    createdAt: row.request.createdAt,
-    managerName: row.managerName,
-    managerEmail: row.managerEmail,
-    call: {
-      id: row.call.id,
-      status: row.call.status,
-      integration: row.integrationName ?? row.call.integrationSlug,
-      tool: row.toolTitle ?? row.call.toolName,
-      toolName: row.call.toolName,
-      arguments: row.call.arguments,
-      agentName: row.agentName,
-      clientName: row.clientName,
-      requesterEmail: row.call.requesterEmail,
-      requesterName: row.requesterName,
-      requesterSource: row.call.requesterSource,
-      reason: row.call.reason,
-      ticket: row.call.ticketSystem ? `${row.call.ticketSystem} ${row.call.ticketId}` : null,
-    },
-    mine: row.call.requesterEmail === user.email,
-  }));
+    .where(
+      and(
+        scope,
+        after
+          ? sql`(${decided} > ${after.decided} or (${decided} = ${after.decided} and (${approvalRequests.createdAt} < ${after.createdAt}::timestamptz
+              or (${approvalRequests.createdAt} = ${after.createdAt}::timestamptz and ${approvalRequests.id} < ${after.id}))))`
+          : undefined,
+      ),
+    )
+    .orderBy(decided, desc(approvalRequests.createdAt), desc(approvalRequests.id))
+    .limit(limit + 1);
+  const [pending] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(approvalRequests)
+    .where(and(scope, eq(approvalRequests.status, "pending")));
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      id: row.request.id,
+      kind: row.request.kind,
+      status: row.request.status,
+      comment: row.request.comment,
+      denialKind: row.request.denialKind,
+      decidedAt: row.request.decidedAt,
+      decidedBy: row.decidedByUser ?? (row.request.decidedByPersonId ? row.managerName : null),
+      expiresAt: row.request.expiresAt,
+      createdAt: row.request.createdAt,
+      managerName: row.managerName,
+      managerEmail: row.managerEmail,
+      call: {
+        id: row.call.id,
+        status: row.call.status,
+        integration: row.integrationName ?? row.call.integrationSlug,
+        tool: row.toolTitle ?? row.call.toolName,
+        toolName: row.call.toolName,
+        argumentsSummary: summariseArguments(row.argumentsSummary),
+        agentName: row.agentName,
+        clientName: row.clientName,
+        requesterEmail: row.call.requesterEmail,
+        requesterName: row.requesterName,
+        requesterSource: row.call.requesterSource,
+        reason: row.call.reason,
+        ticket: row.call.ticketSystem ? `${row.call.ticketSystem} ${row.call.ticketId}` : null,
+      },
+      mine: row.call.requesterEmail === user.email,
+    })),
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ decided: Number(last.decided) === 0 ? 0 : 1, createdAt: last.createdAtKey, id: last.request.id })
+        : null,
+    pendingCount: Number(pending?.count ?? 0),
+  };
 }
 
-export type InboxItem = Awaited<ReturnType<typeof listApprovalInbox>>[number];
+export type InboxItem = {
+  id: string;
+  kind: ApprovalKind;
+  status: ApprovalStatus;
+  comment: string | null;
+  denialKind: string | null;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  expiresAt: Date;
+  createdAt: Date;
+  managerName: string | null;
+  managerEmail: string | null;
+  call: {
+    id: string;
+    status: CallStatus;
+    integration: string;
+    tool: string;
+    toolName: string;
+    argumentsSummary: ArgumentsSummary;
+    agentName: string;
+    clientName: string | null;
+    requesterEmail: string | null;
+    requesterName: string | null;
+    requesterSource: RequesterSource | null;
+    reason: string | null;
+    ticket: string | null;
+  };
+  /** The signed-in user is the call's requester (they may not approve it). */
+  mine: boolean;
+};
 
 const RESENDS_PER_HOUR = 3;
 

@@ -17,7 +17,7 @@ import { namedRequester, REQUESTER_ARGUMENT, type CallHeaders } from "./call-hin
 import { recordCallCompleted, recordCallStarted, type CallRecord } from "./record-call";
 import { decisionInputOf, resolveCall, type ResolvedCall } from "./resolve-call";
 import { storableText } from "./storable";
-import { validateArguments } from "./validate-arguments";
+import { schemaUnsupportedMessage, validateArguments } from "./validate-arguments";
 
 export type ToolCallInput = {
   presentedKey: string;
@@ -119,6 +119,8 @@ export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInpu
     return refuse(ctx, rejected(refusal.code, refusal.message));
   }
   const tool = resolved.tool!;
+  const unsupported = schemaUnsupportedMessage(tool.definitionHash, tool.inputSchema, envelope.tool);
+  if (unsupported) return refuse(ctx, rejected("schema_unsupported", unsupported));
   const argumentErrors = validateArguments(tool.definitionHash, tool.inputSchema, call.arguments);
   if (argumentErrors.length) {
     const message = `The arguments do not match ${envelope.tool}'s input schema: ${argumentErrors.map((error) => `${error.path} ${error.message}`).join("; ")}.`;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TICKET_SYSTEMS } from "@/db/schema";
+import { getEnv } from "../env";
 import { ServiceError } from "../errors";
 
 /** The public contract of POST /api/gateway (documented in README.md and /api/gateway/openapi.json). */
@@ -22,12 +23,34 @@ export const callEnvelopeSchema = z
 
 export type CallEnvelope = z.infer<typeof callEnvelopeSchema>;
 
-/** Parses the envelope, turning every problem into one readable sentence (400 invalid_input). */
+const kib = (bytes: number) => `${Number((bytes / 1024).toFixed(1))} KiB`;
+
+/**
+ * Refuses arguments larger than TOOLGATE_MAX_ARGUMENTS_BYTES (413), before anything is decided or
+ * stored: every stored call's arguments are read by the inbox, the call page, messages and exports.
+ */
+export function assertArgumentsWithinLimit(args: Record<string, unknown>, limit = getEnv().TOOLGATE_MAX_ARGUMENTS_BYTES): void {
+  const bytes = Buffer.byteLength(JSON.stringify(args));
+  if (bytes <= limit) return;
+  throw new ServiceError(
+    "payload_too_large",
+    `The arguments are ${bytes.toLocaleString("en-US")} bytes of JSON; Toolgate accepts at most ${limit.toLocaleString("en-US")} bytes (${kib(limit)}) of arguments per call (TOOLGATE_MAX_ARGUMENTS_BYTES). Nothing was run or stored: send less, e.g. a reference to the data instead of the data.`,
+    { limitBytes: limit, argumentsBytes: bytes },
+  );
+}
+
+/**
+ * Parses the envelope, turning every problem into one readable sentence (400 invalid_input), and
+ * refuses arguments over the per-call limit (413 payload_too_large).
+ */
 export function parseEnvelope(body: unknown): CallEnvelope {
   if (body === null || typeof body !== "object" || Array.isArray(body))
     throw new ServiceError("invalid_input", 'The body must be a JSON object like {"integration": "…", "tool": "…", "arguments": {…}}.');
   const parsed = callEnvelopeSchema.safeParse(body);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    assertArgumentsWithinLimit(parsed.data.arguments);
+    return parsed.data;
+  }
   const messages = parsed.error.issues.map((issue) => {
     const path = issue.path.join(".");
     if (issue.code === "unrecognized_keys")

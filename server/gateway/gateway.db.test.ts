@@ -13,6 +13,7 @@ import { revokeAgentKey, setAllAgentsPaused } from "../agents/manage-agents";
 import { createClient } from "../clients/clients";
 import { addPerson } from "../directory/people";
 import { connectIntegration } from "../integrations/connect";
+import { forgetEnv } from "../env";
 import { closeMcpClients } from "../integrations/connectors/mcp";
 import { setIntegrationStatus } from "../integrations/manage";
 import { saveToolPolicies } from "../policy/save";
@@ -122,6 +123,36 @@ describe("POST /api/gateway", () => {
     const { status, body } = await call("flaky");
     expect(status).toBe(502);
     expect(body).toMatchObject({ status: "failed", error: { code: "upstream_failed", message: "the directory is read-only today" } });
+  });
+
+  it("refuses arguments over the per-call limit with 413, saying the limit and their size, and runs or stores nothing", async () => {
+    const { call, setPolicy, db, workspace } = await world();
+    await setPolicy("reset_password", "approval_needed");
+    const before = upstream.callCount();
+    const large = { email: "ann@example.test", note: "x".repeat(70_000) };
+    const size = Buffer.byteLength(JSON.stringify(large)).toLocaleString("en-US");
+    for (const toolName of ["list_users", "reset_password"]) {
+      const { status, body } = await call(toolName, large);
+      expect(status).toBe(413);
+      expect(body.error.code).toBe("payload_too_large");
+      expect(body.error.message).toBe(
+        `The arguments are ${size} bytes of JSON; Toolgate accepts at most 65,536 bytes (64 KiB) of arguments per call (TOOLGATE_MAX_ARGUMENTS_BYTES). Nothing was run or stored: send less, e.g. a reference to the data instead of the data.`,
+      );
+    }
+    expect(upstream.callCount()).toBe(before);
+    expect(await db.select().from(toolCalls).where(eq(toolCalls.workspaceId, workspace.id))).toEqual([]);
+    // Just under the limit is fine; the limit is configurable.
+    expect((await call("list_users", { note: "x".repeat(65_000) })).status).toBe(200);
+    process.env.TOOLGATE_MAX_ARGUMENTS_BYTES = "2048";
+    forgetEnv();
+    try {
+      const { status, body } = await call("list_users", { note: "x".repeat(3_000) });
+      expect(status).toBe(413);
+      expect(body.error.message).toContain("at most 2,048 bytes (2 KiB)");
+    } finally {
+      delete process.env.TOOLGATE_MAX_ARGUMENTS_BYTES;
+      forgetEnv();
+    }
   });
 
   it("refuses a disabled tool with 403 and makes no upstream request; an unknown one is 404", async () => {

@@ -38,7 +38,12 @@ export function gatewayOpenApi(serverUrl: string) {
           properties: {
             integration: { type: "string", description: "The integration's slug." },
             tool: { type: "string", description: "The tool's name." },
-            arguments: { type: "object", description: "Checked against the tool's input JSON Schema.", default: {} },
+            arguments: {
+              type: "object",
+              description:
+                "Checked against the tool's input JSON Schema. At most TOOLGATE_MAX_ARGUMENTS_BYTES (64 KiB by default) of JSON: more is refused with 413 payload_too_large.",
+              default: {},
+            },
             requester: {
               type: "object",
               required: ["email"],
@@ -97,7 +102,7 @@ export function gatewayOpenApi(serverUrl: string) {
               description: "approval_needed: waiting for approval; poll statusUrl",
               content: { "application/json": { schema: { $ref: "#/components/schemas/Call" } } },
             },
-            "400": error(["invalid_input", "invalid_json", "invalid_arguments"]),
+            "400": error(["invalid_input", "invalid_json", "invalid_arguments", "schema_unsupported"]),
             "401": error(["unauthorized"]),
             "403": error(["tool_disabled", "agent_paused", "integration_paused"]),
             "404": error(["unknown_tool"]),

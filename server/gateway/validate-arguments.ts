@@ -1,12 +1,45 @@
-import Ajv, { type ValidateFunction } from "ajv";
+import Ajv, { type SchemaValidateFunction, type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { canonicalJson } from "../integrations/definition-hash";
+import { linearRegExpEngine, UnsupportedPatternError } from "./linear-regexp";
 
 export type ArgumentError = { path: string; message: string };
 
+/**
+ * uniqueItems by canonical JSON in one pass. ajv's own compares every pair of non-scalar items:
+ * 200,000 small arrays took minutes, a stall any agent could cause for every tenant by sending a
+ * long list to a tool whose schema says uniqueItems (a common, harmless-looking schema).
+ */
+const uniqueItemsInLinearTime: SchemaValidateFunction = (unique: boolean, data: unknown[]) => {
+  uniqueItemsInLinearTime.errors = undefined;
+  if (!unique) return true;
+  const seen = new Map<string, number>();
+  for (let index = 0; index < data.length; index++) {
+    const key = canonicalJson(data[index]);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      uniqueItemsInLinearTime.errors = [
+        {
+          keyword: "uniqueItems",
+          message: `must NOT have duplicate items (items ## ${first} and ${index} are identical)`,
+          params: { i: first, j: index },
+        },
+      ];
+      return false;
+    }
+    seen.set(key, index);
+  }
+  return true;
+};
+
 function makeAjv<T extends Ajv>(AjvClass: new (options: object) => T): T {
-  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true });
+  // Schemas come from upstream servers: their patterns run on RE2 (linear time), never on a
+  // backtracking RegExp that one tenant's tool could use to stall every tenant's calls.
+  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true, code: { regExp: linearRegExpEngine } });
   addFormats(ajv);
+  ajv.removeKeyword("uniqueItems");
+  ajv.addKeyword({ keyword: "uniqueItems", type: "array", schemaType: "boolean", validate: uniqueItemsInLinearTime });
   return ajv;
 }
 
@@ -31,6 +64,21 @@ function validatorFor(definitionHash: string, schema: Record<string, unknown>): 
     compiled.set(definitionHash, validator);
   }
   return validator;
+}
+
+/**
+ * Why a tool's input schema cannot be checked — a pattern the linear-time engine refuses
+ * (lookahead, backreferences) or a schema that does not compile — as a sentence for the agent, or
+ * null when it can. Such a tool's calls are refused (400 schema_unsupported), never run unchecked.
+ */
+export function schemaUnsupportedMessage(definitionHash: string, schema: Record<string, unknown>, toolName: string): string | null {
+  const validator = validatorFor(definitionHash, schema);
+  if (!(validator instanceof Error)) return null;
+  const why =
+    validator instanceof UnsupportedPatternError
+      ? `${validator.message}, and Toolgate checks patterns only with a linear-time engine`
+      : `it does not compile (${validator.message.slice(0, 200)})`;
+  return `${toolName}'s input schema cannot be checked: ${why}. The call was refused and nothing was sent upstream; the tool's server must change its schema.`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { tools } from "@/db/schema";
 import { classify } from "../policy/classify";
 import { REQUESTER_ARGUMENT } from "../gateway/call-hints";
+import { findUnsupportedPattern } from "../gateway/linear-regexp";
 import type { DiscoveredTool } from "./connectors/types";
 import { definitionHash } from "./definition-hash";
 
@@ -50,9 +51,14 @@ export function normaliseDiscoveredTools(tools: DiscoveredTool[]): DiscoveredToo
   return out;
 }
 
-/** The row for a newly discovered tool: its definition and its seeded default policy with the reason. */
+/**
+ * The row for a newly discovered tool: its definition and its seeded default policy with the reason.
+ * A tool whose input schema has a pattern the linear-time engine refuses is flagged for review at
+ * once (its calls are refused with schema_unsupported), and the reason says so.
+ */
 export function seededToolRow(workspaceId: string, integrationId: string, tool: DiscoveredTool): typeof tools.$inferInsert {
   const { policy, reason } = classify(tool);
+  const unsupported = findUnsupportedPattern(tool.inputSchema);
   return {
     workspaceId,
     integrationId,
@@ -66,7 +72,10 @@ export function seededToolRow(workspaceId: string, integrationId: string, tool: 
     policy,
     managerApproval: false,
     seededPolicy: policy,
-    seededReason: reason,
+    seededReason: unsupported
+      ? `${reason}; its input schema cannot be checked (${unsupported.message}), so calls are refused until its server changes it`
+      : reason,
+    flaggedAt: unsupported ? new Date() : null,
   };
 }
 

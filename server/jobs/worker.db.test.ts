@@ -149,6 +149,8 @@ describe("outbox worker", () => {
       },
       batchSize: 2,
       longRunningKinds: ["hanging"],
+      // These jobs share one (absent) workspace: the lane, not the per-workspace limit, is under test.
+      longRunningPerWorkspace: 2,
       pollIntervalMs: 60_000,
     });
     await worker.start();

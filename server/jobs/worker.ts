@@ -19,6 +19,12 @@ export type WorkerOptions = {
    * they get a lane of their own, so however many of them hang, approval deliveries still go out.
    */
   longRunningKinds?: string[];
+  /**
+   * How many long-running jobs of one workspace this worker runs at once (default: half its slots,
+   * at least 1), so one workspace's slow tools never hold every slot: the rest stay free for other
+   * workspaces' jobs.
+   */
+  longRunningPerWorkspace?: number;
   pollIntervalMs?: number;
   /** Delay before the retry after `attempts` failures. Default: 2 s · 2^(attempts−1), capped at 1 h, ±20 %. */
   backoffMs?: (attempts: number) => number;
@@ -48,7 +54,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, label: string): Promise
 
 /**
  * The outbox worker. Claims due jobs with FOR UPDATE SKIP LOCKED (any number of instances share
- * the work, none is done twice), runs each with a timeout, and records every attempt. A failure is
+ * the work, none is done twice), fairly across workspaces (round-robin, and at most
+ * `longRunningPerWorkspace` long-running jobs of one workspace at once on this worker), runs each
+ * with a timeout, and records every attempt. A failure is
  * retried with exponential backoff until `max_attempts`, then the job is marked dead with its error.
  */
 export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
@@ -63,12 +71,16 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
     (options.longRunningKinds ?? []).map((kind) => sql`${kind}`),
     sql`, `,
   );
-  const lanes: Array<{ filter: SQL; inFlight: Set<Promise<void>> }> = options.longRunningKinds?.length
+  const perWorkspace = Math.max(1, Math.min(batchSize, options.longRunningPerWorkspace ?? Math.ceil(batchSize / 2)));
+  /** Each lane: which kinds, how many of one workspace's jobs may run at once, the jobs under way. */
+  type Lane = { filter: SQL; perWorkspace: number | null; inFlight: Set<Promise<void>> };
+  const lanes: Lane[] = options.longRunningKinds?.length
     ? [
-        { filter: sql`kind in (${longRunning})`, inFlight: new Set() },
-        { filter: sql`kind not in (${longRunning})`, inFlight: new Set() },
+        { filter: sql`kind in (${longRunning})`, perWorkspace, inFlight: new Set() },
+        // Deliveries take milliseconds: claimed round-robin, without a per-workspace limit.
+        { filter: sql`kind not in (${longRunning})`, perWorkspace: null, inFlight: new Set() },
       ]
-    : [{ filter: sql`true`, inFlight: new Set() }];
+    : [{ filter: sql`true`, perWorkspace: null, inFlight: new Set() }];
 
   /** Hands out again the jobs of a worker presumed dead. */
   async function releaseStale(): Promise<void> {
@@ -77,12 +89,37 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       where status = 'running' and locked_at < now() - make_interval(secs => ${staleAfterMs / 1000})`);
   }
 
-  async function claim(limit: number, filter = sql`true`): Promise<Claimed[]> {
+  /**
+   * Claims up to `limit` due jobs of a lane, fairly across workspaces: each workspace's due jobs
+   * are ranked by age, and the first of every workspace is claimed before the second of any
+   * (round-robin), skipping a workspace that already has `perWorkspace` jobs of this lane running
+   * on this worker. Candidates are chosen from a snapshot, then locked with FOR UPDATE SKIP LOCKED
+   * and re-checked (status, run_at) under the lock, so instances claiming at the same moment never
+   * take the same job; a candidate another instance took is skipped, and the next pass claims more.
+   */
+  async function claim(limit: number, lane: Pick<Lane, "filter" | "perWorkspace">): Promise<Claimed[]> {
+    const { filter } = lane;
+    const withinLimit =
+      lane.perWorkspace === null
+        ? sql`true`
+        : sql`candidate.rank + coalesce((
+            select count(*) from jobs busy
+            where busy.status = 'running' and busy.locked_by = ${workerId} and ${filter}
+              and coalesce(busy.workspace_id, '') = candidate.workspace), 0) <= ${lane.perWorkspace}`;
     const result = await db.execute(sql`
       update jobs set status = 'running', locked_at = now(), locked_by = ${workerId}, attempts = attempts + 1
       where id in (
-        select id from jobs where status = 'pending' and run_at <= now() and ${filter}
-        order by run_at limit ${limit} for update skip locked)
+        select id from jobs
+        where status = 'pending' and run_at <= now() and id in (
+          select candidate.id from (
+            select id, run_at, coalesce(workspace_id, '') as workspace,
+              row_number() over (partition by coalesce(workspace_id, '') order by run_at, id) as rank
+            from jobs where status = 'pending' and run_at <= now() and ${filter}
+          ) candidate
+          where ${withinLimit}
+          order by candidate.rank, candidate.run_at, candidate.id
+          limit ${limit})
+        for update skip locked)
       returning id, kind, attempts, max_attempts`);
     return rowsOf<Claimed>(result);
   }
@@ -129,10 +166,11 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
     });
   }
 
-  /** Claims one batch and runs it to completion; returns how many jobs ran (tests drive the worker with it). */
+  /** Claims one batch per lane and runs it to completion; returns how many jobs ran (tests drive the worker with it). */
   async function runOnce(): Promise<number> {
     await releaseStale();
-    const claimed = await claim(batchSize);
+    const claimed: Claimed[] = [];
+    for (const lane of lanes) claimed.push(...(await claim(batchSize, lane)));
     await Promise.all(claimed.map((job) => runJob(job)));
     return claimed.length;
   }
@@ -176,7 +214,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
         for (const lane of lanes) {
           const free = batchSize - lane.inFlight.size;
           if (free === 0) continue;
-          for (const job of await claim(free, lane.filter)) {
+          for (const job of await claim(free, lane)) {
             const run: Promise<void> = runJob(job)
               // The database may be briefly unreachable while the attempt is recorded; the job is
               // handed out again once it counts as stale.

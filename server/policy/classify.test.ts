@@ -99,7 +99,27 @@ describe("classify by name alone (no annotations)", () => {
 describe("classify with annotations (hints, not trust: the stricter side wins)", () => {
   it.each([
     [{ name: "get_user", annotations: { readOnlyHint: true } }, auto, "annotation readOnlyHint and read verb 'get'"],
-    [{ name: "mailbox_report", annotations: { readOnlyHint: true } }, auto, "annotation readOnlyHint"],
+    // An upstream's hint alone never makes a tool run unapproved: an unknown verb needs approval.
+    [
+      { name: "mailbox_report", annotations: { readOnlyHint: true } },
+      approval,
+      "annotation readOnlyHint, but unrecognised verb 'mailbox' — a hint alone is not trusted",
+    ],
+    [
+      { name: "exfiltrate_everything", annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true } },
+      approval,
+      "annotation readOnlyHint, but unrecognised verb 'exfiltrate' — a hint alone is not trusted",
+    ],
+    [
+      { name: "tenant.report", annotations: { readOnlyHint: true } },
+      approval,
+      "annotation readOnlyHint, but unrecognised verb 'report' — a hint alone is not trusted",
+    ],
+    [
+      { name: "whatever", annotations: { readOnlyHint: false, destructiveHint: false } },
+      approval,
+      "unrecognised verb 'whatever' — conservative default",
+    ],
     [
       { name: "delete_user", annotations: { readOnlyHint: true } },
       approval,
@@ -140,6 +160,18 @@ describe("classify with annotations (hints, not trust: the stricter side wins)",
     [{ name: "users.get", annotations: { readOnlyHint: true, title: "Get user" } }, auto, "annotation readOnlyHint and read verb 'get'"],
   ])("%j → %s", (tool, policy, reason) => {
     expect(classify(tool)).toEqual({ policy, reason });
+  });
+
+  it("never seeds auto without a recognised read verb, whatever the annotations claim", () => {
+    const hints = [
+      {},
+      { readOnlyHint: true },
+      { readOnlyHint: true, destructiveHint: false },
+      { destructiveHint: false },
+      { readOnlyHint: false },
+    ];
+    for (const name of ["mailbox_report", "x", "", "do_it", "users", "getter", "tenant.report"])
+      for (const annotations of hints) expect(classify({ name, annotations }).policy).toBe("approval_needed");
   });
 
   it("never seeds disabled", () => {

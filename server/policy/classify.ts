@@ -171,7 +171,8 @@ function verbKind(verb: string | null): VerbKind {
  * The default policy for a newly discovered tool, with the reason shown to admins. Annotations come
  * from the upstream server and are hints, not trust: when a hint and the name's verb disagree, the
  * stricter policy wins and the reason says so. Missing hints are not a signal (the MCP spec's
- * defaults for them say nothing about this tool). Anything unrecognised needs approval.
+ * defaults for them say nothing about this tool). Anything unrecognised needs approval, whatever the
+ * annotations claim: seeding `auto` always needs a recognised read verb.
  */
 export function classify(tool: { name: string; annotations?: ToolAnnotations | null }): Classification {
   const verb = verbOf(tool.name);
@@ -196,7 +197,11 @@ export function classify(tool: { name: string; annotations?: ToolAnnotations | n
   if (readOnly === true) {
     if (kind === "write")
       return { policy: "approval_needed", reason: `annotation readOnlyHint contradicts ${verbText} — the stricter policy wins` };
-    return { policy: "auto", reason: kind === "read" ? `annotation readOnlyHint and ${verbText}` : "annotation readOnlyHint" };
+    // A hint alone is the upstream's word: an untrusted server could get any new tool auto-run by
+    // claiming read-only. Only a hint that agrees with a recognised read verb seeds auto.
+    if (kind === "unknown")
+      return { policy: "approval_needed", reason: `annotation readOnlyHint, but ${verbText} — a hint alone is not trusted` };
+    return { policy: "auto", reason: `annotation readOnlyHint and ${verbText}` };
   }
   if (readOnly === false && kind === "read") {
     return { policy: "approval_needed", reason: `annotation readOnlyHint: false contradicts ${verbText} — the stricter policy wins` };

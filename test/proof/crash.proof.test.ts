@@ -59,7 +59,13 @@ async function setUp(app: App) {
 async function approveNewCall(app: App, cookie: string, key: string, n: number): Promise<string> {
   const { status, body } = await gateway(app, key, { integration: "crash-dir", tool: "grant_access", arguments: { n } });
   expect(status).toBe(202);
-  const inbox = await trpc<Array<{ id: string; call: { id: string } }>>(app, cookie, "approvals.inbox", { callId: body.callId }, "query");
+  const { items: inbox } = await trpc<{ items: Array<{ id: string; call: { id: string } }> }>(
+    app,
+    cookie,
+    "approvals.inbox",
+    { callId: body.callId },
+    "query",
+  );
   try {
     await trpc(app, cookie, "approvals.decide", { approvalRequestId: inbox[0]!.id, decision: "approve" });
   } catch (error) {

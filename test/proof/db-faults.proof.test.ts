@@ -129,7 +129,13 @@ describe("database faults", () => {
     expect(results.filter((result) => result.status >= 500 && result.status !== 503)).toHaveLength(0);
 
     // LISTEN is back: a waiting agent is woken by the decision, well before the periodic re-check.
-    const inbox = await trpc<Array<{ id: string; call: { id: string } }>>(app, cookie, "approvals.inbox", undefined, "query");
+    const { items: inbox } = await trpc<{ items: Array<{ id: string; call: { id: string } }> }>(
+      app,
+      cookie,
+      "approvals.inbox",
+      { limit: 100 },
+      "query",
+    );
     const first = inbox.find((item) => item.call.id === pending[0])!;
     const waiting = fetch(`${app.url}/api/gateway/calls/${pending[0]}?wait=30`, { headers: { authorization: `Bearer ${key}` } });
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -12,14 +12,25 @@ import { Button } from "@/components/ui/button";
 import { TextArea } from "@/components/ui/field";
 import { Badge, Notice } from "@/components/ui/layout";
 
-export function ApprovalInbox({ items }: { items: InboxItem[] }) {
+/** One page of the inbox (the server pages it): waiting requests first, then recent decisions. */
+export function ApprovalInbox({
+  items,
+  pendingCount,
+  firstPageHref,
+  nextPageHref,
+}: {
+  items: InboxItem[];
+  pendingCount: number;
+  firstPageHref: string | null;
+  nextPageHref: string | null;
+}) {
   const pending = items.filter((item) => item.status === "pending");
   const decided = items.filter((item) => item.status !== "pending");
   return (
     <div className="space-y-8">
       <section>
-        <h2 className="mb-3 text-base font-semibold text-slate-900">Waiting for a decision ({pending.length})</h2>
-        {pending.length === 0 ? <p className="text-sm text-slate-600">Nothing is waiting.</p> : null}
+        <h2 className="mb-3 text-base font-semibold text-slate-900">Waiting for a decision ({pendingCount})</h2>
+        {pendingCount === 0 ? <p className="text-sm text-slate-600">Nothing is waiting.</p> : null}
         <ul className="space-y-4">
           {pending.map((item) => (
             <PendingRequest key={item.id} item={item} />
@@ -48,9 +59,25 @@ export function ApprovalInbox({ items }: { items: InboxItem[] }) {
           </ul>
         </section>
       ) : null}
+      {firstPageHref || nextPageHref ? (
+        <nav aria-label="Inbox pages" className="flex flex-wrap gap-4 text-sm">
+          {firstPageHref ? (
+            <Link href={firstPageHref} className="text-brand-700 hover:underline">
+              ← First page
+            </Link>
+          ) : null}
+          {nextPageHref ? (
+            <Link href={nextPageHref} className="text-brand-700 hover:underline">
+              More requests →
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </div>
   );
 }
+
+const formatBytes = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`);
 
 function PendingRequest({ item }: { item: InboxItem }) {
   const trpc = useTRPC();
@@ -134,7 +161,18 @@ function PendingRequest({ item }: { item: InboxItem }) {
         <div className="sm:col-span-2">
           <dt className="font-medium text-slate-700">Arguments (exactly what will run)</dt>
           <dd>
-            <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(call.arguments, null, 2)}</pre>
+            <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">
+              {call.argumentsSummary.text}
+            </pre>
+            {call.argumentsSummary.shortened ? (
+              <p className="mt-1 text-xs text-amber-800">
+                Shortened: the arguments are {formatBytes(call.argumentsSummary.bytes)} in all.{" "}
+                <Link href={`/activity/${call.id}`} className="font-medium underline">
+                  Read them in full
+                </Link>{" "}
+                before deciding.
+              </p>
+            ) : null}
           </dd>
         </div>
       </dl>

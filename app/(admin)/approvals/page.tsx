@@ -5,23 +5,32 @@ import { ApprovalInbox } from "./approval-inbox";
 
 export const metadata = { title: "Approvals" };
 
-export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<{ call?: string }> }) {
+export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<{ call?: string; cursor?: string }> }) {
   await requireUser();
-  const { call } = await searchParams;
-  const items = await (await getServerCaller()).approvals.inbox(call ? { callId: call } : undefined);
+  const { call, cursor } = await searchParams;
+  const page = await (await getServerCaller()).approvals.inbox({ ...(call ? { callId: call } : {}), ...(cursor ? { cursor } : {}) });
+  const pageLink = (next: string | null) => {
+    const params = new URLSearchParams({ ...(call ? { call } : {}), ...(next ? { cursor: next } : {}) }).toString();
+    return params ? `/approvals?${params}` : "/approvals";
+  };
   return (
     <>
       <PageHeader
         title="Approvals"
         description="Requests from agents that need a technician’s (and sometimes a manager’s) decision. The first decision wins; a call runs only when every request is approved."
       />
-      {items.length === 0 ? (
+      {page.items.length === 0 && !cursor ? (
         <EmptyState title={call ? "No approval requests for this call" : "No approval requests yet"}>
           When an agent calls a tool whose policy is “Needs technician approval”, the request appears here with what the agent wants to run,
           for whom and why, with Approve and Deny.
         </EmptyState>
       ) : (
-        <ApprovalInbox items={items} />
+        <ApprovalInbox
+          items={page.items}
+          pendingCount={page.pendingCount}
+          firstPageHref={cursor ? pageLink(null) : null}
+          nextPageHref={page.nextCursor ? pageLink(page.nextCursor) : null}
+        />
       )}
     </>
   );

@@ -7,7 +7,17 @@ import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 const id = z.string().min(1).max(64);
 
 export const approvalsRouter = createTRPCRouter({
-  inbox: protectedProcedure.input(z.object({ callId: id.optional() }).optional()).query(({ ctx, input }) => listApprovalInbox(ctx, input)),
+  inbox: protectedProcedure
+    .input(
+      z
+        .object({
+          callId: id.optional(),
+          cursor: z.string().min(1).max(500).optional(),
+          limit: z.number().int().min(1).max(100).optional(),
+        })
+        .optional(),
+    )
+    .query(({ ctx, input }) => listApprovalInbox(ctx, input)),
   decide: protectedProcedure
     .input(z.object({ approvalRequestId: id, decision: z.enum(["approve", "deny"]), comment: z.string().trim().max(1_000).optional() }))
     .mutation(({ ctx, input }) =>

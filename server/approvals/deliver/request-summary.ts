@@ -21,22 +21,77 @@ export type RequestSummary = {
   expiresAt: Date;
 };
 
-/** Arguments as readable lines: `name: value`, nested values as compact JSON, long ones cut. */
-export function argumentLines(args: Record<string, unknown>, maxValue = 300): string[] {
+/**
+ * Characters that change how a message reads rather than what it says: control characters (line
+ * breaks among them), Unicode line and paragraph separators, and bidirectional overrides (which
+ * can show "exe.txt" for "txt.exe").
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * An agent- or tool-supplied string as one line of text: the characters above are shown as
+ * escapes (`\n`, `\u202E`), so the string cannot add lines to a message (a fake "Approved by …"
+ * line) or reorder what the reader sees.
+ */
+export function oneLine(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, (char) => NAMED_ESCAPES[char] ?? unicodeEscape(char));
+}
+
+function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** Characters JSON.stringify leaves as they are that still change how the text reads. */
+const UNESCAPED_BY_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Arguments as exact, readable JSON for a page that shows them in full. JSON.stringify escapes
+ * control characters but not bidirectional overrides or line separators: those are escaped too.
+ */
+export function argumentsJson(args: Record<string, unknown>): string {
+  return JSON.stringify(args, null, 2).replace(UNESCAPED_BY_JSON, unicodeEscape);
+}
+
+/** Arguments as messages show them: one line each, `name: value`, with whether anything was left out. */
+export type ArgumentPreview = { lines: string[]; shortened: boolean };
+
+/**
+ * Arguments as readable lines: `name: value`, nested values as compact JSON, each line safe
+ * (oneLine), values over `maxValue` characters cut with "…" and at most `maxLines` arguments.
+ * `shortened` says whether anything was cut, so messages can say so and link to the full request.
+ */
+export function argumentPreview(args: Record<string, unknown>, { maxValue = 300, maxLines = 20 } = {}): ArgumentPreview {
   const entries = Object.entries(args);
-  if (entries.length === 0) return ["(no arguments)"];
-  return entries.map(([key, value]) => {
+  if (entries.length === 0) return { lines: ["(no arguments)"], shortened: false };
+  let shortened = entries.length > maxLines;
+  const lines = entries.slice(0, maxLines).map(([key, value]) => {
     const text = typeof value === "string" ? value : JSON.stringify(value);
-    return `${key}: ${text.length > maxValue ? `${text.slice(0, maxValue)}…` : text}`;
+    if (text.length > maxValue) shortened = true;
+    return `${oneLine(key)}: ${oneLine(text.length > maxValue ? `${text.slice(0, maxValue)}…` : text)}`;
   });
+  if (entries.length > maxLines) lines.push(`… and ${entries.length - maxLines} more`);
+  return { lines, shortened };
+}
+
+/** The preview's lines alone. */
+export function argumentLines(args: Record<string, unknown>, maxValue = 300): string[] {
+  return argumentPreview(args, { maxValue }).lines;
 }
 
 export function requesterLine(summary: RequestSummary): string {
   if (!summary.requesterEmail) return "No requester named";
   const who = summary.requesterName ? `${summary.requesterName} <${summary.requesterEmail}>` : summary.requesterEmail;
-  return `${who} (${requesterSourceLabel(summary.requesterSource)})`;
+  return oneLine(`${who} (${requesterSourceLabel(summary.requesterSource)})`);
 }
 
 export function headline(summary: RequestSummary): string {
-  return `${summary.agentName} wants to run “${summary.toolTitle}” on ${summary.integrationName}${summary.clientName ? ` for ${summary.clientName}` : ""}`;
+  return oneLine(
+    `${summary.agentName} wants to run “${summary.toolTitle}” on ${summary.integrationName}${summary.clientName ? ` for ${summary.clientName}` : ""}`,
+  );
+}
+
+/** The ticket as one line: `jira HELP-42`. */
+export function ticketLine(ticket: { system: string; id: string }): string {
+  return oneLine(`${ticket.system} ${ticket.id}`);
 }

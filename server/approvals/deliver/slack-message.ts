@@ -1,21 +1,56 @@
-import { argumentLines, headline, requesterLine, type RequestSummary } from "./request-summary";
+import { argumentPreview, headline, oneLine, requesterLine, ticketLine, type RequestSummary } from "./request-summary";
 
 type Block = Record<string, unknown>;
-const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+type RichTextElement =
+  { type: "text"; text: string; style?: { bold?: boolean; italic?: boolean } } | { type: "link"; url: string; text: string };
+
+/*
+ * Everything an agent or an upstream tool chose (tool title, arguments, reason, requester, ticket)
+ * goes into rich_text elements, whose text Slack shows literally: unlike mrkdwn, a "```" cannot
+ * close a code block and "*Pre-approved by …*" stays those characters, not bold text. Labels are
+ * styled with rich-text styles, never with markup around agent text.
+ */
+const text = (value: string, style?: { bold?: boolean; italic?: boolean }): RichTextElement => ({
+  type: "text",
+  text: value,
+  ...(style ? { style } : {}),
+});
+const bold = (value: string) => text(value, { bold: true });
+const richText = (...elements: Block[]): Block => ({ type: "rich_text", elements });
+const section = (...elements: RichTextElement[]): Block => ({ type: "rich_text_section", elements });
+
+/**
+ * The notification text (shown in notifications and where blocks cannot be). It is mrkdwn, and
+ * chat.update cannot turn that off: Slack's control characters are escaped and formatting
+ * characters dropped, so it shows no markup the agent wrote.
+ */
+const notificationText = (value: string) =>
+  oneLine(value)
+    .replace(/[*_~`]/g, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+
+/** Label: value lines of one rich-text section. */
+function fieldLines(fields: Array<[string, string]>): RichTextElement[] {
+  return fields.flatMap(([label, value], index) => [bold(`${label}: `), text(index < fields.length - 1 ? `${value}\n` : value)]);
+}
 
 /**
  * The Block Kit DM asking for a decision. With a signing secret (interactivity pointed at
  * /api/slack/interactions) Approve and Deny are action buttons plus a Details link; without one
- * they are links to the deep-link page, where the decision is made.
+ * they are links to the deep-link page, where the decision is made. Where the arguments are
+ * shortened, the message says so and links to that page, which shows them in full.
  */
 export function approvalRequestBlocks(summary: RequestSummary, link: string, interactive: boolean): { text: string; blocks: Block[] } {
-  const fields = [
-    `*Tool:* ${escape(summary.toolTitle)} (\`${escape(summary.toolName)}\`)`,
-    `*Integration:* ${escape(summary.integrationName)}${summary.clientName ? ` — ${escape(summary.clientName)}` : ""}`,
-    `*Requester:* ${escape(requesterLine(summary))}`,
-    `*Agent:* ${escape(summary.agentName)}`,
-    ...(summary.ticket ? [`*Ticket:* ${escape(summary.ticket.system)} ${escape(summary.ticket.id)}`] : []),
+  const fields: Array<[string, string]> = [
+    ["Tool", `${oneLine(summary.toolTitle)} (${oneLine(summary.toolName)})`],
+    ["Integration", oneLine(`${summary.integrationName}${summary.clientName ? ` — ${summary.clientName}` : ""}`)],
+    ["Requester", requesterLine(summary)],
+    ["Agent", oneLine(summary.agentName)],
+    ...(summary.ticket ? [["Ticket", ticketLine(summary.ticket)] as [string, string]] : []),
   ];
+  const preview = argumentPreview(summary.arguments);
   const actions: Block[] = interactive
     ? [
         {
@@ -39,22 +74,31 @@ export function approvalRequestBlocks(summary: RequestSummary, link: string, int
         { type: "button", action_id: "toolgate_open_deny", text: { type: "plain_text", text: "Deny" }, style: "danger", url: link },
       ];
   return {
-    text: `${headline(summary)} — approval needed`,
+    text: `${notificationText(headline(summary))} — approval needed`,
     blocks: [
       { type: "header", text: { type: "plain_text", text: `${summary.kind === "manager" ? "Manager" : "Technician"} approval needed` } },
-      { type: "section", text: { type: "mrkdwn", text: `*${escape(headline(summary))}*` } },
-      { type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) },
-      {
-        type: "section",
-        text: { type: "mrkdwn", text: `*Arguments*\n\`\`\`${escape(argumentLines(summary.arguments).join("\n"))}\`\`\`` },
-      },
-      ...(summary.reason ? [{ type: "section", text: { type: "mrkdwn", text: `*Reason given:* ${escape(summary.reason)}` } }] : []),
+      richText(section(bold(headline(summary)))),
+      richText(section(...fieldLines(fields))),
+      richText(
+        section(bold("Arguments")),
+        { type: "rich_text_preformatted", elements: [text(preview.lines.join("\n"))] },
+        ...(preview.shortened
+          ? [
+              section(
+                text("Some arguments are shortened here. ", { italic: true }),
+                { type: "link", url: link, text: "See the request in full" },
+                text(" before deciding.", { italic: true }),
+              ),
+            ]
+          : []),
+      ),
+      ...(summary.reason ? [richText(section(bold("Reason given: "), text(oneLine(summary.reason))))] : []),
       {
         type: "context",
         elements: [
           {
-            type: "mrkdwn",
-            text: `${escape(summary.mspName)} · call ${summary.callId} · expires ${summary.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC`,
+            type: "plain_text",
+            text: `${oneLine(summary.mspName)} · call ${summary.callId} · expires ${summary.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC`,
           },
         ],
       },
@@ -75,14 +119,14 @@ export function decidedBlocks(
     expired: "⌛ Expired",
   };
   const line = outcome.reason
-    ? `⏹ ${escape(outcome.reason)}`
-    : `${verb[outcome.status] ?? outcome.status}${outcome.by ? ` by ${escape(outcome.by)}` : ""}${outcome.comment ? ` — “${escape(outcome.comment)}”` : ""}`;
+    ? `⏹ ${oneLine(outcome.reason)}`
+    : `${verb[outcome.status] ?? oneLine(outcome.status)}${outcome.by ? ` by ${oneLine(outcome.by)}` : ""}${outcome.comment ? ` — “${oneLine(outcome.comment)}”` : ""}`;
   return {
-    text: `${headline(summary)} — ${line}`,
+    text: `${notificationText(headline(summary))} — ${notificationText(line)}`,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${escape(headline(summary))}*` } },
-      { type: "section", text: { type: "mrkdwn", text: line } },
-      { type: "context", elements: [{ type: "mrkdwn", text: `${escape(summary.mspName)} · call ${summary.callId}` }] },
+      richText(section(bold(headline(summary)))),
+      richText(section(text(line))),
+      { type: "context", elements: [{ type: "plain_text", text: `${oneLine(summary.mspName)} · call ${summary.callId}` }] },
     ],
   };
 }
