@@ -60,15 +60,19 @@ export async function approvalWorld(handle: DatabaseHandle, upstream: McpUpstrea
   const drain = async () => {
     for (let pass = 0; pass < 20 && (await worker.runOnce()) > 0; pass++);
   };
-  const call = async (toolName: "reset_password" | "delete_user", extra: Record<string, unknown> = {}) => {
+  const call = async (toolName: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
     const response = await POST(
-      gatewayRequest(agent.key, {
-        integration: slug,
-        tool: toolName,
-        arguments: { email: annEmail },
-        requester: { email: annEmail },
-        ...extra,
-      }),
+      gatewayRequest(
+        agent.key,
+        {
+          integration: slug,
+          tool: toolName,
+          arguments: { email: annEmail },
+          requester: { email: annEmail },
+          ...extra,
+        },
+        headers,
+      ),
     );
     return {
       status: response.status,

@@ -68,6 +68,15 @@ export const toolCalls = pgTable(
     errorCode: text(),
     errorMessage: text(),
     result: jsonb(),
+    /**
+     * Sealed (secret-box) secrets of a call that has not delivered them yet: `writeOnly` / password
+     * arguments until it runs, a sensitive result until the agent has read it once.
+     */
+    secretCiphertext: text(),
+    /** SHA-256 of a result that is not stored in clear (sensitive, or purged). */
+    resultDigest: text(),
+    /** Set when the retention period purged its arguments and result. */
+    purgedAt: timestamp({ withTimezone: true }),
     idempotencyKey: text(),
     requestHash: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -87,6 +87,8 @@ export const tools = pgTable(
     managerApproval: boolean().notNull().default(false),
     seededPolicy: toolPolicy().notNull(),
     seededReason: text().notNull(),
+    /** Its result is a secret (a temporary password, a token): returned once to the agent, stored redacted. */
+    sensitiveResult: boolean().notNull().default(false),
     /** Set when a re-sync saw the definition change; the tool needs approval until confirmed. */
     flaggedAt: timestamp({ withTimezone: true }),
     removedAt: timestamp({ withTimezone: true }),

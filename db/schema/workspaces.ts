@@ -21,6 +21,8 @@ export const workspaces = pgTable("workspaces", {
   agentsPaused: boolean().notNull().default(false),
   approvalExpirySeconds: integer().notNull().default(86_400),
   maxPendingApprovalsPerAgent: integer().notNull().default(20),
+  /** Days after which a finished call's arguments and results are purged (digests and audit kept); null keeps them. */
+  callRetentionDays: integer(),
   smtpSettings: jsonb().$type<SmtpSettings>(),
   smtpPasswordCiphertext: text(),
   ...timestamps(),

@@ -10,6 +10,8 @@ import { canonicalJson } from "../integrations/definition-hash";
 import { enqueueJobs } from "../jobs/enqueue";
 import { faultPoint } from "../fault-points";
 import { cancelCalls } from "../gateway/cancel-calls";
+import { mergeSecretArguments, openCallSecrets, redactedResult, sealCallSecrets, type CallSecrets } from "../gateway/call-secrets";
+import { purgeCallDataNowAndThen } from "../gateway/retention";
 import { storableText } from "../gateway/storable";
 import { decideCallAlreadyMade } from "../policy/open-call-decisions";
 import { sha256Hex } from "../tokens";
@@ -67,9 +69,16 @@ export async function executeApprovedCall(db: Database, callId: string): Promise
     .select({ digest: approvalRequests.argumentsDigest })
     .from(approvalRequests)
     .where(eq(approvalRequests.callId, call.id));
+  // Write-only arguments were kept sealed: what runs is the stored arguments with them put back.
+  let secrets: CallSecrets = {};
+  try {
+    secrets = call.secretCiphertext ? openCallSecrets(call.id, call.secretCiphertext) : {};
+  } catch {
+    secrets = { arguments: { unreadable: true } };
+  }
+  const args = mergeSecretArguments(call.arguments, secrets.arguments ?? {});
   const digestOk =
-    sha256Hex(canonicalJson(call.arguments)) === call.argumentsDigest &&
-    requests.every((request) => request.digest === call.argumentsDigest);
+    sha256Hex(canonicalJson(args)) === call.argumentsDigest && requests.every((request) => request.digest === call.argumentsDigest);
   let stop: { code: string; reason: string } | null = null;
   if (!verdict) stop = { code: "unknown_tool", reason: "the call cannot be evaluated" };
   else if (verdict.decision.kind === "reject") stop = { code: verdict.decision.code, reason: verdict.decision.reason };
@@ -97,16 +106,26 @@ export async function executeApprovedCall(db: Database, callId: string): Promise
     .set({ startedAt: sql`now()` })
     .where(and(eq(toolCalls.id, call.id), eq(toolCalls.status, "executing")));
   const started = performance.now();
-  const outcome = await executeUpstream(current.integration, current.tool.name, call.arguments);
+  const outcome = await executeUpstream(current.integration, current.tool.name, args);
   faultPoint("after_upstream_call");
   const latencyMs = Math.round(performance.now() - started);
   if (outcome.ok) {
-    const stored = storableResult(outcome.result);
-    await finish(db, call, { status: "succeeded", result: stored.value, latencyMs }, "call.succeeded", {
-      latencyMs,
-      afterApproval: true,
-      ...(stored.replaced ? { resultStoredAltered: true } : {}),
-    });
+    // A sensitive result waits sealed for the agent's one read; its write-only arguments are gone.
+    const sensitive = current.tool.sensitiveResult ? redactedResult(outcome.result) : null;
+    const stored = sensitive ? { value: sensitive.value, replaced: true } : storableResult(outcome.result);
+    await finish(
+      db,
+      call,
+      {
+        status: "succeeded",
+        result: stored.value,
+        resultDigest: sensitive?.digest ?? null,
+        secretCiphertext: sensitive ? sealCallSecrets(call.id, { result: outcome.result }) : null,
+        latencyMs,
+      },
+      "call.succeeded",
+      { latencyMs, afterApproval: true, ...(stored.replaced ? { resultStoredAltered: true } : {}) },
+    );
     return "succeeded";
   }
   const message = storableText(outcome.message);
@@ -225,6 +244,7 @@ export async function sweepCalls(db: Database): Promise<{ executed: number; rele
     .limit(200);
   let expired = 0;
   for (const call of overdue) if (await expireCall(db, call.id)) expired++;
+  await purgeCallDataNowAndThen(db);
   return { executed, released: released.length, unknown: unknown.length, expired };
 }
 

@@ -13,6 +13,8 @@ export type CallContext = {
   resolved: ResolvedCall;
   envelope: CallEnvelope;
   base: CallRecord;
+  /** Write-only arguments, by dotted path: never stored in clear (see call-secrets.ts). */
+  secretArguments: Record<string, unknown>;
   decision: Decision;
   /** The call row claimed for an Idempotency-Key (it exists already), or null. */
   claimedId: string | null;

@@ -1,15 +1,21 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { rowsOf } from "@/db/results";
 import type { Database } from "@/db";
 import { approvalRequests, toolCalls, type CallStatus, type ToolCallRow } from "@/db/schema";
 import { ServiceError } from "../errors";
 import { watchEvents } from "../events/bus";
+import { openCallSecrets } from "./call-secrets";
 import { statusUrlOf } from "./responses";
 
 export const MAX_WAIT_SECONDS = 60;
 const RECHECK_MS = 5_000;
 const UNSETTLED: CallStatus[] = ["pending_approval", "approved", "executing"];
 
-export type CallReader = { workspaceId: string; agentId: string | null };
+/**
+ * Who reads a call: the agent that made it, or a user of its workspace (agentId null). Only the
+ * agent's own status reads (`takeSensitiveResult`) may take a sensitive result — once.
+ */
+export type CallReader = { workspaceId: string; agentId: string | null; takeSensitiveResult?: boolean };
 
 /** A call as the agent (or a user of its workspace) may read it. */
 export async function loadCallView(db: Database, reader: CallReader, callId: string) {
@@ -25,6 +31,10 @@ export async function loadCallView(db: Database, reader: CallReader, callId: str
     );
   // Another agent's call looks exactly like one that does not exist.
   if (!call) throw new ServiceError("not_found", "No such call for this agent.");
+  if (call.status === "succeeded" && call.secretCiphertext && reader.agentId && reader.takeSensitiveResult) {
+    const result = await takeSensitiveResult(db, call.id);
+    if (result !== undefined) call.result = result;
+  }
   const approvals = await db
     .select({
       kind: approvalRequests.kind,
@@ -37,6 +47,21 @@ export async function loadCallView(db: Database, reader: CallReader, callId: str
     .where(eq(approvalRequests.callId, call.id))
     .orderBy(asc(approvalRequests.kind));
   return toView(call, approvals);
+}
+
+/**
+ * Hands a sensitive result to the agent once: the sealed copy is cleared by a conditional update, so
+ * a second read (or another instance racing this one) gets only the redacted marker.
+ */
+async function takeSensitiveResult(db: Database, callId: string): Promise<unknown> {
+  const [taken] = rowsOf<{ sealed: string }>(
+    await db.execute(sql`
+      update tool_calls t set secret_ciphertext = null
+      from (select id, secret_ciphertext from tool_calls where id = ${callId} and secret_ciphertext is not null for update) old
+      where t.id = old.id
+      returning old.secret_ciphertext as sealed`),
+  );
+  return taken ? openCallSecrets(callId, taken.sealed).result : undefined;
 }
 
 function toView(

@@ -13,6 +13,7 @@ import { touchKeyUsage } from "./key-usage";
 import { PUBLIC_REJECTIONS, rejected, type GatewayOutcome } from "./outcome";
 import { isServiceError, type ServiceError } from "../errors";
 import { auditData, refuse, type CallContext } from "./call-context";
+import { redactedResult, secretArgumentPaths, splitSecretArguments } from "./call-secrets";
 import { namedRequester, REQUESTER_ARGUMENT, type CallHeaders } from "./call-hints";
 import { recordCallCompleted, recordCallStarted, type CallRecord } from "./record-call";
 import { decisionInputOf, resolveCall, type ResolvedCall } from "./resolve-call";
@@ -45,8 +46,15 @@ function callOf(envelope: CallEnvelope, headers: CallHeaders | undefined, needsM
   };
 }
 
-function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): CallRecord {
-  return {
+/**
+ * The call row as first written. Arguments the tool's schema marks secret (`writeOnly`, password)
+ * are stored as a marker (and kept sealed for the approval path until the call runs); the digest
+ * is of the arguments that run.
+ */
+function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): { base: CallRecord; secretArguments: Record<string, unknown> } {
+  const paths = resolved.tool ? secretArgumentPaths(resolved.tool.definitionHash, resolved.tool.inputSchema) : [];
+  const { stored, secrets } = splitSecretArguments(envelope.arguments, paths);
+  const base: CallRecord = {
     workspaceId: resolved.workspaceId,
     agentId: resolved.agentId,
     agentKeyId: resolved.keyId,
@@ -57,7 +65,7 @@ function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): CallRecord 
     clientId: resolved.integration?.clientId ?? null,
     integrationSlug: envelope.integration,
     toolName: envelope.tool,
-    arguments: envelope.arguments,
+    arguments: stored,
     argumentsDigest: sha256Hex(canonicalJson(envelope.arguments)),
     requesterEmail: envelope.requester?.email.toLowerCase() ?? null,
     ticketSystem: envelope.ticket?.system ?? null,
@@ -66,6 +74,7 @@ function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): CallRecord 
     status: "rejected",
     decisionReason: "",
   };
+  return { base, secretArguments: secrets };
 }
 
 /**
@@ -92,7 +101,7 @@ export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInpu
   touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
 
   const call = callOf(envelope, input.headers, decision.kind === "await_approval" && decision.approvals.includes("manager"));
-  const base = baseRecord(resolved, call);
+  const { base, secretArguments } = baseRecord(resolved, call);
   let requesterConflict: ServiceError | null = null;
   try {
     const named = namedRequester({
@@ -112,7 +121,7 @@ export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInpu
     if (claim.kind === "replay") return claim.outcome;
     claimedId = claim.callId;
   }
-  const ctx: CallContext = { handle, db, resolved, envelope: call, base, decision, claimedId, started };
+  const ctx: CallContext = { handle, db, resolved, envelope: call, base, secretArguments, decision, claimedId, started };
   if (requesterConflict) return refuse(ctx, rejected(requesterConflict.code, requesterConflict.message));
   if (decision.kind === "reject") {
     const refusal = PUBLIC_REJECTIONS[decision.code];
@@ -140,11 +149,19 @@ async function runNow(ctx: CallContext): Promise<GatewayOutcome> {
   const call = { id: callId, workspaceId: resolved.workspaceId, agentId: resolved.agentId };
   let answer: GatewayOutcome;
   if (outcome.ok) {
-    const stored = storableResult(outcome.result);
+    // A sensitive result reaches the agent in this answer only; storage keeps its digest.
+    const sensitive = resolved.tool!.sensitiveResult ? redactedResult(outcome.result) : null;
+    const stored = sensitive ? { value: sensitive.value, replaced: true } : storableResult(outcome.result);
     await recordCallCompleted(
       handle,
       call,
-      { status: "succeeded", result: stored.value, decisionReason: ctx.decision.reason, latencyMs },
+      {
+        status: "succeeded",
+        result: stored.value,
+        resultDigest: sensitive?.digest ?? null,
+        decisionReason: ctx.decision.reason,
+        latencyMs,
+      },
       {
         action: "call.succeeded",
         data: auditData(ctx, { outcome: "succeeded", ...(stored.replaced ? { resultStoredAltered: true } : {}) }),

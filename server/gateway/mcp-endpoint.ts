@@ -98,7 +98,7 @@ type AgentIdentity = Pick<AuthenticatedAgent, "agentId" | "workspaceId">;
 type OnWait = (view: CallView, waitedMs: number) => Promise<void>;
 
 async function waitUntilSettled(db: Database, agent: AgentIdentity, callId: string, waitMs: number, signal: AbortSignal, onWait?: OnWait) {
-  const reader = { workspaceId: agent.workspaceId, agentId: agent.agentId };
+  const reader = { workspaceId: agent.workspaceId, agentId: agent.agentId, takeSensitiveResult: true };
   const started = Date.now();
   const deadline = started + waitMs;
   let view = await waitForCallChange(db, reader, callId, 0);
@@ -233,7 +233,7 @@ function buildServer(
     try {
       if (name === STATUS_TOOL) {
         const waitSeconds = Math.min(Math.max(0, Math.floor(Number(args.waitSeconds ?? 0)) || 0), MAX_STATUS_WAIT_SECONDS);
-        const reader = { workspaceId: agent.workspaceId, agentId: agent.agentId };
+        const reader = { workspaceId: agent.workspaceId, agentId: agent.agentId, takeSensitiveResult: true };
         return resultOfView(await waitForCallChange(db, reader, String(args.callId ?? ""), waitSeconds, context.signal));
       }
       const resolved =

@@ -31,6 +31,8 @@ export type CallRecord = {
   idempotencyKey?: string | null;
   requestHash?: string | null;
   expiresAt?: Date | null;
+  /** Sealed write-only arguments, kept until the call runs (see call-secrets.ts). */
+  secretCiphertext?: string | null;
 };
 
 export type AuditFields = { action: string; data: Record<string, unknown> };
@@ -66,6 +68,7 @@ export const CALL_INSERT_COLUMNS = [
   "idempotency_key",
   "request_hash",
   "expires_at",
+  "secret_ciphertext",
   "started_at",
 ] as const;
 
@@ -79,12 +82,14 @@ export async function insertCallWithAudit(db: Executor, call: CallRecord, audit:
     with c as (
       insert into tool_calls (id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id, tool_definition_hash,
         client_id, integration_slug, tool_name, arguments, arguments_digest, requester_email, requester_person_id, requester_source,
-        ticket_system, ticket_id, reason, status, decision_reason, error_code, error_message, idempotency_key, request_hash, expires_at)
+        ticket_system, ticket_id, reason, status, decision_reason, error_code, error_message, idempotency_key, request_hash, expires_at,
+        secret_ciphertext)
       values (${id}, ${call.workspaceId}, ${call.agentId}, ${call.agentKeyId}, ${call.agentKeyPrefix}, ${call.integrationId}, ${call.toolId},
         ${call.toolDefinitionHash}, ${call.clientId}, ${call.integrationSlug}, ${call.toolName}, ${JSON.stringify(call.arguments)}::jsonb,
         ${call.argumentsDigest}, ${call.requesterEmail}, ${call.requesterPersonId ?? null}, ${call.requesterSource ?? null},
         ${call.ticketSystem}, ${call.ticketId}, ${call.reason}, ${call.status}, ${call.decisionReason}, ${call.errorCode ?? null},
-        ${call.errorMessage ?? null}, ${call.idempotencyKey ?? null}, ${call.requestHash ?? null}, ${iso(call.expiresAt)}::timestamptz)
+        ${call.errorMessage ?? null}, ${call.idempotencyKey ?? null}, ${call.requestHash ?? null}, ${iso(call.expiresAt)}::timestamptz,
+        ${call.secretCiphertext ?? null})
       returning id
     )
     insert into audit_events (id, workspace_id, actor_type, actor_id, action, client_id, subject_type, subject_id, call_id, data)
@@ -105,20 +110,22 @@ const WRITE_CALLS_SQL = `
         integration_id text, tool_id text, tool_definition_hash text, client_id text, integration_slug text, tool_name text, arguments jsonb,
         arguments_digest text, requester_email text, requester_person_id text, requester_source text, ticket_system text, ticket_id text,
         reason text, status call_status, decision_reason text, error_code text, error_message text, idempotency_key text, request_hash text,
-        expires_at timestamptz, started boolean, audit_id text, audit_action text, audit_data jsonb)
+        expires_at timestamptz, secret_ciphertext text, started boolean, audit_id text, audit_action text, audit_data jsonb)
     ), inserted as (
       insert into tool_calls (${CALL_INSERT_COLUMNS.join(", ")})
       select id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id, tool_definition_hash, client_id,
         integration_slug, tool_name, coalesce(arguments, '{}'::jsonb), arguments_digest, requester_email, requester_person_id,
         requester_source, ticket_system, ticket_id, reason, status, decision_reason, error_code, error_message, idempotency_key,
-        request_hash, expires_at, case when started then clock_timestamp() end
+        request_hash, expires_at, secret_ciphertext, case when started then clock_timestamp() end
       from v
       returning id
     ), f as (
       select * from jsonb_to_recordset($2::jsonb) as f(id text, workspace_id text, agent_id text, status call_status, result jsonb,
-        error_code text, error_message text, decision_reason text, latency_ms int, audit_id text, audit_action text, audit_data jsonb)
+        result_digest text, error_code text, error_message text, decision_reason text, latency_ms int, audit_id text, audit_action text,
+        audit_data jsonb)
     ), finished as (
-      update tool_calls c set status = f.status, result = f.result, error_code = f.error_code, error_message = f.error_message,
+      update tool_calls c set status = f.status, result = f.result, result_digest = f.result_digest, error_code = f.error_code,
+        error_message = f.error_message,
         decision_reason = coalesce(f.decision_reason, c.decision_reason), latency_ms = f.latency_ms, finished_at = clock_timestamp()
       from f where c.id = f.id and c.workspace_id = f.workspace_id and c.status = 'executing'
       returning c.id, c.client_id
@@ -203,6 +210,7 @@ function insertRow(call: CallRecord, started: boolean, audit: AuditFields | null
     idempotency_key: call.idempotencyKey ?? null,
     request_hash: call.requestHash ?? null,
     expires_at: iso(call.expiresAt),
+    secret_ciphertext: call.secretCiphertext ?? null,
     started,
     audit_id: audit ? newId("audit") : null,
     audit_action: audit?.action ?? null,
@@ -227,6 +235,8 @@ export async function recordCallRefused(handle: DatabaseHandle, call: CallRecord
 export type CallCompletion = {
   status: "succeeded" | "failed" | "rejected";
   result?: unknown;
+  /** For a result not stored in clear (sensitive): its digest. */
+  resultDigest?: string | null;
   errorCode?: string | null;
   errorMessage?: string | null;
   /** The decision's reason, for a row claimed before the decision was made. */
@@ -251,6 +261,7 @@ export async function recordCallCompleted(
       agent_id: call.agentId,
       status: completion.status,
       result: completion.result ?? null,
+      result_digest: completion.resultDigest ?? null,
       error_code: completion.errorCode ?? null,
       error_message: completion.errorMessage ?? null,
       decision_reason: completion.decisionReason ?? null,

@@ -10,6 +10,7 @@ import { isServiceError } from "../errors";
 import type { Decision } from "../policy/decide";
 import { auditData, refuse, type CallContext } from "./call-context";
 import { rejected, type GatewayOutcome } from "./outcome";
+import { sealCallSecrets } from "./call-secrets";
 import { insertCallWithAudit } from "./record-call";
 
 /**
@@ -19,7 +20,7 @@ import { insertCallWithAudit } from "./record-call";
  * approval requests in one transaction.
  */
 export async function requestApproval(ctx: CallContext, decision: Extract<Decision, { kind: "await_approval" }>): Promise<GatewayOutcome> {
-  const { db, resolved, envelope, base, claimedId } = ctx;
+  const { db, resolved, envelope, base, claimedId, secretArguments } = ctx;
   const needsManager = decision.approvals.includes("manager");
   const clientId = resolved.integration!.clientId;
   // The ticket, when one is named and its system is connected, decides who the requester is.
@@ -81,6 +82,8 @@ export async function requestApproval(ctx: CallContext, decision: Extract<Decisi
       requesterSource: requesterEmail ? (verified ? ("verified_by_ticket" as const) : (base.requesterSource ?? "named_by_agent")) : null,
       expiresAt,
       decisionReason: decision.reason,
+      // Write-only arguments wait sealed until the call runs, then are gone.
+      secretCiphertext: Object.keys(secretArguments).length ? sealCallSecrets(callId, { arguments: secretArguments }) : null,
     };
     const audit = {
       action: "call.pending_approval",

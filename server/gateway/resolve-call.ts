@@ -38,6 +38,8 @@ export type ResolvedCall = {
     inputSchema: Record<string, unknown>;
     definitionHash: string;
     hasOutputSchema: boolean;
+    /** Its result is returned once to the agent and stored redacted. */
+    sensitiveResult: boolean;
   };
 };
 
@@ -52,7 +54,7 @@ const RESOLVED_COLUMNS = `
            i.id as integration_id, i.slug as integration_slug, i.kind, i.status, i.client_id, i.config, i.secret_ciphertext,
            ${IN_AGENT_SCOPE_SQL} as in_agent_scope,
            t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.flagged_at, t.removed_at,
-           t.input_schema, t.definition_hash, t.output_schema is not null as has_output_schema
+           t.input_schema, t.definition_hash, t.output_schema is not null as has_output_schema, t.sensitive_result
     from agent_keys k
     join agents a on a.id = k.agent_id
     join workspaces w on w.id = a.workspace_id`;
@@ -129,6 +131,7 @@ function resolvedOf(row: Row | undefined): ResolvedCall | null {
           inputSchema: asJson<Record<string, unknown>>(row.input_schema),
           definitionHash: String(row.definition_hash),
           hasOutputSchema: Boolean(row.has_output_schema),
+          sensitiveResult: Boolean(row.sensitive_result),
         }
       : null,
   };

@@ -1,5 +1,5 @@
 import type { tools } from "@/db/schema";
-import { classify } from "../policy/classify";
+import { classify, revealsSecrets } from "../policy/classify";
 import { REQUESTER_ARGUMENT } from "../gateway/call-hints";
 import { findUnsupportedPattern } from "../gateway/linear-regexp";
 import type { DiscoveredTool } from "./connectors/types";
@@ -76,6 +76,7 @@ export function seededToolRow(workspaceId: string, integrationId: string, tool: 
       ? `${reason}; its input schema cannot be checked (${unsupported.message}), so calls are refused until its server changes it`
       : reason,
     flaggedAt: unsupported ? new Date() : null,
+    sensitiveResult: revealsSecrets(tool) !== null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, nameWords, verbOf } from "./classify";
+import { classify, nameWords, revealsSecrets, verbOf } from "./classify";
 
 describe("nameWords / verbOf", () => {
   it.each([
@@ -177,5 +177,37 @@ describe("classify with annotations (hints, not trust: the stricter side wins)",
   it("never seeds disabled", () => {
     const names = ["get", "delete", "x", "", "list_all", "DROP_TABLE"];
     for (const name of names) expect(["auto", "approval_needed"]).toContain(classify({ name }).policy);
+  });
+});
+
+describe("tools that handle secrets", () => {
+  it.each([
+    [{ name: "get-env", description: "Returns all environment variables", annotations: { readOnlyHint: true } }, "'env' in its name"],
+    [{ name: "get_api_key", description: "" }, "'key' in its name"],
+    [{ name: "read_config", description: "Reads the service's configuration, including its API keys." }, "'api keys' in its description"],
+    [{ name: "list_credentials" }, "'credentials' in its name"],
+    [{ name: "showPassword" }, "'password' in its name"],
+  ])("a read that reveals secrets needs approval: %j", (tool, why) => {
+    const classification = classify(tool);
+    expect(classification.policy).toBe("approval_needed");
+    expect(classification.reason).toContain("reveals secrets");
+    expect(revealsSecrets(tool)).toBe(why);
+  });
+
+  it("is not fooled by ordinary words: a page token or a primary key is no secret", () => {
+    for (const tool of [
+      { name: "list_users", description: "Lists users; pass the page token to continue." },
+      { name: "get_ticket", description: "Returns the ticket with its primary key and status." },
+      { name: "search_monkeys" },
+    ]) {
+      expect(revealsSecrets(tool)).toBeNull();
+      expect(classify(tool).policy).toBe("auto");
+    }
+  });
+
+  it("marks the results of password and token tools sensitive, reads and writes alike", () => {
+    expect(revealsSecrets({ name: "reset_password" })).toBe("'password' in its name");
+    expect(revealsSecrets({ name: "create_access_token" })).toBe("'token' in its name");
+    expect(revealsSecrets({ name: "add_user_to_group" })).toBeNull();
   });
 });

@@ -159,6 +159,43 @@ export function verbOf(name: string): string | null {
   return nameWords(last)[0] ?? nameWords(name)[0] ?? null;
 }
 
+/** Words in a tool's name that say it handles secrets. */
+const SECRET_NAME_WORDS = new Set([
+  "password",
+  "passwords",
+  "passwd",
+  "passphrase",
+  "pwd",
+  "secret",
+  "secrets",
+  "token",
+  "tokens",
+  "credential",
+  "credentials",
+  "apikey",
+  "key",
+  "keys",
+  "env",
+  "environment",
+  "otp",
+]);
+/** Phrases in a description that say the tool reveals or sets a secret (not "a page token"). */
+const SECRET_DESCRIPTION =
+  /\b(passwords?|passphrases?|secrets?|credentials?|api[ -]?keys?|access keys?|private keys?|access tokens?|auth(?:entication)? tokens?|bearer tokens?|refresh tokens?|environment variables?|env vars?)\b/i;
+
+/**
+ * Whether a tool handles secrets — a password, a token, a key, a credential, environment variables —
+ * by its name or description, with the word that says so. One classifier for two uses: reads that
+ * reveal secrets are seeded as needing approval, and such a tool's result is seeded as sensitive
+ * (returned once to the agent, stored redacted).
+ */
+export function revealsSecrets(tool: { name: string; description?: string | null }): string | null {
+  const word = nameWords(tool.name).find((candidate) => SECRET_NAME_WORDS.has(candidate));
+  if (word) return `'${word}' in its name`;
+  const phrase = tool.description?.match(SECRET_DESCRIPTION)?.[0];
+  return phrase ? `'${phrase.toLowerCase()}' in its description` : null;
+}
+
 type VerbKind = "read" | "write" | "unknown";
 
 function verbKind(verb: string | null): VerbKind {
@@ -174,9 +211,10 @@ function verbKind(verb: string | null): VerbKind {
  * defaults for them say nothing about this tool). Anything unrecognised needs approval, whatever the
  * annotations claim: seeding `auto` always needs a recognised read verb.
  */
-export function classify(tool: { name: string; annotations?: ToolAnnotations | null }): Classification {
+export function classify(tool: { name: string; description?: string | null; annotations?: ToolAnnotations | null }): Classification {
   const verb = verbOf(tool.name);
   const kind = verbKind(verb);
+  const secrets = revealsSecrets(tool);
   const readOnly = tool.annotations?.readOnlyHint;
   const destructive = tool.annotations?.destructiveHint;
   const verbText = kind === "unknown" ? `unrecognised verb '${verb ?? tool.name}'` : `${kind} verb '${verb}'`;
@@ -194,6 +232,8 @@ export function classify(tool: { name: string; annotations?: ToolAnnotations | n
       reason: kind === "write" ? `annotation destructiveHint and ${verbText}` : "annotation destructiveHint",
     };
   }
+  // A read that reveals secrets is a disclosure: someone decides, whatever the hints say.
+  if (kind === "read" && secrets) return { policy: "approval_needed", reason: `${verbText}, but it reveals secrets (${secrets})` };
   if (readOnly === true) {
     if (kind === "write")
       return { policy: "approval_needed", reason: `annotation readOnlyHint contradicts ${verbText} — the stricter policy wins` };

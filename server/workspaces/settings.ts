@@ -15,6 +15,7 @@ export async function getWorkspaceSettings({ db, user }: UserContext) {
     agentsPaused: workspace!.agentsPaused,
     approvalExpiryHours: Math.round((workspace!.approvalExpirySeconds / 3600) * 100) / 100,
     maxPendingApprovalsPerAgent: workspace!.maxPendingApprovalsPerAgent,
+    callRetentionDays: workspace!.callRetentionDays,
     toolsetVersion: workspace!.toolsetVersion,
     smtp: workspace!.smtpSettings ?? null,
     smtpPasswordSet: workspace!.smtpPasswordCiphertext !== null,
@@ -25,6 +26,8 @@ export type SettingsUpdate = {
   name?: string;
   approvalExpiryHours?: number;
   maxPendingApprovalsPerAgent?: number;
+  /** Days to keep finished calls' arguments and results; null keeps them. */
+  callRetentionDays?: number | null;
   smtp?: (SmtpSettings & { password?: string }) | null;
 };
 
@@ -37,6 +40,7 @@ export async function updateWorkspaceSettings({ db, user }: UserContext, input: 
         ...(input.name ? { name: input.name.trim() } : {}),
         ...(input.approvalExpiryHours !== undefined ? { approvalExpirySeconds: Math.round(input.approvalExpiryHours * 3600) } : {}),
         ...(input.maxPendingApprovalsPerAgent !== undefined ? { maxPendingApprovalsPerAgent: input.maxPendingApprovalsPerAgent } : {}),
+        ...(input.callRetentionDays !== undefined ? { callRetentionDays: input.callRetentionDays } : {}),
         ...(input.smtp === null ? { smtpSettings: null, smtpPasswordCiphertext: null } : {}),
         ...(input.smtp ? { smtpSettings: smtp as SmtpSettings } : {}),
         ...(input.smtp && password ? { smtpPasswordCiphertext: sealSecret(password, smtpSecretContext(user.workspaceId)) } : {}),

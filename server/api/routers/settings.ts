@@ -23,6 +23,13 @@ export const settingsRouter = createTRPCRouter({
           .max(24 * 30, "At most 30 days")
           .optional(),
         maxPendingApprovalsPerAgent: z.number().int().min(1).max(1_000).optional(),
+        callRetentionDays: z
+          .number()
+          .int("Whole days")
+          .min(1, "Keep them at least a day (or leave it empty to keep them)")
+          .max(3_650, "At most ten years")
+          .nullable()
+          .optional(),
         smtp: smtp.nullable().optional(),
       }),
     )

@@ -13,6 +13,7 @@ type Settings = {
   agentsPaused: boolean;
   approvalExpiryHours: number;
   maxPendingApprovalsPerAgent: number;
+  callRetentionDays: number | null;
   smtp: { host: string; port: number; secure: boolean; username: string | null; from: string } | null;
   smtpPasswordSet: boolean;
 };
@@ -39,6 +40,7 @@ export function SettingsForm({ settings, isAdmin }: { settings: Settings; isAdmi
       name: String(data.get("name")),
       approvalExpiryHours: Number(data.get("approvalExpiryHours")),
       maxPendingApprovalsPerAgent: Number(data.get("maxPending")),
+      callRetentionDays: data.get("retentionDays") ? Number(data.get("retentionDays")) : null,
       smtp: host
         ? {
             host,
@@ -86,6 +88,21 @@ export function SettingsForm({ settings, isAdmin }: { settings: Settings; isAdmi
                 min={1}
                 max={1000}
                 defaultValue={settings.maxPendingApprovalsPerAgent}
+              />
+            </Field>
+            <Field
+              label="Keep call arguments and results (days)"
+              htmlFor="retentionDays"
+              hint="After this, finished calls keep only their digests and audit events. Empty: keep them."
+            >
+              <TextInput
+                id="retentionDays"
+                name="retentionDays"
+                type="number"
+                min={1}
+                max={3650}
+                defaultValue={settings.callRetentionDays ?? ""}
+                placeholder="Keep"
               />
             </Field>
           </div>

@@ -20,7 +20,8 @@ export const GET = handleRoute(async (request: Request, { params }: Params) => {
   if (bearer) {
     const agent = await authenticateAgent(db, bearer);
     if (!agent) return errorResponse("unauthorized", "The API key is unknown or revoked.");
-    reader = { workspaceId: agent.workspaceId, agentId: agent.agentId };
+    // The calling agent itself: a sensitive result is handed over on its first read.
+    reader = { workspaceId: agent.workspaceId, agentId: agent.agentId, takeSensitiveResult: true };
   } else {
     const user = await getCurrentUser();
     if (!user) return errorResponse("unauthorized", 'Send your API key as "Authorization: Bearer tg_…".');
