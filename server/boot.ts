@@ -5,6 +5,7 @@ import { createWorker, type Worker } from "./jobs/worker";
 import { jobHandlers, LONG_RUNNING_JOB_KINDS } from "./jobs/handlers";
 import { sweepCalls } from "./approvals/execute-approved";
 import { sealAuditEvents } from "./audit/seal";
+import { observeJobAttempt } from "./metrics/registry";
 
 const slot = globalThis as unknown as { __toolgateBoot?: { worker: Worker | null } };
 
@@ -33,6 +34,7 @@ export async function boot(): Promise<void> {
     const worker = createWorker(handle, {
       handlers: jobHandlers,
       longRunningKinds: LONG_RUNNING_JOB_KINDS,
+      onAttempt: observeJobAttempt,
       periodic: [
         { name: "call sweep", everyMs: 2_000, run: sweepCalls },
         // The audit sealer: one at a time across instances (it locks its state row), so writers never wait.

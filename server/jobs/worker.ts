@@ -31,9 +31,13 @@ export type WorkerOptions = {
   /** A job running longer than this is presumed lost with its worker and handed out again. */
   staleAfterMs?: number;
   jobTimeoutMs?: number;
+  /** Told of every attempt after it ran (metrics); must not throw. */
+  onAttempt?: (attempt: JobAttemptReport) => void;
   /** Work every instance does on a timer besides the outbox (the call sweep, the audit sealer), errors logged. */
   periodic?: PeriodicTask | PeriodicTask[];
 };
+
+export type JobAttemptReport = { kind: string; queueWaitMs: number; durationMs: number; failed: boolean };
 
 /** A task run beside the jobs every `everyMs`, never two runs of it at a time. */
 export type PeriodicTask = { name?: string; everyMs: number; run: (db: Database) => Promise<unknown> };
@@ -140,6 +144,12 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       error = caught;
     }
     const finishedAt = new Date();
+    options.onAttempt?.({
+      kind: job.kind,
+      queueWaitMs: Math.max(0, startedAt.getTime() - job.runAt.getTime()),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      failed: error !== null,
+    });
     const message = error === null ? null : error instanceof Error ? error.message : String(error);
     if (message !== null && process.env.TOOLGATE_LOG_JOBS !== "off") {
       process.stderr.write(
