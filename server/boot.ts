@@ -6,6 +6,7 @@ import { jobHandlers, LONG_RUNNING_JOB_KINDS } from "./jobs/handlers";
 import { sweepCalls } from "./approvals/execute-approved";
 import { sealAuditEvents } from "./audit/seal";
 import { observeJobAttempt } from "./metrics/registry";
+import { rollUpCallStats } from "./overview/rollup";
 
 const slot = globalThis as unknown as { __toolgateBoot?: { worker: Worker | null } };
 
@@ -39,6 +40,8 @@ export async function boot(): Promise<void> {
         { name: "call sweep", everyMs: 2_000, run: sweepCalls },
         // The audit sealer: one at a time across instances (it locks its state row), so writers never wait.
         { name: "audit sealer", everyMs: 2_000, run: (db) => sealAuditEvents(db, env.auditKey) },
+        // The Overview's daily rollups of settled days (newest first, a month per pass).
+        { name: "overview rollup", everyMs: 30_000, run: rollUpCallStats },
       ],
     });
     slot.__toolgateBoot.worker = worker;

@@ -10,7 +10,7 @@ export async function signInAction(_previous: FormState, formData: FormData): Pr
   const password = String(formData.get("password") ?? "");
   if (!email || !password) return { message: "Enter your e-mail and password.", values: { email } };
   const next = String(formData.get("next") ?? "");
-  const redirectTo = next.startsWith("/") && !next.startsWith("//") ? next : "/settings/integrations";
+  const redirectTo = next.startsWith("/") && !next.startsWith("//") ? next : "/overview";
   try {
     await signIn("credentials", { email, password, redirectTo });
   } catch (error) {

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; passwordSet?: string }> }) {
   if (!(await hasAnyAdmin(await getDb()))) redirect("/setup");
-  if (await getCurrentUser()) redirect("/settings/integrations");
+  if (await getCurrentUser()) redirect("/overview");
   const { next, passwordSet } = await searchParams;
   return (
     <AuthCard title="Sign in">

@@ -143,6 +143,7 @@ describe("cross-workspace isolation", () => {
       "agents.setAllPaused": () => caller.agents.setAllPaused({ paused: false }),
       "settings.get": () => caller.settings.get(),
       "settings.update": () => caller.settings.update({ approvalExpiryHours: 2 }),
+      "overview.get": () => caller.overview.get({ days: 90, client: w.clientB.id }),
       "activity.list": () => caller.activity.list({ clientId: w.clientB.id }),
       "activity.detail": () => caller.activity.detail({ callId: w.callB }),
       "approvals.inbox": () => caller.approvals.inbox({ callId: w.callB }),

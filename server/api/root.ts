@@ -4,6 +4,7 @@ import { approvalsRouter } from "./routers/approvals";
 import { clientsRouter } from "./routers/clients";
 import { directoryRouter } from "./routers/directory";
 import { integrationsRouter } from "./routers/integrations";
+import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
 import { settingsRouter } from "./routers/settings";
 import { usersRouter } from "./routers/users";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   activity: activityRouter,
   approvals: approvalsRouter,
+  overview: overviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,6 +18,7 @@ export async function getWorkspaceSettings({ db, user }: UserContext) {
     toolsetVersion: workspace!.toolsetVersion,
     smtp: workspace!.smtpSettings ?? null,
     smtpPasswordSet: workspace!.smtpPasswordCiphertext !== null,
+    timeZone: workspace!.timeZone,
   };
 }
 
@@ -26,6 +27,8 @@ export type SettingsUpdate = {
   approvalExpiryHours?: number;
   maxPendingApprovalsPerAgent?: number;
   smtp?: (SmtpSettings & { password?: string }) | null;
+  /** IANA name, checked by the caller (the Overview's days follow it). */
+  timeZone?: string;
 };
 
 export async function updateWorkspaceSettings({ db, user }: UserContext, input: SettingsUpdate): Promise<void> {
@@ -37,6 +40,7 @@ export async function updateWorkspaceSettings({ db, user }: UserContext, input: 
         ...(input.name ? { name: input.name.trim() } : {}),
         ...(input.approvalExpiryHours !== undefined ? { approvalExpirySeconds: Math.round(input.approvalExpiryHours * 3600) } : {}),
         ...(input.maxPendingApprovalsPerAgent !== undefined ? { maxPendingApprovalsPerAgent: input.maxPendingApprovalsPerAgent } : {}),
+        ...(input.timeZone ? { timeZone: input.timeZone } : {}),
         ...(input.smtp === null ? { smtpSettings: null, smtpPasswordCiphertext: null } : {}),
         ...(input.smtp ? { smtpSettings: smtp as SmtpSettings } : {}),
         ...(input.smtp && password ? { smtpPasswordCiphertext: sealSecret(password, smtpSecretContext(user.workspaceId)) } : {}),

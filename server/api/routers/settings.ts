@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isKnownTimeZone } from "../../overview/time-zone";
 import { getWorkspaceSettings, updateWorkspaceSettings } from "../../workspaces/settings";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -24,6 +25,11 @@ export const settingsRouter = createTRPCRouter({
           .optional(),
         maxPendingApprovalsPerAgent: z.number().int().min(1).max(1_000).optional(),
         smtp: smtp.nullable().optional(),
+        timeZone: z
+          .string()
+          .max(64)
+          .refine(isKnownTimeZone, { message: "Choose a time zone from the list (an IANA name such as Europe/Berlin)" })
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => updateWorkspaceSettings(ctx, input)),
