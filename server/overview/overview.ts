@@ -48,86 +48,109 @@ export async function getOverview({ db, user }: UserContext, input: OverviewInpu
   const zone = workspace?.timeZone ?? "UTC";
   const ws = user.workspaceId;
   const client = input.client === undefined ? null : input.client === "msp" ? "" : input.client;
-  const range = sql`
-    bounds as (select (now() at time zone ${zone})::date as today, (now() at time zone ${zone})::date - ${input.days - 1}::int as first),
-    rolled as (
-      select r.day from call_stats_days r, bounds b
-      where r.workspace_id = ${ws} and r.time_zone = ${zone} and r.day between b.first and b.today),
-    live_start as (
-      select ((min(d)::date)::timestamp at time zone ${zone}) as at
-      from bounds b, generate_series(b.first::timestamp, b.today::timestamp, interval '1 day') d
-      where d::date not in (select day from rolled))`;
+  return db.transaction(
+    async (tx) => {
+      // One snapshot for every read: a day rolled up meanwhile is read from the rollup or from the calls, never both.
+      const [meta] = rowsOf<{ today: string; first: string; rolled: string[] | null }>(
+        await tx.execute(sql`
+          with bounds as (select (now() at time zone ${zone})::date as today, (now() at time zone ${zone})::date - ${input.days - 1}::int as first)
+          select b.today::text as today, b.first::text as first,
+            (select array_agg(r.day::text order by r.day) from call_stats_days r
+             where r.workspace_id = ${ws} and r.time_zone = ${zone} and r.day between b.first and b.today) as rolled
+          from bounds b`),
+      );
+      const today = meta!.today;
+      const first = meta!.first;
+      const rolled = new Set(meta!.rolled ?? []);
+      const dayList: string[] = [];
+      for (let offset = input.days - 1; offset >= 0; offset--) {
+        const date = new Date(`${today}T00:00:00Z`);
+        date.setUTCDate(date.getUTCDate() - offset);
+        dayList.push(date.toISOString().slice(0, 10));
+      }
+      const liveDays = dayList.filter((day) => !rolled.has(day));
+      const rolledList = sql`array[${sql.join(
+        [...rolled].map((day) => sql`${day}`),
+        sql`, `,
+      )}]::date[]`;
+      // The calls of the days not rolled up: an index range from the first of them, those rolled up left out.
+      const liveCalls = liveDays.length
+        ? sql`c.workspace_id = ${ws} and c.created_at >= ((${liveDays[0]!}::date)::timestamp at time zone ${zone})
+            and (c.created_at at time zone ${zone})::date <> all(${rolledList})`
+        : sql`false`;
+      const liveApprovals = liveDays.length
+        ? sql`a.workspace_id = ${ws} and a.created_at >= ((${liveDays[0]!}::date)::timestamp at time zone ${zone})
+            and (a.created_at at time zone ${zone})::date <> all(${rolledList})`
+        : sql`false`;
 
-  const [stats] = rowsOf<{ stats: StatsJson }>(
-    await db.execute(sql`
-      with ${range},
-      stats as (
-        select s.day, s.client_key, s.integration_slug, s.tool_name, s.outcome, s.calls
-        from call_stats_daily s join rolled r on r.day = s.day
-        where s.workspace_id = ${ws} and s.time_zone = ${zone}
-        union all
-        select (c.created_at at time zone ${zone})::date, coalesce(c.client_id, ''), c.integration_slug, c.tool_name, ${OUTCOME_SQL}, count(*)::int
-        from tool_calls c, bounds b
-        where c.workspace_id = ${ws} and c.created_at >= (select at from live_start) and c.status <> 'pending_approval'
-          and (c.created_at at time zone ${zone})::date >= b.first
-          and (c.created_at at time zone ${zone})::date not in (select day from rolled)
-        group by 1, 2, 3, 4, 5
-      ),
-      filtered as (select * from stats where ${client}::text is null or client_key = ${client}::text)
-      select json_build_object(
-        'days', (select json_agg(x) from (select day::text as day, outcome, sum(calls)::int as calls from filtered group by 1, 2) x),
-        'tools', (select json_agg(x) from (
-          select integration_slug as integration, tool_name as tool, sum(calls)::int as calls,
-            coalesce(sum(calls) filter (where outcome in ('denied', 'refused')), 0)::int as denials
-          from filtered group by 1, 2) x),
-        'clients', (select json_agg(x) from (select client_key, outcome, sum(calls)::int as calls from stats group by 1, 2) x)
-      ) as stats`),
-  );
+      const [stats] = rowsOf<{ stats: StatsJson }>(
+        await tx.execute(sql`
+          with stats as (
+            select s.day, s.client_key, s.integration_slug, s.tool_name, s.outcome, s.calls
+            from call_stats_daily s
+            where s.workspace_id = ${ws} and s.time_zone = ${zone} and s.day between ${first}::date and ${today}::date
+            union all
+            select (c.created_at at time zone ${zone})::date, coalesce(c.client_id, ''), c.integration_slug, c.tool_name, ${OUTCOME_SQL}, count(*)::int
+            from tool_calls c
+            where ${liveCalls} and c.status <> 'pending_approval'
+            group by 1, 2, 3, 4, 5
+          ),
+          filtered as (select * from stats where ${client}::text is null or client_key = ${client}::text)
+          select json_build_object(
+            'days', (select json_agg(x) from (select day::text as day, outcome, sum(calls)::int as calls from filtered group by 1, 2) x),
+            'tools', (select json_agg(x) from (
+              select integration_slug as integration, tool_name as tool, sum(calls)::int as calls,
+                coalesce(sum(calls) filter (where outcome in ('denied', 'refused')), 0)::int as denials
+              from filtered group by 1, 2) x),
+            'clients', (select json_agg(x) from (select client_key, outcome, sum(calls)::int as calls from stats group by 1, 2) x)
+          ) as stats`),
+      );
 
-  const waitRows = rowsOf<{ day: string; p50: number | null; p90: number | null; decided: number }>(
-    await db.execute(sql`
-      with ${range}
-      select w.day::text as day, w.p50_seconds as p50, w.p90_seconds as p90, w.decided
-      from approval_wait_daily w join rolled r on r.day = w.day
-      where w.workspace_id = ${ws} and w.time_zone = ${zone} and w.client_key = coalesce(${client}::text, '*')
-      union all
-      select day::text, percentile_cont(0.5) within group (order by wait), percentile_cont(0.9) within group (order by wait), count(*)::int
-      from (
-        select (a.created_at at time zone ${zone})::date as day, extract(epoch from a.decided_at - a.created_at)::float8 as wait
-        from approval_requests a join tool_calls c on c.id = a.call_id, bounds b
-        where a.workspace_id = ${ws} and a.created_at >= (select at from live_start) and a.status in ('approved', 'denied')
-          and a.decided_at is not null and (a.created_at at time zone ${zone})::date >= b.first
-          and (a.created_at at time zone ${zone})::date not in (select day from rolled)
-          and (${client}::text is null or coalesce(c.client_id, '') = ${client}::text)
-      ) waits group by day`),
-  );
+      const waitRows = rowsOf<{ day: string; p50: number | null; p90: number | null; decided: number }>(
+        await tx.execute(sql`
+          select w.day::text as day, w.p50_seconds as p50, w.p90_seconds as p90, w.decided
+          from approval_wait_daily w
+          where w.workspace_id = ${ws} and w.time_zone = ${zone} and w.day between ${first}::date and ${today}::date
+            and w.client_key = coalesce(${client}::text, '*')
+          union all
+          select day::text, percentile_cont(0.5) within group (order by wait), percentile_cont(0.9) within group (order by wait), count(*)::int
+          from (
+            select (a.created_at at time zone ${zone})::date as day, extract(epoch from a.decided_at - a.created_at)::float8 as wait
+            from approval_requests a join tool_calls c on c.id = a.call_id
+            where ${liveApprovals} and a.status in ('approved', 'denied') and a.decided_at is not null
+              and (${client}::text is null or coalesce(c.client_id, '') = ${client}::text)
+          ) waits group by day`),
+      );
 
-  const [pending] = rowsOf<{ count: number; oldest_ms: number | null }>(
-    await db.execute(sql`
-      select count(*)::int as count, (extract(epoch from min(created_at)) * 1000)::float8 as oldest_ms from tool_calls
-      where status = 'pending_approval' and workspace_id = ${ws} and (${client}::text is null or coalesce(client_id, '') = ${client}::text)`),
+      const [pending] = rowsOf<{ count: number; oldest_ms: number | null }>(
+        await tx.execute(sql`
+          select count(*)::int as count, (extract(epoch from min(created_at)) * 1000)::float8 as oldest_ms from tool_calls
+          where status = 'pending_approval' and workspace_id = ${ws} and (${client}::text is null or coalesce(client_id, '') = ${client}::text)`),
+      );
+      return assemble(zone, dayList, stats?.stats, waitRows, pending);
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
   );
+}
 
-  const [{ today } = { today: "" }] = rowsOf<{ today: string }>(
-    await db.execute(sql`select (now() at time zone ${zone})::date::text as today`),
-  );
-  const dayList: string[] = [];
-  for (let offset = input.days - 1; offset >= 0; offset--) {
-    const date = new Date(`${today}T00:00:00Z`);
-    date.setUTCDate(date.getUTCDate() - offset);
-    dayList.push(date.toISOString().slice(0, 10));
-  }
+function assemble(
+  zone: string,
+  dayList: string[],
+  stats: StatsJson | undefined,
+  waitRows: Array<{ day: string; p50: number | null; p90: number | null; decided: number }>,
+  pending: { count: number; oldest_ms: number | null } | undefined,
+): Overview {
   const byDay = new Map(dayList.map((day) => [day, { day, total: 0, ...emptyCounts() } as DayCounts]));
-  for (const row of stats?.stats.days ?? []) {
+  for (const row of stats?.days ?? []) {
     const entry = byDay.get(row.day);
     if (!entry) continue;
     entry[row.outcome] += row.calls;
     entry.total += row.calls;
   }
   const waits = new Map(waitRows.map((row) => [row.day, row]));
-  const tools = stats?.stats.tools ?? [];
+  const tools = stats?.tools ?? [];
   const clientTotals = new Map<string, { clientId: string; calls: number } & Record<CallOutcome, number>>();
-  for (const row of stats?.stats.clients ?? []) {
+  for (const row of stats?.clients ?? []) {
     const entry = clientTotals.get(row.client_key) ?? { clientId: row.client_key, calls: 0, ...emptyCounts() };
     entry[row.outcome] += row.calls;
     entry.calls += row.calls;
