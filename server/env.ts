@@ -44,6 +44,16 @@ const schema = z.object({
     .min(24, "TOOLGATE_METRICS_TOKEN must be at least 24 characters (try: openssl rand -hex 24)")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  TOOLGATE_SSO_KIND: z
+    .enum(["entra", "google", "oidc", ""], { message: "TOOLGATE_SSO_KIND must be entra, google or oidc" })
+    .optional()
+    .transform((value) => value || undefined),
+  TOOLGATE_SSO_ISSUER: z.string().optional(),
+  TOOLGATE_SSO_TENANT: z.string().optional(),
+  TOOLGATE_SSO_CLIENT_ID: z.string().optional(),
+  TOOLGATE_SSO_CLIENT_SECRET: z.string().optional(),
+  TOOLGATE_SSO_ALLOWED_DOMAINS: z.string().optional(),
+  TOOLGATE_SSO_WORKSPACE: z.string().optional(),
   TOOLGATE_URL: z.url("TOOLGATE_URL must be the app's public URL, e.g. https://toolgate.example.com").optional(),
   TOOLGATE_INTERNAL_URL: z.url("TOOLGATE_INTERNAL_URL must be a URL at which this app reaches itself").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -120,6 +130,14 @@ export function getEnv(source: Record<string, string | undefined> = process.env)
   if (!embedded && !values.TOOLGATE_AUDIT_KEY) {
     throw new StartupError(
       "TOOLGATE_AUDIT_KEY is required when DATABASE_URL is set, so that every instance seals the audit chain with the same key, kept outside the database (try: openssl rand -base64 32).",
+    );
+  }
+  if (
+    values.TOOLGATE_SSO_KIND &&
+    (!values.TOOLGATE_SSO_CLIENT_ID || !values.TOOLGATE_SSO_CLIENT_SECRET || !values.TOOLGATE_SSO_ALLOWED_DOMAINS)
+  ) {
+    throw new StartupError(
+      "TOOLGATE_SSO_KIND is set: also set TOOLGATE_SSO_CLIENT_ID, TOOLGATE_SSO_CLIENT_SECRET and TOOLGATE_SSO_ALLOWED_DOMAINS (and TOOLGATE_SSO_TENANT or TOOLGATE_SSO_ISSUER).",
     );
   }
   const env: Env = {

@@ -7,6 +7,7 @@ import { integrationsRouter } from "./routers/integrations";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
 import { settingsRouter } from "./routers/settings";
+import { ssoRouter } from "./routers/sso";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   activity: activityRouter,
   approvals: approvalsRouter,
   overview: overviewRouter,
+  sso: ssoRouter,
 });
 
 export type AppRouter = typeof appRouter;
