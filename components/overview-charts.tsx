@@ -48,24 +48,23 @@ export function CallsPerDayChart({ days }: { days: DayRow[] }) {
   );
 }
 
-/** p50 and p90 of the time approvers took, per day, in minutes. */
+/** p50 and p90 of the time approvers took, per day: in seconds while they are short, else in minutes. */
 export function ApprovalWaitChart({ waits }: { waits: Array<{ day: string; p50Seconds: number | null; p90Seconds: number | null }> }) {
-  const data = waits.map((wait) => ({
-    day: wait.day,
-    p50: wait.p50Seconds === null ? null : Math.round((wait.p50Seconds / 60) * 10) / 10,
-    p90: wait.p90Seconds === null ? null : Math.round((wait.p90Seconds / 60) * 10) / 10,
-  }));
+  const longest = Math.max(0, ...waits.map((wait) => wait.p90Seconds ?? 0));
+  const [divisor, unit] = longest < 120 ? [1, "s"] : [60, "min"];
+  const scale = (seconds: number | null) => (seconds === null ? null : Math.round((seconds / divisor) * 10) / 10);
+  const data = waits.map((wait) => ({ day: wait.day, p50: scale(wait.p50Seconds), p90: scale(wait.p90Seconds) }));
   return (
     <div className="h-56 w-full" data-testid="approval-wait-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+        <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="day" tickFormatter={shortDay} tick={{ fontSize: 12 }} minTickGap={16} />
-          <YAxis tick={{ fontSize: 12 }} unit=" m" />
-          <Tooltip labelFormatter={(day) => shortDay(String(day))} formatter={(value) => `${String(value)} min`} />
+          <YAxis tick={{ fontSize: 12 }} unit={` ${unit}`} />
+          <Tooltip labelFormatter={(day) => shortDay(String(day))} formatter={(value) => `${String(value)} ${unit}`} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line dataKey="p50" name="Median (p50)" stroke="#1d5fd1" strokeWidth={2} connectNulls dot={false} isAnimationActive={false} />
-          <Line dataKey="p90" name="p90" stroke="#f59e0b" strokeWidth={2} connectNulls dot={false} isAnimationActive={false} />
+          <Line dataKey="p50" name="Median (p50)" stroke="#1d5fd1" strokeWidth={2} connectNulls dot={{ r: 3 }} isAnimationActive={false} />
+          <Line dataKey="p90" name="p90" stroke="#f59e0b" strokeWidth={2} connectNulls dot={{ r: 3 }} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
     </div>

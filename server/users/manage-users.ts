@@ -16,7 +16,7 @@ export async function listUsers({ db, user }: UserContext) {
       active: users.active,
       hasPassword: users.passwordHash,
       createdAt: users.createdAt,
-      ssoLinked: sql<boolean>`exists (select 1 from user_identities i where i.user_id = ${users.id})`,
+      ssoLinked: sql<boolean>`exists (select 1 from user_identities i where i.user_id = "users"."id")`,
     })
     .from(users)
     .where(eq(users.workspaceId, user.workspaceId))

@@ -66,6 +66,9 @@ describe("single sign-on", () => {
     });
     const [identity] = await db.select().from(userIdentities).where(eq(userIdentities.userId, user!.id));
     expect(identity).toMatchObject({ issuer: idp.issuer, tenant: "", subject: "subject-tess" });
+    const listed = await caller.users.list();
+    expect(listed.find((entry) => entry.email === email)).toMatchObject({ ssoLinked: true, active: true });
+    expect(listed.find((entry) => entry.role === "admin")).toMatchObject({ ssoLinked: false });
 
     // The same subject with a changed e-mail is still Tess; another subject claiming her e-mail is not.
     expect(await signInWithSso(db, config, claims("subject-tess", `renamed@${domain}`))).toMatchObject({ ok: true, userId: user!.id });
