@@ -4,6 +4,9 @@ import { setOidcAccount } from "../fixtures/stubs";
 
 const DOMAIN = "northwind-it.test";
 
+// Each test goes through the identity provider's pages several times.
+test.slow();
+
 /** Configures the workspace's SSO against the test identity provider (idempotent). */
 async function configureSso(browser: Browser) {
   const admin = await browser.newContext();

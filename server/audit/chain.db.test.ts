@@ -241,6 +241,6 @@ describe("the audit chain", () => {
         env: { ...env, TOOLGATE_AUDIT_KEY: keyHex },
       }).trim();
       expect(key).toBe(workspaceChainKey(KEY, workspace.id).toString("hex"));
-    });
+    }, 180_000); // four CLI processes, each starting tsx
   }
 });

@@ -204,4 +204,34 @@ describe("single sign-on", () => {
     await caller.sso.setPasswordSignIn({ enabled: true });
     expect(await signIn(tech.email, "tech password 1")).toMatchObject({ ok: true });
   });
+
+  it("takes a single-workspace install's SSO from TOOLGATE_SSO_* and refuses to save over it", async () => {
+    const { db } = database();
+    const { workspace, domain, caller } = await ssoWorkspace(db);
+    const variables = {
+      TOOLGATE_SSO_KIND: "oidc",
+      TOOLGATE_SSO_ISSUER: idp.issuer,
+      TOOLGATE_SSO_CLIENT_ID: idp.clientId,
+      TOOLGATE_SSO_CLIENT_SECRET: idp.clientSecret,
+      TOOLGATE_SSO_ALLOWED_DOMAINS: `${domain}, other.test`,
+      TOOLGATE_SSO_WORKSPACE: workspace.slug,
+    };
+    Object.assign(process.env, variables);
+    forgetEnv();
+    try {
+      expect(await loadSsoConfig(db, workspace.id)).toMatchObject({
+        source: "environment",
+        issuer: idp.issuer,
+        allowedDomains: [domain, "other.test"],
+      });
+      expect((await ssoConfigForEmail(db, `x@${domain}`))?.workspaceId).toBe(workspace.id);
+      expect(await caller.sso.get()).toMatchObject({ source: "environment", enabled: true });
+      await expect(
+        caller.sso.save({ kind: "oidc", issuer: idp.issuer, clientId: "x", clientSecret: "y", allowedDomains: [domain], enabled: true }),
+      ).rejects.toThrow(/configured by environment variables/);
+    } finally {
+      for (const name of Object.keys(variables)) delete process.env[name];
+      forgetEnv();
+    }
+  });
 });
