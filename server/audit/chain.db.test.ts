@@ -29,15 +29,17 @@ async function asDatabaseOwner(db: Database, table: "audit_events" | "audit_seal
   });
 }
 
-async function workspaceWithEvents(db: Database, count: number) {
+async function workspaceWithEvents(db: Database, count: number, at?: (index: number) => Date) {
   const workspace = await createWorkspace(db);
   for (let index = 1; index <= count; index++) {
-    await recordAudit(db, {
+    const entry = {
       workspaceId: workspace.id,
-      actorType: "system",
+      actorType: "system" as const,
       action: `test.step_${index}`,
       data: { index, nested: { b: [1, "two", null], a: true } },
-    });
+    };
+    if (at) await db.insert(auditEvents).values({ ...entry, at: at(index) });
+    else await recordAudit(db, entry);
   }
   const events = await db.select().from(auditEvents).where(eq(auditEvents.workspaceId, workspace.id)).orderBy(auditEvents.at);
   return { workspace, events };
@@ -143,7 +145,9 @@ describe("the audit chain", () => {
 
   it("exports JSON Lines that the README's offline script verifies, and refuses an edited line", async () => {
     const { db } = database();
-    const { workspace } = await workspaceWithEvents(db, 6);
+    // A second apart, so the time range below is exact (a Date holds milliseconds, the database microseconds).
+    const base = Date.now() - 30_000;
+    const { workspace } = await workspaceWithEvents(db, 6, (index) => new Date(base + index * 1_000));
     await sealEverything(db, workspace.id);
     const keyHex = workspaceChainKey(KEY, workspace.id).toString("hex");
     const lines = await exportLines(db, workspace.id);
