@@ -18,7 +18,7 @@ export default defineConfig({
     maxWorkers: 2,
     // Route handlers that read the session import next-auth, which imports next/server.
     server: { deps: { inline: ["next-auth"] } },
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     env: {
       TOOLGATE_LOG_REQUESTS: "off",

@@ -239,6 +239,7 @@ async function main(): Promise<void> {
         DATABASE_URL: url.toString(),
         AUTH_SECRET: randomBytes(32).toString("base64"),
         TOOLGATE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+        TOOLGATE_AUDIT_KEY: randomBytes(32).toString("base64"),
       });
     } else {
       env.DATABASE_URL = "";

@@ -10,6 +10,7 @@ export const NAV_SECTIONS: Array<{ title: string | null; items: NavItem[] }> = [
   {
     title: null,
     items: [
+      { href: "/overview", label: "Overview" },
       { href: "/approvals", label: "Approvals" },
       { href: "/activity", label: "Activity" },
       { href: "/clients", label: "Clients" },
@@ -22,6 +23,7 @@ export const NAV_SECTIONS: Array<{ title: string | null; items: NavItem[] }> = [
     items: [
       { href: "/settings/integrations", label: "Integrations" },
       { href: "/settings/users", label: "Users" },
+      { href: "/settings/sso", label: "Single sign-on" },
       { href: "/settings/general", label: "General" },
     ],
   },

@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   audit: "evt",
   setupToken: "sut",
   demo: "dmo",
+  identity: "idn",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import postgres from "postgres";
 import { drizzle } from "drizzle-orm/postgres-js";
 import * as schema from "./schema";
@@ -15,6 +16,9 @@ export function reconnectBackoff(retries: number): number {
   return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
 }
 
+/** How this instance's connections are named in pg_stat_activity (the pool gauges count them). */
+export const INSTANCE_APPLICATION_NAME = `toolgate ${hostname()}:${process.pid}`.slice(0, 63);
+
 /**
  * postgres.js with a short connect timeout, so a dead database is reported in about two seconds
  * rather than hanging requests. LISTEN uses the driver's own dedicated, self-reconnecting connection.
@@ -26,6 +30,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
     backoff: reconnectBackoff,
     idle_timeout: 60,
     onnotice: () => {},
+    connection: { application_name: INSTANCE_APPLICATION_NAME },
   });
   const db = drizzle({ client, schema, casing: "snake_case" }) as unknown as Database;
   return {

@@ -37,6 +37,7 @@ test("a fresh installation leads to set-up; the first admin signs out and in aga
 
   await page.getByLabel("Password").fill(FIRST_ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/settings\/integrations$/);
-  await expect(page.getByRole("heading", { name: "Integrations", level: 1 })).toBeVisible();
+  // Signed in, people land on the Overview.
+  await expect(page).toHaveURL(/\/overview$/);
+  await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
 });

@@ -2,7 +2,13 @@
 const base = Number(process.env.E2E_PORT_BASE ?? 3200);
 
 /** The outside-service stubs (Slack Web API, SMTP) the e2e servers talk to: e2e/support/stubs.ts. */
-export const E2E_STUBS = { port: base + 90, slackApiUrl: `http://127.0.0.1:${base + 90}/api/`, smtpPort: base + 91 };
+export const E2E_STUBS = {
+  port: base + 90,
+  slackApiUrl: `http://127.0.0.1:${base + 90}/api/`,
+  smtpPort: base + 91,
+  /** The in-process OpenID Connect provider (oidc-provider) the single sign-on tests sign in through. */
+  oidcIssuer: `http://127.0.0.1:${base + 92}`,
+};
 
 export const E2E_SERVERS = [
   { name: "desktop", port: base, env: { SLACK_API_URL: E2E_STUBS.slackApiUrl } },

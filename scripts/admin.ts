@@ -3,6 +3,12 @@
 //       The password is read from standard input when it is not a terminal, else prompted for.
 //   create-agent --name <name> [--workspace <slug>] [--clients all|<client slug>,…] [--msp-wide]
 //       Prints the new API key alone on the last line of standard output.
+//   verify-audit [--workspace <slug>]
+//       Walks each workspace's audit chain; exits 1 at a broken link or events unsealed for over a minute.
+//   export-audit --workspace <slug> [--from <date>] [--to <date>]
+//       The workspace's sealed audit events as JSON Lines on standard output.
+//   audit-key --workspace <slug>
+//       The workspace's chain key (hex), for an auditor who verifies its exports offline.
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { closeDatabase, getDb } from "@/db";
@@ -13,10 +19,17 @@ import { userInfo } from "node:os";
 import { clients } from "@/db/schema";
 import { createAgent } from "@/server/agents/manage-agents";
 import { createAdmin, resolveWorkspace } from "@/server/users/create-admin";
+import { workspaceChainKey } from "@/server/audit/chain";
+import { exportAuditJsonLines } from "@/server/audit/export";
+import { describeChainReport, verifyAuditChains } from "@/server/audit/verify";
+import { getEnv } from "@/server/env";
 
 const USAGE = `usage:
   npm run admin -- create-admin --email <e-mail> --name <name> [--workspace <slug>] [--workspace-name <name>]
-  npm run admin -- create-agent --name <name> [--workspace <slug>] [--clients all|<client slug>,…] [--msp-wide]`;
+  npm run admin -- create-agent --name <name> [--workspace <slug>] [--clients all|<client slug>,…] [--msp-wide]
+  npm run admin -- verify-audit [--workspace <slug>]
+  npm run admin -- export-audit --workspace <slug> [--from <date>] [--to <date>]
+  npm run admin -- audit-key --workspace <slug>`;
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -45,6 +58,8 @@ async function main(argv: string[]): Promise<void> {
       "workspace-name": { type: "string" },
       clients: { type: "string" },
       "msp-wide": { type: "boolean" },
+      from: { type: "string" },
+      to: { type: "string" },
     },
     strict: true,
   });
@@ -100,6 +115,35 @@ async function main(argv: string[]): Promise<void> {
       `Agent "${values.name}" (${result.agentId}) created in workspace "${workspace.slug}", scope: ${scopeText}. Its API key, shown only now:`,
     );
     console.log(result.key);
+    return;
+  }
+  if (command === "verify-audit") {
+    const db = await getDb();
+    const workspace = values.workspace ? await resolveWorkspace(db, values.workspace) : null;
+    const reports = await verifyAuditChains(db, { workspaceId: workspace?.id });
+    for (const report of reports) console.log(describeChainReport(report));
+    if (reports.some((report) => report.firstBroken || report.unsealed.count > 0)) process.exitCode = 1;
+    return;
+  }
+  if (command === "export-audit" || command === "audit-key") {
+    if (!values.workspace) throw new StartupError(`${command} needs --workspace.\n${USAGE}`);
+    const db = await getDb();
+    const workspace = (await resolveWorkspace(db, values.workspace))!;
+    if (command === "audit-key") {
+      console.log(workspaceChainKey(getEnv().auditKey, workspace.id).toString("hex"));
+      return;
+    }
+    const date = (name: "from" | "to") => {
+      const text = values[name];
+      if (!text) return undefined;
+      const parsed = new Date(text);
+      if (Number.isNaN(parsed.getTime()))
+        throw new StartupError(`--${name} "${text}" is not a date (try 2026-11-30 or 2026-11-30T12:00:00Z).`);
+      return parsed;
+    };
+    for await (const line of exportAuditJsonLines(db, { workspaceId: workspace.id, from: date("from"), to: date("to") })) {
+      if (!process.stdout.write(line)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+    }
     return;
   }
   throw new StartupError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);

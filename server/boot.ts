@@ -4,6 +4,9 @@ import { getEnv } from "./env";
 import { createWorker, type Worker } from "./jobs/worker";
 import { jobHandlers, LONG_RUNNING_JOB_KINDS } from "./jobs/handlers";
 import { sweepCalls } from "./approvals/execute-approved";
+import { sealAuditEvents } from "./audit/seal";
+import { observeJobAttempt } from "./metrics/registry";
+import { rollUpCallStats } from "./overview/rollup";
 
 const slot = globalThis as unknown as { __toolgateBoot?: { worker: Worker | null } };
 
@@ -32,7 +35,14 @@ export async function boot(): Promise<void> {
     const worker = createWorker(handle, {
       handlers: jobHandlers,
       longRunningKinds: LONG_RUNNING_JOB_KINDS,
-      periodic: { everyMs: 2_000, run: sweepCalls },
+      onAttempt: observeJobAttempt,
+      periodic: [
+        { name: "call sweep", everyMs: 2_000, run: sweepCalls },
+        // The audit sealer: one at a time across instances (it locks its state row), so writers never wait.
+        { name: "audit sealer", everyMs: 2_000, run: (db) => sealAuditEvents(db, env.auditKey) },
+        // The Overview's daily rollups of settled days (newest first, a month per pass).
+        { name: "overview rollup", everyMs: 30_000, run: rollUpCallStats },
+      ],
     });
     slot.__toolgateBoot.worker = worker;
     await worker.start();

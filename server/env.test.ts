@@ -16,6 +16,10 @@ describe("environment", () => {
     expect(second.authSecret).toBe(first.authSecret);
     expect(second.encryptionKey.equals(first.encryptionKey)).toBe(true);
     expect(first.encryptionKey).toHaveLength(32);
+    expect(first.auditKey).toHaveLength(32);
+    expect(second.auditKey.equals(first.auditKey)).toBe(true);
+    expect(first.auditKey.equals(first.encryptionKey)).toBe(false);
+    expect(statSync(join(dir, "audit-key")).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, "auth-secret"), "utf8").trim()).toBe(first.authSecret);
     expect(statSync(join(dir, "auth-secret")).mode & 0o777).toBe(0o600);
     expect(first.pgliteDir).toBe(join(dir, "pglite"));
@@ -31,6 +35,12 @@ describe("environment", () => {
       { DATABASE_URL: "postgres://localhost/db", AUTH_SECRET: "x".repeat(40) },
       /TOOLGATE_ENCRYPTION_KEY is required when DATABASE_URL is set/,
     ],
+    [
+      { DATABASE_URL: "postgres://localhost/db", AUTH_SECRET: "x".repeat(40), TOOLGATE_ENCRYPTION_KEY: "a".repeat(64) },
+      /TOOLGATE_AUDIT_KEY is required when DATABASE_URL is set/,
+    ],
+    [{ TOOLGATE_AUDIT_KEY: "too-short" }, /TOOLGATE_AUDIT_KEY must be 32 bytes/],
+    [{ TOOLGATE_METRICS_TOKEN: "short" }, /TOOLGATE_METRICS_TOKEN must be at least 24 characters/],
     [{ TOOLGATE_ENCRYPTION_KEY: "too-short" }, /TOOLGATE_ENCRYPTION_KEY must be 32 bytes/],
     [{ AUTH_SECRET: "short" }, /AUTH_SECRET must be at least 32 characters/],
     [{ PORT: "http" }, /PORT/],
@@ -48,9 +58,11 @@ describe("environment", () => {
       DATABASE_URL: "postgresql://u:p@db:5432/toolgate",
       AUTH_SECRET: "s".repeat(32),
       TOOLGATE_ENCRYPTION_KEY: key,
+      TOOLGATE_AUDIT_KEY: Buffer.alloc(32, 9).toString("hex"),
       TOOLGATE_URL: "https://tg.example/",
     });
     expect(env.encryptionKey.equals(Buffer.alloc(32, 7))).toBe(true);
     expect(env.publicUrl).toBe("https://tg.example");
+    expect(env.auditKey.equals(Buffer.alloc(32, 9))).toBe(true);
   });
 });

@@ -32,6 +32,28 @@ const schema = z.object({
       "TOOLGATE_ENCRYPTION_KEY must be 32 bytes as base64 (44 characters) or hex (64 characters)",
     )
     .optional(),
+  TOOLGATE_AUDIT_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/_-]{43}=?$|^[0-9a-fA-F]{64}$/,
+      "TOOLGATE_AUDIT_KEY must be 32 bytes as base64 (44 characters) or hex (64 characters)",
+    )
+    .optional(),
+  TOOLGATE_METRICS_TOKEN: z
+    .string()
+    .min(24, "TOOLGATE_METRICS_TOKEN must be at least 24 characters (try: openssl rand -hex 24)")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  TOOLGATE_SSO_KIND: z
+    .enum(["entra", "google", "oidc", ""], { message: "TOOLGATE_SSO_KIND must be entra, google or oidc" })
+    .optional()
+    .transform((value) => value || undefined),
+  TOOLGATE_SSO_ISSUER: z.string().optional(),
+  TOOLGATE_SSO_TENANT: z.string().optional(),
+  TOOLGATE_SSO_CLIENT_ID: z.string().optional(),
+  TOOLGATE_SSO_CLIENT_SECRET: z.string().optional(),
+  TOOLGATE_SSO_ALLOWED_DOMAINS: z.string().optional(),
+  TOOLGATE_SSO_WORKSPACE: z.string().optional(),
   TOOLGATE_URL: z.url("TOOLGATE_URL must be the app's public URL, e.g. https://toolgate.example.com").optional(),
   TOOLGATE_INTERNAL_URL: z.url("TOOLGATE_INTERNAL_URL must be a URL at which this app reaches itself").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -53,6 +75,8 @@ export type Env = z.infer<typeof schema> & {
   pgliteDir: string;
   authSecret: string;
   encryptionKey: Buffer;
+  /** Seals the audit chain (HMAC); from the environment or the data directory, never the database. */
+  auditKey: Buffer;
   publicUrl: string;
   /** Where the app reaches itself (its demo directories): loopback, not the public URL. */
   internalUrl: string;
@@ -103,12 +127,26 @@ export function getEnv(source: Record<string, string | undefined> = process.env)
       "TOOLGATE_ENCRYPTION_KEY is required when DATABASE_URL is set, so that every instance can read stored credentials (try: openssl rand -base64 32).",
     );
   }
+  if (!embedded && !values.TOOLGATE_AUDIT_KEY) {
+    throw new StartupError(
+      "TOOLGATE_AUDIT_KEY is required when DATABASE_URL is set, so that every instance seals the audit chain with the same key, kept outside the database (try: openssl rand -base64 32).",
+    );
+  }
+  if (
+    values.TOOLGATE_SSO_KIND &&
+    (!values.TOOLGATE_SSO_CLIENT_ID || !values.TOOLGATE_SSO_CLIENT_SECRET || !values.TOOLGATE_SSO_ALLOWED_DOMAINS)
+  ) {
+    throw new StartupError(
+      "TOOLGATE_SSO_KIND is set: also set TOOLGATE_SSO_CLIENT_ID, TOOLGATE_SSO_CLIENT_SECRET and TOOLGATE_SSO_ALLOWED_DOMAINS (and TOOLGATE_SSO_TENANT or TOOLGATE_SSO_ISSUER).",
+    );
+  }
   const env: Env = {
     ...values,
     dataDir,
     pgliteDir: resolve(/*turbopackIgnore: true*/ values.PGLITE_DIR ?? join(dataDir, "pglite")),
     authSecret: values.AUTH_SECRET ?? loadOrCreateLocalSecret(dataDir, "auth-secret"),
     encryptionKey: decodeKey(values.TOOLGATE_ENCRYPTION_KEY ?? loadOrCreateLocalSecret(dataDir, "encryption-key")),
+    auditKey: decodeKey(values.TOOLGATE_AUDIT_KEY ?? loadOrCreateLocalSecret(dataDir, "audit-key")),
     publicUrl: (values.TOOLGATE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ""),
     internalUrl: (values.TOOLGATE_INTERNAL_URL ?? `http://127.0.0.1:${values.PORT}`).replace(/\/$/, ""),
   };

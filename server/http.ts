@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable } from "@/db/connection-errors";
 import { type ErrorCode, isServiceError } from "./errors";
+import { metrics, routeLabel } from "./metrics/registry";
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -85,9 +86,18 @@ export function handleRoute<Args extends unknown[]>(handler: (request: Request, 
     } catch (error) {
       response = responseForError(error);
     }
-    logRequest(request, response.status, performance.now() - started);
+    const durationMs = performance.now() - started;
+    logRequest(request, response.status, durationMs);
+    observeRequest(request, response.status, durationMs);
     return response;
   };
+}
+
+function observeRequest(request: Request, status: number, durationMs: number): void {
+  const route = routeLabel(new URL(request.url).pathname);
+  const m = metrics();
+  m.httpRequests.inc({ route, method: request.method, status: String(status) });
+  m.httpDuration.observe({ route, method: request.method }, durationMs / 1000);
 }
 
 const logging = process.env.TOOLGATE_LOG_REQUESTS !== "off";

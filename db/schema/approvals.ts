@@ -50,6 +50,8 @@ export const approvalRequests = pgTable(
     index("approval_requests_call_id_idx").on(t.callId),
     index("approval_requests_workspace_id_status_idx").on(t.workspaceId, t.status),
     uniqueIndex("approval_requests_call_id_kind_idx").on(t.callId, t.kind),
+    // The Overview's approval waits for the days not rolled up yet.
+    index("approval_requests_workspace_id_created_at_idx").on(t.workspaceId, t.createdAt),
   ],
 );
 

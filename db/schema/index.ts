@@ -9,3 +9,5 @@ export * from "./approvals";
 export * from "./jobs";
 export * from "./audit";
 export * from "./demo";
+export * from "./sso";
+export * from "./stats";

@@ -25,5 +25,11 @@ export const workspaces = pgTable("workspaces", {
   callRetentionDays: integer(),
   smtpSettings: jsonb().$type<SmtpSettings>(),
   smtpPasswordCiphertext: text(),
+  /** IANA time zone: the Overview's days are this workspace's days. */
+  timeZone: text().notNull().default("UTC"),
+  /** False once single sign-on works and an admin turned passwords off (the break-glass admin keeps theirs). */
+  passwordSignIn: boolean().notNull().default(true),
+  /** The admin who may still sign in with a password while password sign-in is off. */
+  breakGlassUserId: text(),
   ...timestamps(),
 });

@@ -1,13 +1,24 @@
 // Outside services for the end-to-end tests, in their own process: a Slack Web API stub (speaking
 // Slack's wire format) and a real SMTP server (smtp-server). Tests read what they received over a
-// small HTTP control API: GET /__slack/calls, POST /__slack/users, GET /__smtp/messages.
+// small HTTP control API: GET /__slack/calls, POST /__slack/users, GET /__smtp/messages. Also a
+// real OpenID Connect provider (oidc-provider) for single sign-on; POST /__oidc/accounts sets the
+// claims an account signs in with.
 import { startSlackStub } from "../../test/slack-stub";
 import { serveFetch } from "../../test/http-server";
 import { decodedBody, startSmtpCapture } from "../../test/smtp-capture";
+import { startOidcProvider, type TestAccountClaims } from "../../test/oidc-provider";
+import { E2E_SERVERS } from "../servers.mjs";
 
 const base = Number(process.env.E2E_STUB_PORT_BASE ?? 3290);
 const slack = await startSlackStub();
 const smtp = await startSmtpCapture(base + 1);
+// The e2e workspace is "Northwind IT" on every server: its SSO provider id is sso-northwind-it.
+const oidc = await startOidcProvider({
+  port: base + 2,
+  redirectUris: E2E_SERVERS.flatMap((server) =>
+    ["localhost", "127.0.0.1"].map((host) => `http://${host}:${server.port}/api/auth/callback/sso-northwind-it`),
+  ),
+});
 
 await serveFetch(async (request) => {
   const url = new URL(request.url);
@@ -21,6 +32,11 @@ await serveFetch(async (request) => {
     const users = (await request.json()) as Array<{ id: string; email: string }>;
     slack.setUsers(users);
     return Response.json({ ok: true });
+  }
+  if (url.pathname === "/__oidc/accounts" && request.method === "POST") {
+    const { login, claims } = (await request.json()) as { login: string; claims: TestAccountClaims };
+    oidc.setAccount(login, claims);
+    return Response.json({ ok: true, issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret });
   }
   if (url.pathname === "/__smtp/messages")
     return Response.json(smtp.messages.map((message) => ({ ...message, text: decodedBody(message.raw) })));

@@ -143,6 +143,11 @@ describe("cross-workspace isolation", () => {
       "agents.setAllPaused": () => caller.agents.setAllPaused({ paused: false }),
       "settings.get": () => caller.settings.get(),
       "settings.update": () => caller.settings.update({ approvalExpiryHours: 2 }),
+      "sso.get": () => caller.sso.get(),
+      "sso.save": () =>
+        caller.sso.save({ kind: "oidc", issuer: "http://127.0.0.1:9/none", clientId: "x", allowedDomains: ["a.test"], enabled: false }),
+      "sso.setPasswordSignIn": () => caller.sso.setPasswordSignIn({ enabled: false, breakGlassUserId: w.adminB.id }),
+      "overview.get": () => caller.overview.get({ days: 90, client: w.clientB.id }),
       "activity.list": () => caller.activity.list({ clientId: w.clientB.id }),
       "activity.detail": () => caller.activity.detail({ callId: w.callB }),
       "approvals.inbox": () => caller.approvals.inbox({ callId: w.callB }),

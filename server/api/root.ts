@@ -4,8 +4,10 @@ import { approvalsRouter } from "./routers/approvals";
 import { clientsRouter } from "./routers/clients";
 import { directoryRouter } from "./routers/directory";
 import { integrationsRouter } from "./routers/integrations";
+import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
 import { settingsRouter } from "./routers/settings";
+import { ssoRouter } from "./routers/sso";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -20,6 +22,8 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   activity: activityRouter,
   approvals: approvalsRouter,
+  overview: overviewRouter,
+  sso: ssoRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -30,5 +30,6 @@ export function signInRefusalMessage(code: string | undefined): string {
     const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
     return `Too many failed sign-ins. Try again in ${wait}.`;
   }
+  if (code === "password_sign_in_off") return "Your workspace signs in with single sign-on: use Continue with single sign-on below.";
   return "That e-mail and password do not match an account.";
 }

@@ -5,6 +5,9 @@ import { getDb } from "@/db";
 import { getEnv } from "../env";
 import { SESSION_LIFETIME_SECONDS } from "./sessions";
 import { signInWithPassword } from "./sign-in";
+import { ssoConfigForProvider } from "./sso/config";
+import { ssoProvidersForRequest } from "./sso/provider";
+import { signInWithSso } from "./sso/sign-in";
 
 declare module "next-auth" {
   interface User {
@@ -35,8 +38,9 @@ export function clientAddressOf(headers: Headers): string | null {
  * request whether it is still valid (see sessions.ts), so sign-out and deactivation are immediate.
  * Configured lazily: the secret is read (or generated into .data/) at the first request, not at build.
  */
-export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
   const env = getEnv();
+  const sso = await ssoProvidersForRequest(await getDb(), request);
   return {
     secret: env.authSecret,
     trustHost: true,
@@ -44,6 +48,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
       // A refused sign-in is an expected outcome (and audited), not a server error with a stack.
       error(error: Error) {
         if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
+        if ((error as { type?: string }).type === "AccessDenied") return;
         console.error(JSON.stringify({ level: "error", msg: "auth error", error: error.message }));
       },
     },
@@ -56,13 +61,24 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
           const parsed = credentialsSchema.safeParse(raw);
           if (!parsed.success) throw new SignInRefused("invalid_credentials");
           const result = await signInWithPassword(await getDb(), { ...parsed.data, clientAddress: clientAddressOf(request.headers) });
-          if (!result.ok)
-            throw new SignInRefused(result.reason === "throttled" ? `throttled_${result.retryAfterSeconds}` : "invalid_credentials");
+          if (!result.ok) throw new SignInRefused(result.reason === "throttled" ? `throttled_${result.retryAfterSeconds}` : result.reason);
           return { id: result.userId, sessionId: result.sessionId };
         },
       }),
+      ...sso,
     ],
     callbacks: {
+      /** Single sign-on: who may sign in, and the session they get, is decided here, not by next-auth. */
+      async signIn({ user, account, profile }) {
+        if (account?.type !== "oidc") return true;
+        const config = await ssoConfigForProvider(await getDb(), account.provider);
+        if (!config || !profile) return "/login?sso=unavailable";
+        const result = await signInWithSso(await getDb(), config, profile as Record<string, unknown>);
+        if (!result.ok) return `/login?sso=${result.reason}`;
+        user.id = result.userId;
+        user.sessionId = result.sessionId;
+        return true;
+      },
       jwt({ token, user }) {
         if (user?.sessionId) token.sessionId = user.sessionId;
         return token;

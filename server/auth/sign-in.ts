@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
-import { users } from "@/db/schema";
+import { users, workspaces } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { clearFailures, recordFailure, secondsUntilAllowed, type ThrottleKey } from "./login-throttle";
 import { verifyPassword } from "./password";
@@ -9,6 +9,7 @@ import { createSession } from "./sessions";
 export type SignInResult =
   | { ok: true; sessionId: string; userId: string }
   | { ok: false; reason: "invalid_credentials" }
+  | { ok: false; reason: "password_sign_in_off" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number };
 
 /**
@@ -41,6 +42,22 @@ export async function signInWithPassword(
     }
     return { ok: false, reason: "invalid_credentials" };
   }
+  // Password sign-in turned off for the workspace: only its break-glass admin keeps a password.
+  // Said only after the right password, so it reveals nothing to someone guessing.
+  const [workspace] = await db
+    .select({ passwordSignIn: workspaces.passwordSignIn, breakGlassUserId: workspaces.breakGlassUserId })
+    .from(workspaces)
+    .where(eq(workspaces.id, user.workspaceId));
+  if (workspace && !workspace.passwordSignIn && workspace.breakGlassUserId !== user.id) {
+    await recordAudit(db, {
+      workspaceId: user.workspaceId,
+      actorType: "user",
+      actorId: user.id,
+      action: "user.sign_in_failed",
+      data: { clientAddress: input.clientAddress, reason: "password_sign_in_off" },
+    });
+    return { ok: false, reason: "password_sign_in_off" };
+  }
   const sessionId = await db.transaction(async (tx) => {
     const id = await createSession(tx, user);
     await clearFailures(tx, [{ kind: "email", value: email }]);
@@ -49,7 +66,7 @@ export async function signInWithPassword(
       actorType: "user",
       actorId: user.id,
       action: "user.signed_in",
-      data: { sessionId: id },
+      data: { sessionId: id, method: "password" },
     });
     return id;
   });

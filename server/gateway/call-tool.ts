@@ -19,6 +19,11 @@ import { recordCallCompleted, recordCallStarted, type CallRecord } from "./recor
 import { decisionInputOf, resolveCall, type ResolvedCall } from "./resolve-call";
 import { storableText } from "./storable";
 import { schemaUnsupportedMessage, validateArguments } from "./validate-arguments";
+import { observeToolCall, tracedDecision } from "../telemetry/gateway-observation";
+import { traced } from "../telemetry/tracing";
+
+const tracedRecordCompleted = (...args: Parameters<typeof recordCallCompleted>) =>
+  traced("gateway.record", () => recordCallCompleted(...args));
 
 export type ToolCallInput = {
   presentedKey: string;
@@ -84,11 +89,17 @@ function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): { base: Cal
  * is recorded `executing` before its upstream request and completed after (both writes
  * group-committed). Returns a domain outcome; the transports map it.
  */
-export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayOutcome> {
+export function handleToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayOutcome> {
+  return observeToolCall(() => handleObservedToolCall(handle, input)); // telemetry hook (issue 18): span tree, metrics
+}
+
+async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayOutcome> {
   const started = performance.now();
   const db = handle.db;
   const envelope = parseEnvelope(input.body);
-  const resolved = input.resolved ?? (await resolveCall(handle, agentKeyHash(input.presentedKey), envelope.integration, envelope.tool));
+  const resolved =
+    input.resolved ??
+    (await traced("gateway.key", () => resolveCall(handle, agentKeyHash(input.presentedKey), envelope.integration, envelope.tool)));
   if (!resolved) return rejected("unauthorized", "The API key is not valid: it is unknown or has been revoked.");
   // A key that no longer counts is refused like an unknown one, before anything is decided or
   // written: a leaked, revoked key cannot fill the audit log. (The decision re-checks the key of
@@ -97,7 +108,7 @@ export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInpu
     const refusal = PUBLIC_REJECTIONS[resolved.keyRevoked ? "key_revoked" : "key_retired"];
     return rejected(refusal.code, refusal.message);
   }
-  const decision = decide(decisionInputOf(resolved));
+  const decision = await tracedDecision(() => decide(decisionInputOf(resolved)));
   touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
 
   const call = callOf(envelope, input.headers, decision.kind === "await_approval" && decision.approvals.includes("manager"));
@@ -122,20 +133,20 @@ export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInpu
     claimedId = claim.callId;
   }
   const ctx: CallContext = { handle, db, resolved, envelope: call, base, secretArguments, decision, claimedId, started };
-  if (requesterConflict) return refuse(ctx, rejected(requesterConflict.code, requesterConflict.message));
+  if (requesterConflict) return traced("gateway.record", () => refuse(ctx, rejected(requesterConflict.code, requesterConflict.message)));
   if (decision.kind === "reject") {
     const refusal = PUBLIC_REJECTIONS[decision.code];
-    return refuse(ctx, rejected(refusal.code, refusal.message));
+    return traced("gateway.record", () => refuse(ctx, rejected(refusal.code, refusal.message)));
   }
   const tool = resolved.tool!;
   const unsupported = schemaUnsupportedMessage(tool.definitionHash, tool.inputSchema, envelope.tool);
-  if (unsupported) return refuse(ctx, rejected("schema_unsupported", unsupported));
+  if (unsupported) return traced("gateway.record", () => refuse(ctx, rejected("schema_unsupported", unsupported)));
   const argumentErrors = validateArguments(tool.definitionHash, tool.inputSchema, call.arguments);
   if (argumentErrors.length) {
     const message = `The arguments do not match ${envelope.tool}'s input schema: ${argumentErrors.map((error) => `${error.path} ${error.message}`).join("; ")}.`;
-    return refuse(ctx, rejected("invalid_arguments", message, { details: { errors: argumentErrors } }));
+    return traced("gateway.record", () => refuse(ctx, rejected("invalid_arguments", message, { details: { errors: argumentErrors } })));
   }
-  if (decision.kind === "await_approval") return requestApproval(ctx, decision);
+  if (decision.kind === "await_approval") return traced("gateway.record", () => requestApproval(ctx, decision));
   return runNow(ctx);
 }
 
@@ -143,7 +154,8 @@ export async function handleToolCall(handle: DatabaseHandle, input: ToolCallInpu
 async function runNow(ctx: CallContext): Promise<GatewayOutcome> {
   const { handle, resolved, envelope } = ctx;
   const callId = ctx.claimedId ?? newId("call");
-  if (!ctx.claimedId) await recordCallStarted(handle, { ...ctx.base, id: callId, decisionReason: ctx.decision.reason });
+  if (!ctx.claimedId)
+    await traced("gateway.record", () => recordCallStarted(handle, { ...ctx.base, id: callId, decisionReason: ctx.decision.reason }));
   const outcome = await executeUpstream(resolved.integration!, resolved.tool!.name, envelope.arguments);
   const latencyMs = Math.round(performance.now() - ctx.started);
   const call = { id: callId, workspaceId: resolved.workspaceId, agentId: resolved.agentId };
@@ -152,7 +164,7 @@ async function runNow(ctx: CallContext): Promise<GatewayOutcome> {
     // A sensitive result reaches the agent in this answer only; storage keeps its digest.
     const sensitive = resolved.tool!.sensitiveResult ? redactedResult(outcome.result) : null;
     const stored = sensitive ? { value: sensitive.value, replaced: true } : storableResult(outcome.result);
-    await recordCallCompleted(
+    await tracedRecordCompleted(
       handle,
       call,
       {
@@ -170,7 +182,7 @@ async function runNow(ctx: CallContext): Promise<GatewayOutcome> {
     answer = { kind: "succeeded", callId, result: outcome.result };
   } else {
     const message = storableText(outcome.message);
-    await recordCallCompleted(
+    await tracedRecordCompleted(
       handle,
       call,
       { status: "failed", errorCode: "upstream_failed", errorMessage: message, decisionReason: ctx.decision.reason, latencyMs },

@@ -3,6 +3,7 @@ import { connectorFor } from "../integrations/connectors";
 import type { ToolCallOutcome } from "../integrations/connectors/types";
 import { openIntegrationSecrets } from "../integrations/credentials";
 import { sanitizeForStorage } from "./storable";
+import { observeUpstream } from "../telemetry/gateway-observation";
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
 /** Results larger than this are stored (and replayed) as a truncated preview. */
@@ -20,12 +21,14 @@ export async function executeUpstream(
   args: Record<string, unknown>,
   timeoutMs = upstreamTimeoutMs(),
 ): Promise<ToolCallOutcome> {
-  try {
-    const connector = connectorFor({ id: target.id, kind: target.kind, config: target.config, secrets: openIntegrationSecrets(target) });
-    return await connector.callTool(toolName, args, { timeoutMs });
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
-  }
+  return observeUpstream(async () => {
+    try {
+      const connector = connectorFor({ id: target.id, kind: target.kind, config: target.config, secrets: openIntegrationSecrets(target) });
+      return await connector.callTool(toolName, args, { timeoutMs });
+    } catch (error) {
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+  });
 }
 
 export function upstreamTimeoutMs(): number {

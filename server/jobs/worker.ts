@@ -31,9 +31,16 @@ export type WorkerOptions = {
   /** A job running longer than this is presumed lost with its worker and handed out again. */
   staleAfterMs?: number;
   jobTimeoutMs?: number;
-  /** Work every instance does on a timer besides the outbox (the call sweep), errors logged. */
-  periodic?: { everyMs: number; run: (db: Database) => Promise<unknown> };
+  /** Told of every attempt after it ran (metrics); must not throw. */
+  onAttempt?: (attempt: JobAttemptReport) => void;
+  /** Work every instance does on a timer besides the outbox (the call sweep, the audit sealer), errors logged. */
+  periodic?: PeriodicTask | PeriodicTask[];
 };
+
+export type JobAttemptReport = { kind: string; queueWaitMs: number; durationMs: number; failed: boolean };
+
+/** A task run beside the jobs every `everyMs`, never two runs of it at a time. */
+export type PeriodicTask = { name?: string; everyMs: number; run: (db: Database) => Promise<unknown> };
 
 export function defaultBackoffMs(attempts: number): number {
   const base = Math.min(3_600_000, 2_000 * 2 ** Math.max(0, attempts - 1));
@@ -137,6 +144,12 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       error = caught;
     }
     const finishedAt = new Date();
+    options.onAttempt?.({
+      kind: job.kind,
+      queueWaitMs: Math.max(0, startedAt.getTime() - job.runAt.getTime()),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      failed: error !== null,
+    });
     const message = error === null ? null : error instanceof Error ? error.message : String(error);
     if (message !== null && process.env.TOOLGATE_LOG_JOBS !== "off") {
       process.stderr.write(
@@ -187,26 +200,31 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
   let unsubscribe: (() => void) | null = null;
   // Jobs run in pools of `batchSize` slots (per lane), not batch by batch: an approved tool that
   // takes 30 s must not hold up the Slack DMs and e-mails of requests made meanwhile.
-  let periodicRun: Promise<void> | null = null;
+  const periodic = (Array.isArray(options.periodic) ? options.periodic : options.periodic ? [options.periodic] : []).map((task) => ({
+    task,
+    lastRun: 0,
+    running: null as Promise<void> | null,
+  }));
 
   function nudge(): void {
     woken = true;
     wake?.();
   }
 
-  let lastPeriodic = 0;
   async function runLoop(): Promise<void> {
     while (running) {
-      // The sweep may run approved calls itself; it runs beside the jobs, never two at a time.
-      if (options.periodic && !periodicRun && Date.now() - lastPeriodic >= options.periodic.everyMs) {
-        lastPeriodic = Date.now();
-        periodicRun = options.periodic
+      // The sweep may run approved calls itself; each task runs beside the jobs (and the other
+      // tasks), never two runs of one at a time.
+      for (const slot of periodic) {
+        if (slot.running || Date.now() - slot.lastRun < slot.task.everyMs) continue;
+        slot.lastRun = Date.now();
+        slot.running = slot.task
           .run(db)
           .then(
             () => undefined,
-            (error: unknown) => warn("periodic sweep failed", error),
+            (error: unknown) => warn(`periodic ${slot.task.name ?? "sweep"} failed`, error),
           )
-          .finally(() => (periodicRun = null));
+          .finally(() => (slot.running = null));
       }
       woken = false;
       try {
@@ -259,7 +277,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       wake?.();
       unsubscribe?.();
       await loop;
-      await Promise.all([...lanes.flatMap((lane) => [...lane.inFlight]), periodicRun]);
+      await Promise.all([...lanes.flatMap((lane) => [...lane.inFlight]), ...periodic.map((slot) => slot.running)]);
     },
   };
 }

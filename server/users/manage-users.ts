@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne } from "drizzle-orm";
+import { and, asc, count, eq, ne, sql } from "drizzle-orm";
 import type { Transaction } from "@/db";
 import { users, workspaces, type UserRole } from "@/db/schema";
 import { recordAudit } from "../audit/record";
@@ -16,6 +16,7 @@ export async function listUsers({ db, user }: UserContext) {
       active: users.active,
       hasPassword: users.passwordHash,
       createdAt: users.createdAt,
+      ssoLinked: sql<boolean>`exists (select 1 from user_identities i where i.user_id = "users"."id")`,
     })
     .from(users)
     .where(eq(users.workspaceId, user.workspaceId))
@@ -31,6 +32,19 @@ async function assertAnotherActiveAdmin(tx: Transaction, workspaceId: string, ex
     .from(users)
     .where(and(eq(users.workspaceId, workspaceId), eq(users.role, "admin"), eq(users.active, true), ne(users.id, exceptUserId)));
   if (!row || row.n === 0) throw new ServiceError("conflict", "This is the last active admin: make someone else an admin first.");
+}
+
+/** While password sign-in is off, the break-glass admin is the way back in: they stay an active admin. */
+async function assertNotBreakGlass(tx: Transaction, workspaceId: string, userId: string): Promise<void> {
+  const [workspace] = await tx
+    .select({ passwordSignIn: workspaces.passwordSignIn, breakGlassUserId: workspaces.breakGlassUserId })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  if (workspace && !workspace.passwordSignIn && workspace.breakGlassUserId === userId)
+    throw new ServiceError(
+      "conflict",
+      "This is the break-glass admin while password sign-in is off: choose another one on Single sign-on first.",
+    );
 }
 
 async function loadTarget(tx: Transaction, workspaceId: string, userId: string) {
@@ -49,6 +63,7 @@ export async function changeUserRole({ db, user: actor }: UserContext, input: { 
     const target = await loadTarget(tx, actor.workspaceId, input.userId);
     if (target.role === input.role) return;
     if (target.role === "admin") await assertAnotherActiveAdmin(tx, actor.workspaceId, target.id);
+    await assertNotBreakGlass(tx, actor.workspaceId, target.id);
     await tx.update(users).set({ role: input.role }).where(eq(users.id, target.id));
     await revokeUserSessions(tx, target.id);
     await recordAudit(tx, {
@@ -69,6 +84,7 @@ export async function setUserActive({ db, user: actor }: UserContext, input: { u
     const target = await loadTarget(tx, actor.workspaceId, input.userId);
     if (target.active === input.active) return;
     if (!input.active && target.role === "admin") await assertAnotherActiveAdmin(tx, actor.workspaceId, target.id);
+    if (!input.active) await assertNotBreakGlass(tx, actor.workspaceId, target.id);
     await tx.update(users).set({ active: input.active }).where(eq(users.id, target.id));
     if (!input.active) await revokeUserSessions(tx, target.id);
     await recordAudit(tx, {

@@ -19,6 +19,7 @@ export async function getWorkspaceSettings({ db, user }: UserContext) {
     toolsetVersion: workspace!.toolsetVersion,
     smtp: workspace!.smtpSettings ?? null,
     smtpPasswordSet: workspace!.smtpPasswordCiphertext !== null,
+    timeZone: workspace!.timeZone,
   };
 }
 
@@ -29,6 +30,8 @@ export type SettingsUpdate = {
   /** Days to keep finished calls' arguments and results; null keeps them. */
   callRetentionDays?: number | null;
   smtp?: (SmtpSettings & { password?: string }) | null;
+  /** IANA name, checked by the caller (the Overview's days follow it). */
+  timeZone?: string;
 };
 
 export async function updateWorkspaceSettings({ db, user }: UserContext, input: SettingsUpdate): Promise<void> {
@@ -41,6 +44,7 @@ export async function updateWorkspaceSettings({ db, user }: UserContext, input: 
         ...(input.approvalExpiryHours !== undefined ? { approvalExpirySeconds: Math.round(input.approvalExpiryHours * 3600) } : {}),
         ...(input.maxPendingApprovalsPerAgent !== undefined ? { maxPendingApprovalsPerAgent: input.maxPendingApprovalsPerAgent } : {}),
         ...(input.callRetentionDays !== undefined ? { callRetentionDays: input.callRetentionDays } : {}),
+        ...(input.timeZone ? { timeZone: input.timeZone } : {}),
         ...(input.smtp === null ? { smtpSettings: null, smtpPasswordCiphertext: null } : {}),
         ...(input.smtp ? { smtpSettings: smtp as SmtpSettings } : {}),
         ...(input.smtp && password ? { smtpPasswordCiphertext: sealSecret(password, smtpSecretContext(user.workspaceId)) } : {}),

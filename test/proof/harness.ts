@@ -42,6 +42,7 @@ export async function proofDatabase(): Promise<ProofDatabase> {
       TOOLGATE_DATA_DIR: dataDir,
       AUTH_SECRET: randomBytes(32).toString("base64"),
       TOOLGATE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      TOOLGATE_AUDIT_KEY: randomBytes(32).toString("base64"),
     },
     async drop() {
       const cleanup = postgres(base, { max: 1, onnotice: () => {} });

@@ -12,7 +12,7 @@ import { EmptyState, PageHeader } from "@/components/ui/layout";
 export const metadata = { title: "Activity" };
 
 export default async function ActivityPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  await requireUser();
+  const user = await requireUser();
   const params = await searchParams;
   const filters = filtersFromSearchParams(params);
   const caller = await getServerCaller();
@@ -31,9 +31,20 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
         title="Activity"
         description="Every tool call by every agent, across all clients or per client."
         actions={
-          <a className={buttonClasses("secondary")} href={`/api/activity/export?${query}`}>
-            Export CSV
-          </a>
+          <>
+            <a className={buttonClasses("secondary")} href={`/api/activity/export?${query}`}>
+              Export CSV
+            </a>
+            {user.role === "admin" ? (
+              <a
+                className={buttonClasses("secondary")}
+                href={`/api/activity/audit-export?${new URLSearchParams(params.from ? { from: params.from } : {})}`}
+                title="Every audit event with its chain links, for an auditor to verify offline (see the README)"
+              >
+                Export audit (JSON Lines)
+              </a>
+            ) : null}
+          </>
         }
       />
       <form

@@ -5,6 +5,7 @@ import { handleToolCall } from "@/server/gateway/call-tool";
 import { readJsonBody } from "@/server/gateway/request-body";
 import { restResponseOf } from "@/server/gateway/rest-response";
 import { errorResponse, handleRoute } from "@/server/http";
+import { withGatewayRequest } from "@/server/telemetry/tracing";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +19,8 @@ export const POST = handleRoute(async (request: Request) => {
   }
   const body = await readJsonBody(request);
   const headers = callHeadersOf(request.headers);
-  const outcome = await handleToolCall(await getDatabaseHandle(), { presentedKey, body, idempotencyKey, headers });
+  const handle = await getDatabaseHandle();
+  const outcome = await withGatewayRequest(request, "rest", () => handleToolCall(handle, { presentedKey, body, idempotencyKey, headers }));
   const response = restResponseOf(outcome);
   return Response.json(response.body, { status: response.status, headers: response.headers });
 });

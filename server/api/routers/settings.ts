@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isKnownTimeZone } from "../../overview/time-zone";
 import { getWorkspaceSettings, updateWorkspaceSettings } from "../../workspaces/settings";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -31,6 +32,11 @@ export const settingsRouter = createTRPCRouter({
           .nullable()
           .optional(),
         smtp: smtp.nullable().optional(),
+        timeZone: z
+          .string()
+          .max(64)
+          .refine(isKnownTimeZone, { message: "Choose a time zone from the list (an IANA name such as Europe/Berlin)" })
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => updateWorkspaceSettings(ctx, input)),

@@ -1,5 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { injectTraceContext } from "../../telemetry/tracing";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { sha256Hex } from "../../tokens";
@@ -85,8 +86,11 @@ function fetchWithOwnSignal(timeoutMs: number): typeof fetch {
       () => controller.abort(new DOMException("The upstream did not answer in time.", "TimeoutError")),
       timeoutMs + 5_000,
     );
+    // Toolgate's own trace context (traceparent) goes upstream; the agent's headers never do.
+    const headers = new Headers(init?.headers);
+    injectTraceContext(headers);
     try {
-      return await fetch(input, { ...init, signal: controller.signal });
+      return await fetch(input, { ...init, headers, signal: controller.signal });
     } finally {
       clearTimeout(timer);
     }

@@ -1,5 +1,6 @@
 import { getServerCaller } from "@/server/api/server-caller";
 import { requireUser } from "@/server/auth/current-user";
+import { timeZoneChoices } from "@/server/overview/time-zone";
 import { PageHeader } from "@/components/ui/layout";
 import { SettingsForm } from "./settings-form";
 
@@ -14,7 +15,7 @@ export default async function GeneralSettingsPage() {
         title="General settings"
         description="How long approvals wait, how many an agent may have open, and how managers are e-mailed."
       />
-      <SettingsForm settings={settings} isAdmin={user.role === "admin"} />
+      <SettingsForm settings={settings} isAdmin={user.role === "admin"} timeZones={timeZoneChoices()} />
     </>
   );
 }

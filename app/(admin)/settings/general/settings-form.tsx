@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
-import { Field, TextInput } from "@/components/ui/field";
+import { Field, SelectInput, TextInput } from "@/components/ui/field";
 import { Card, Notice } from "@/components/ui/layout";
 
 type Settings = {
@@ -16,9 +16,10 @@ type Settings = {
   callRetentionDays: number | null;
   smtp: { host: string; port: number; secure: boolean; username: string | null; from: string } | null;
   smtpPasswordSet: boolean;
+  timeZone: string;
 };
 
-export function SettingsForm({ settings, isAdmin }: { settings: Settings; isAdmin: boolean }) {
+export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Settings; isAdmin: boolean; timeZones: string[] }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);
@@ -41,6 +42,7 @@ export function SettingsForm({ settings, isAdmin }: { settings: Settings; isAdmi
       approvalExpiryHours: Number(data.get("approvalExpiryHours")),
       maxPendingApprovalsPerAgent: Number(data.get("maxPending")),
       callRetentionDays: data.get("retentionDays") ? Number(data.get("retentionDays")) : null,
+      timeZone: String(data.get("timeZone") ?? settings.timeZone),
       smtp: host
         ? {
             host,
@@ -62,6 +64,17 @@ export function SettingsForm({ settings, isAdmin }: { settings: Settings; isAdmi
           <Field label="MSP name" htmlFor="name" hint="Shown to approvers on the approval page.">
             <TextInput id="name" name="name" defaultValue={settings.name} />
           </Field>
+          <div className="mt-4">
+            <Field label="Time zone" htmlFor="timeZone" hint="The Overview counts calls per day in this time zone.">
+              <SelectInput id="timeZone" name="timeZone" defaultValue={settings.timeZone}>
+                {timeZones.map((zone) => (
+                  <option key={zone} value={zone}>
+                    {zone.replaceAll("_", " ")}
+                  </option>
+                ))}
+              </SelectInput>
+            </Field>
+          </div>
         </Card>
         <Card title="Approvals">
           <div className="grid gap-4 sm:grid-cols-2">

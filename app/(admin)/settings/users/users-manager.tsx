@@ -9,7 +9,7 @@ import { Field, SelectInput, TextInput } from "@/components/ui/field";
 import { Badge, Card, Notice } from "@/components/ui/layout";
 import type { UserRole } from "@/db/schema";
 
-type UserListItem = { id: string; email: string; name: string; role: UserRole; active: boolean; hasPassword: boolean };
+type UserListItem = { id: string; email: string; name: string; role: UserRole; active: boolean; hasPassword: boolean; ssoLinked: boolean };
 
 export function UsersManager({ users, currentUserId, isAdmin }: { users: UserListItem[]; currentUserId: string; isAdmin: boolean }) {
   const trpc = useTRPC();
@@ -111,12 +111,19 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
                 </td>
                 <td className="px-4 py-3">
                   {!user.active ? (
-                    <Badge tone="red">Deactivated</Badge>
-                  ) : user.hasPassword ? (
+                    <Badge tone="red">{user.ssoLinked && !user.hasPassword ? "Waiting for activation" : "Deactivated"}</Badge>
+                  ) : user.hasPassword || user.ssoLinked ? (
                     <Badge tone="green">Active</Badge>
                   ) : (
                     <Badge tone="amber">Invited</Badge>
                   )}
+                  {user.ssoLinked ? (
+                    <span className="ml-1">
+                      <Badge tone="blue" title="Signs in with single sign-on">
+                        SSO
+                      </Badge>
+                    </span>
+                  ) : null}
                 </td>
                 {isAdmin ? (
                   <td className="space-x-2 whitespace-nowrap px-4 py-3 text-right">
