@@ -5,7 +5,10 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { serveFetch } from "../test/http-server";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 
+// One validator for every per-request server (the SDK builds an Ajv per server by default).
+const validator = new AjvJsonSchemaValidator();
 const small: Tool[] = [
   {
     name: "bench_get",
@@ -33,7 +36,7 @@ const server = await serveFetch(
     if (path === "/stats") return Response.json(counts);
     if (request.method !== "POST") return new Response(null, { status: 405 });
     const tools = path === "/mcp-large" ? large : small;
-    const mcp = new Server({ name: "bench-upstream", version: "1.0.0" }, { capabilities: { tools: {} } });
+    const mcp = new Server({ name: "bench-upstream", version: "1.0.0" }, { capabilities: { tools: {} }, jsonSchemaValidator: validator });
     mcp.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
     mcp.setRequestHandler(CallToolRequestSchema, async (call) => {
       counts[call.params.name] = (counts[call.params.name] ?? 0) + 1;

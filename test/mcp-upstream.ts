@@ -1,7 +1,11 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { serveFetch, type RunningServer } from "./http-server";
+
+/** One validator for every per-request server (the SDK builds an Ajv per server by default). */
+const validator = new AjvJsonSchemaValidator();
 
 export type UpstreamTool = Pick<Tool, "name" | "description" | "inputSchema" | "annotations" | "title">;
 type Behaviour = { delayMs?: number; fail?: string; hang?: boolean };
@@ -25,7 +29,7 @@ export async function startMcpUpstream(options: { tools: UpstreamTool[]; token?:
       return Response.json({ jsonrpc: "2.0", error: { code: -32001, message: "unauthorized" }, id: null }, { status: 401 });
     }
     if (request.method === "GET") return new Response(null, { status: 405 });
-    const mcp = new Server({ name: "test-upstream", version: "1.0.0" }, { capabilities: { tools: {} } });
+    const mcp = new Server({ name: "test-upstream", version: "1.0.0" }, { capabilities: { tools: {} }, jsonSchemaValidator: validator });
     mcp.setRequestHandler(ListToolsRequestSchema, async (req) => {
       const start = Number(req.params?.cursor ?? 0);
       const page = tools.slice(start, start + pageSize);

@@ -21,6 +21,7 @@ import { handleToolCall } from "./call-tool";
 import type { GatewayOutcome } from "./outcome";
 import { MAX_BODY_BYTES, readJsonBody } from "./request-body";
 import { resolveMcpCall, type ResolvedCall } from "./resolve-call";
+import { sharedJsonSchemaValidator } from "../mcp/shared-validator";
 
 const STATUS_TOOL = "toolgate_call_status";
 const FINAL = new Set(["succeeded", "failed", "denied", "expired", "cancelled", "rejected"]);
@@ -221,7 +222,10 @@ function buildServer(
   context: { preResolved: PreResolved; headers: CallHeaders; signal: AbortSignal },
 ): Server {
   const db = handle.db;
-  const server = new Server({ name: "toolgate", version: "1.0.0" }, { capabilities: { tools: { listChanged: true } } });
+  const server = new Server(
+    { name: "toolgate", version: "1.0.0" },
+    { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedJsonSchemaValidator },
+  );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const tools = await listToolsForAgent(db, { id: agent.agentId, workspaceId: agent.workspaceId });

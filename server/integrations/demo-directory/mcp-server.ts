@@ -6,13 +6,17 @@ import type { Database } from "@/db";
 import { demoDirectories } from "@/db/schema";
 import { constantTimeEqual, sha256Hex } from "../../tokens";
 import { DEMO_TOOLS, DemoToolError } from "./tools";
+import { sharedJsonSchemaValidator } from "../../mcp/shared-validator";
 
 function jsonResult(value: unknown): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> };
 }
 
 function buildServer(db: Database, directoryId: string): Server {
-  const server = new Server({ name: "toolgate-demo-directory", version: "1.0.0" }, { capabilities: { tools: {} } });
+  const server = new Server(
+    { name: "toolgate-demo-directory", version: "1.0.0" },
+    { capabilities: { tools: {} }, jsonSchemaValidator: sharedJsonSchemaValidator },
+  );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: DEMO_TOOLS.map(({ name, title, description, inputSchema, annotations }) => ({
       name,
