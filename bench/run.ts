@@ -287,9 +287,11 @@ async function main(): Promise<void> {
     const agentKey = (await tsx(["create-agent", "--name", "Bench agent", "--clients", "all", "--msp-wide"])).split("\n").at(-1)!;
 
     log("starting next start…");
+    // BENCH_PROFILE_DIR: the app writes a V8 CPU profile there when it stops (bench/profile-summary.ts reads it).
+    const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     const app = startProcess(
       process.execPath,
-      [nextBin(), "start", "-p", String(APP_PORT)],
+      [...profile, nextBin(), "start", "-p", String(APP_PORT)],
       { ...env, TOOLGATE_BENCH_UPSTREAM: `${upstreamUrl}/mcp` },
       "app",
     );
