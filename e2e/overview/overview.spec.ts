@@ -20,8 +20,8 @@ async function recordCalls(request: APIRequestContext) {
   const pending = [];
   for (let index = 0; index < 3; index++) pending.push(await call("reset_password", { email: "tom.becker@contoso-dental.test" }));
   const decide = async (callId: string, decision: "approve" | "deny") => {
-    const inbox = await trpcQuery<Array<{ id: string; kind: string }>>(request, "approvals.inbox", { callId });
-    const approval = inbox.find((item) => item.kind === "technician")!;
+    const { items } = await trpcQuery<{ items: Array<{ id: string; kind: string }> }>(request, "approvals.inbox", { callId });
+    const approval = items.find((item) => item.kind === "technician")!;
     await trpcMutation(request, "approvals.decide", {
       approvalRequestId: approval.id,
       decision,
