@@ -3,6 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { getEnv } from "../env";
+import { log } from "../log/logger";
 import { SESSION_LIFETIME_SECONDS } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 import { ssoConfigForProvider } from "./sso/config";
@@ -49,7 +50,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
       error(error: Error) {
         if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
         if ((error as { type?: string }).type === "AccessDenied") return;
-        console.error(JSON.stringify({ level: "error", msg: "auth error", error: error.message }));
+        log("error", "auth error", { error: error.message });
       },
     },
     session: { strategy: "jwt", maxAge: SESSION_LIFETIME_SECONDS },
