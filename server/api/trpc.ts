@@ -56,7 +56,9 @@ const t = initTRPC.context<TrpcContext>().create({
         : error.code === "INTERNAL_SERVER_ERROR"
           ? "Something went wrong on our side; nothing was changed."
           : shape.message;
-    return { ...shape, message, data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null } };
+    // A refusal about one form field names it, so the form can show the message beside that field.
+    const field = isServiceError(cause) && typeof cause.details?.field === "string" ? cause.details.field : null;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null, field } };
   },
 });
 
