@@ -4,6 +4,7 @@ import { z } from "zod";
 import { getDb } from "@/db";
 import { getEnv } from "../env";
 import { log } from "../log/logger";
+import { clientAddressOf } from "../net/client-address";
 import { SESSION_LIFETIME_SECONDS } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 import { ssoConfigForProvider } from "./sso/config";
@@ -29,10 +30,6 @@ export class SignInRefused extends CredentialsSignin {
 }
 
 const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
-
-export function clientAddressOf(headers: Headers): string | null {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || null;
-}
 
 /**
  * next-auth keeps only a session id in its (encrypted) cookie; the session row decides on every
