@@ -4,7 +4,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalRequests, integrations, toolCalls, tools } from "@/db/schema";
-import { POST as restCall } from "@/app/api/gateway/route";
+import { POST as restCall } from "@/test/gateway-routes";
 import { GET as wellKnown } from "@/app/.well-known/[...path]/route";
 import { POST as register } from "@/app/register/route";
 import { GET as unknownGatewayPath } from "@/app/api/gateway/[...path]/route";
