@@ -219,6 +219,19 @@ export function gatewayOpenApi(serverUrl: string) {
             finishedAt: { ...nullableDateTime, description: "When it reached a final status; never before `createdAt`." },
           },
         },
+        JsonRpcError: {
+          type: "object",
+          required: ["jsonrpc", "error", "id"],
+          properties: {
+            jsonrpc: { type: "string", enum: ["2.0"] },
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: { code: { type: "integer" }, message: { type: "string" } },
+            },
+            id: { type: ["string", "integer", "null"] },
+          },
+        },
         ToolAnnotations: {
           type: "object",
           description:
@@ -418,7 +431,11 @@ export function gatewayOpenApi(serverUrl: string) {
               description: "A JSON-RPC response, as JSON or as an event stream.",
               content: { ...json({ type: "object", additionalProperties: true }), "text/event-stream": { schema: { type: "string" } } },
             },
-            "401": unauthorized(),
+            "401": {
+              description: "A missing, unknown, retired or revoked key (a JSON-RPC error, as MCP clients expect).",
+              headers: { "WWW-Authenticate": headerRef("WWW-Authenticate") },
+              content: json(ref("JsonRpcError")),
+            },
           },
         },
       },
