@@ -1,4 +1,4 @@
-import type { ToolAnnotations } from "@/db/schema";
+import type { ToolAnnotations, ToolPolicy } from "@/db/schema";
 import { assertNever } from "../errors";
 
 /** What seeding may choose: a new tool is never seeded `disabled` (admins decide that). */
@@ -194,6 +194,15 @@ export function revealsSecrets(tool: { name: string; description?: string | null
   if (word) return `'${word}' in its name`;
   const phrase = tool.description?.match(SECRET_DESCRIPTION)?.[0];
   return phrase ? `'${phrase.toLowerCase()}' in its description` : null;
+}
+
+/**
+ * Whether seeding classified a tool as a read: it seeds `auto` only for a recognised read verb whose
+ * annotations agree and that reveals no secrets, so the seeded policy is that classification. What
+ * plan mode lets through (with `auto` now) and what the tool list may call read-only.
+ */
+export function classifiedReadOnly(seededPolicy: ToolPolicy): boolean {
+  return seededPolicy === "auto";
 }
 
 type VerbKind = "read" | "write" | "unknown";
