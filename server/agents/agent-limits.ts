@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { agents, agentToolLimits, integrations, tools } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
@@ -99,4 +99,15 @@ export async function listAgentToolLimits(ctx: UserContext, agentIds: string[]) 
     .innerJoin(integrations, eq(integrations.id, tools.integrationId))
     .where(and(eq(agentToolLimits.workspaceId, ctx.user.workspaceId), inArray(agentToolLimits.agentId, agentIds)))
     .orderBy(asc(integrations.slug), asc(tools.name));
+}
+
+/** The workspace's tools (not removed upstream) that a per-tool limit can name, for the Agents page. */
+export async function listLimitableTools(ctx: UserContext) {
+  return ctx.db
+    .select({ id: tools.id, name: tools.name, integration: integrations.slug })
+    .from(tools)
+    .innerJoin(integrations, eq(integrations.id, tools.integrationId))
+    .where(and(eq(tools.workspaceId, ctx.user.workspaceId), isNull(tools.removedAt)))
+    .orderBy(asc(integrations.slug), asc(tools.name))
+    .limit(5_000);
 }

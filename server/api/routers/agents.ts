@@ -10,7 +10,7 @@ import {
   setAgentWebhook,
   setAllAgentsPaused,
 } from "../../agents/manage-agents";
-import { setAgentCallsPerMinute, setAgentPlanMode, setAgentToolLimit } from "../../agents/agent-limits";
+import { listLimitableTools, setAgentCallsPerMinute, setAgentPlanMode, setAgentToolLimit } from "../../agents/agent-limits";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
@@ -36,6 +36,7 @@ export const agentsRouter = createTRPCRouter({
   setPaused: adminProcedure.input(z.object({ agentId: id, paused: z.boolean() })).mutation(({ ctx, input }) => setAgentPaused(ctx, input)),
   setScope: adminProcedure.input(z.object({ agentId: id, scope })).mutation(({ ctx, input }) => setAgentScope(ctx, input)),
   setWebhook: adminProcedure.input(z.object({ agentId: id, webhookUrl })).mutation(({ ctx, input }) => setAgentWebhook(ctx, input)),
+  limitableTools: protectedProcedure.query(({ ctx }) => listLimitableTools(ctx)),
   setPlanMode: adminProcedure
     .input(z.object({ agentId: id, planMode: z.boolean() }))
     .mutation(({ ctx, input }) => setAgentPlanMode(ctx, input)),
