@@ -114,7 +114,12 @@ describe("rate limits", () => {
     expect((await w.call("get_user")).status).toBe(200);
     const other = await createTestAgent(w.db, w.admin, {}, "Other agent");
     const otherCall = await restCall(
-      gatewayRequest(other.key, { integration: w.slug, tool: "delete_user", arguments: { email: w.annEmail }, requester: { email: w.annEmail } }),
+      gatewayRequest(other.key, {
+        integration: w.slug,
+        tool: "delete_user",
+        arguments: { email: w.annEmail },
+        requester: { email: w.annEmail },
+      }),
     );
     expect(otherCall.status).toBe(202);
     // Removing the limit applies to the very next call.
@@ -139,7 +144,9 @@ describe("rate limits", () => {
 
   it("validates limits in words, and keeps them to the admin's own workspace", async () => {
     const w = await world();
-    await expect(w.trpc.agents.setCallsPerMinute({ agentId: w.agent.agentId, callsPerMinute: 0 })).rejects.toThrow(/at least 1 call per minute/);
+    await expect(w.trpc.agents.setCallsPerMinute({ agentId: w.agent.agentId, callsPerMinute: 0 })).rejects.toThrow(
+      /at least 1 call per minute/,
+    );
     await expect(w.trpc.agents.setToolLimit({ agentId: w.agent.agentId, toolId: w.toolId("get_user"), callsPerHour: 2.5 })).rejects.toThrow(
       /whole number/,
     );
@@ -147,9 +154,9 @@ describe("rate limits", () => {
     const stranger = createCaller({ db: w.db, user: await createUser(w.db, elsewhere.id, { role: "admin" }) });
     await expect(stranger.agents.setCallsPerMinute({ agentId: w.agent.agentId, callsPerMinute: 1 })).rejects.toThrow(/No such agent/);
     const strangerAgent = await createTestAgent(w.db, await createUser(w.db, elsewhere.id, { role: "admin" }));
-    await expect(stranger.agents.setToolLimit({ agentId: strangerAgent.agentId, toolId: w.toolId("get_user"), callsPerHour: 1 })).rejects.toThrow(
-      /No such tool/,
-    );
+    await expect(
+      stranger.agents.setToolLimit({ agentId: strangerAgent.agentId, toolId: w.toolId("get_user"), callsPerHour: 1 }),
+    ).rejects.toThrow(/No such tool/);
     const technician = createCaller({ db: w.db, user: w.technician });
     await expect(technician.agents.setPlanMode({ agentId: w.agent.agentId, planMode: true })).rejects.toThrow();
     const listed = await w.trpc.agents.list();

@@ -231,7 +231,11 @@ function buildServer(
   );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const tools = await listToolsForAgent(db, { id: agent.agentId, workspaceId: agent.workspaceId }, { mode: context.headers.mode ?? null });
+    const tools = await listToolsForAgent(
+      db,
+      { id: agent.agentId, workspaceId: agent.workspaceId },
+      { mode: context.headers.mode ?? null },
+    );
     return { tools: [...tools.map(listedTool), STATUS_TOOL_LISTING] };
   });
 

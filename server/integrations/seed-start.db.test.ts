@@ -74,13 +74,21 @@ describe("how a new integration's tools start", () => {
     const started = await toolsOf(db, disabled.integrationId);
     expect(Object.values(started).map((row) => row.policy)).toEqual(["disabled", "disabled", "disabled"]);
     // The classification is kept: "restore default" and plan mode read it.
-    expect(started.get_ticket).toMatchObject({ seededPolicy: "auto", seededReason: expect.stringMatching(/started disabled until reviewed/) });
+    expect(started.get_ticket).toMatchObject({
+      seededPolicy: "auto",
+      seededReason: expect.stringMatching(/started disabled until reviewed/),
+    });
     const [remembered] = await db.select({ start: workspaces.newToolStart }).from(workspaces).where(eq(workspaces.id, workspace.id));
     expect(remembered!.start).toBe("disabled");
     expect((await trpc.integrations.testConnection({ kind: "mcp", url: upstream.url })).start).toBe("disabled");
 
     // Without a choice, the next integration starts the remembered way.
-    const next = await trpc.integrations.connect({ clientId: null, name: "PSA 3", slug: `psa-${uniqueSuffix()}`, settings: { kind: "mcp", url: upstream.url } });
+    const next = await trpc.integrations.connect({
+      clientId: null,
+      name: "PSA 3",
+      slug: `psa-${uniqueSuffix()}`,
+      settings: { kind: "mcp", url: upstream.url },
+    });
     expect((await toolsOf(db, next.integrationId)).get_ticket!.policy).toBe("disabled");
 
     const approval = await trpc.integrations.connect({

@@ -64,7 +64,10 @@ function startingPolicy(seeded: SeededPolicy, start: NewToolStart): { policy: To
     case "classified":
       return { policy: seeded, note: "" };
     case "approval_needed":
-      return { policy: "approval_needed", note: seeded === "auto" ? "; started needing approval (the workspace's choice when connecting)" : "" };
+      return {
+        policy: "approval_needed",
+        note: seeded === "auto" ? "; started needing approval (the workspace's choice when connecting)" : "",
+      };
     case "disabled":
       return { policy: "disabled", note: "; started disabled until reviewed (the workspace's choice when connecting)" };
     default:

@@ -142,8 +142,16 @@ describe("classify with annotations (hints, not trust: the stricter side wins)",
       approval,
       "annotation destructiveHint contradicts read verb 'list' — the stricter policy wins; Manager Approval suggested",
     ],
-    [{ name: "purge_cache", annotations: { destructiveHint: true } }, approval, "annotation destructiveHint and write verb 'purge'; Manager Approval suggested"],
-    [{ name: "mailbox_cleanup", annotations: { destructiveHint: true } }, approval, "annotation destructiveHint; Manager Approval suggested"],
+    [
+      { name: "purge_cache", annotations: { destructiveHint: true } },
+      approval,
+      "annotation destructiveHint and write verb 'purge'; Manager Approval suggested",
+    ],
+    [
+      { name: "mailbox_cleanup", annotations: { destructiveHint: true } },
+      approval,
+      "annotation destructiveHint; Manager Approval suggested",
+    ],
     [
       { name: "weird", annotations: { readOnlyHint: true, destructiveHint: true } },
       approval,

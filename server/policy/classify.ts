@@ -270,7 +270,8 @@ function classifyByVerbAndHints(tool: { name: string; description?: string | nul
     };
   }
   // A read that reveals secrets is a disclosure: someone decides, whatever the hints say.
-  if (kind === "read" && secrets) return { policy: "approval_needed", reason: `${verbText}, but it reveals secrets (${secrets})`, ...plain };
+  if (kind === "read" && secrets)
+    return { policy: "approval_needed", reason: `${verbText}, but it reveals secrets (${secrets})`, ...plain };
   if (readOnly === true) {
     if (kind === "write") return contradiction(`annotation readOnlyHint contradicts ${verbText}`);
     // A hint alone is the upstream's word: an untrusted server could get any new tool auto-run by

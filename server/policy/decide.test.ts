@@ -143,7 +143,9 @@ describe("decide", () => {
       code: "rate_limited",
       retryAfterSeconds: 13,
     });
-    expect(decide({ ...tool({ policy: "approval_needed" }), limits: { agentPerMinute: null, toolPerHour: window(9, 5, 0.2) } })).toMatchObject({
+    expect(
+      decide({ ...tool({ policy: "approval_needed" }), limits: { agentPerMinute: null, toolPerHour: window(9, 5, 0.2) } }),
+    ).toMatchObject({
       kind: "reject",
       code: "rate_limited",
       retryAfterSeconds: 1,

@@ -131,7 +131,10 @@ function rateLimitStop(limits: DecisionInput["limits"]): Rejection | null {
   if (!full) return null;
   const [what, window] = full;
   const retryAfterSeconds = Math.max(1, Math.ceil(window!.resetsInSeconds));
-  return { ...reject("rate_limited", `rate limit: at most ${window!.limit} ${what}; the window resets in ${retryAfterSeconds} s`), retryAfterSeconds };
+  return {
+    ...reject("rate_limited", `rate limit: at most ${window!.limit} ${what}; the window resets in ${retryAfterSeconds} s`),
+    retryAfterSeconds,
+  };
 }
 
 /**

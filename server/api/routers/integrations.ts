@@ -55,7 +55,9 @@ export const integrationsRouter = createTRPCRouter({
           .trim()
           .regex(SLUG_PATTERN, "The slug must be 1–40 lower-case letters, digits or dashes, starting with a letter or digit"),
         settings: z.discriminatedUnion("kind", [mcpSettings, slackSettings, demoSettings, jiraSettings, connectwiseSettings]),
-        start: z.enum(NEW_TOOL_STARTS, { error: "Choose how the new tools start: as classified, needing approval, or disabled" }).optional(),
+        start: z
+          .enum(NEW_TOOL_STARTS, { error: "Choose how the new tools start: as classified, needing approval, or disabled" })
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => connectIntegration(ctx, input)),

@@ -30,7 +30,13 @@ const slugFrom = (name: string) =>
 type TestResult = {
   toolCount: number;
   start: NewToolStart;
-  tools: Array<{ name: string; policy: "auto" | "approval_needed"; reason: string; managerApprovalSuggested: boolean; review: string | null }>;
+  tools: Array<{
+    name: string;
+    policy: "auto" | "approval_needed";
+    reason: string;
+    managerApprovalSuggested: boolean;
+    review: string | null;
+  }>;
 };
 
 const START_LABELS: Record<NewToolStart, string> = {
