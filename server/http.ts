@@ -17,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   database_unavailable: 503,
   unknown_tool: 404,
   tool_disabled: 403,
+  plan_mode: 403,
   invalid_arguments: 400,
   schema_unsupported: 400,
   agent_paused: 403,

@@ -22,6 +22,7 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   database_unavailable: "SERVICE_UNAVAILABLE",
   unknown_tool: "NOT_FOUND",
   tool_disabled: "FORBIDDEN",
+  plan_mode: "FORBIDDEN",
   invalid_arguments: "BAD_REQUEST",
   schema_unsupported: "BAD_REQUEST",
   agent_paused: "FORBIDDEN",

@@ -69,7 +69,7 @@ describe("connecting an MCP server", () => {
       ["frobnicate", "approval_needed", "unrecognised verb 'frobnicate' — conservative default"],
       ["get_ticket", "auto", "annotation readOnlyHint and read verb 'get'"],
       ["list_devices", "auto", "read verb 'list'"],
-      ["reboot_device", "approval_needed", "annotation destructiveHint and write verb 'reboot'"],
+      ["reboot_device", "approval_needed", "annotation destructiveHint and write verb 'reboot'; Manager Approval suggested"],
     ]);
     expect(
       stored.every((row) => row.managerApproval === false && row.seededPolicy === row.policy && row.definitionHash.length === 64),
@@ -196,7 +196,7 @@ describe("connecting a demo directory", () => {
     });
     expect(byName.get_license_usage).toMatchObject({
       policy: "approval_needed",
-      seededReason: "annotation destructiveHint contradicts read verb 'get' — the stricter policy wins",
+      seededReason: "annotation destructiveHint contradicts read verb 'get' — the stricter policy wins; Manager Approval suggested",
     });
     expect(byName.mailbox_permissions_sync).toMatchObject({
       policy: "approval_needed",
