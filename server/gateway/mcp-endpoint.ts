@@ -38,10 +38,12 @@ function allowedOrigin(origin: string, request: Request): boolean {
   return allowed.has(origin);
 }
 
-
 /** A 2025-era server (1.x SDK) for one request. */
 function legacyServer(handle: DatabaseHandle, context: McpCallContext): Server {
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedJsonSchemaValidator });
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: true } },
+    jsonSchemaValidator: sharedJsonSchemaValidator,
+  });
   server.setRequestHandler(ListToolsRequestSchema, () => listMcpTools(handle.db, context.agent));
   server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
     callMcpTool(handle, context, request.params, (notification) => extra.sendNotification(notification)),

@@ -64,9 +64,12 @@ async function modernClient(url: URL, key: string): Promise<AgentClient> {
     protocolVersion: client.getNegotiatedProtocolVersion(),
     listTools: async () => (await client.listTools()).tools as Listed[],
     callTool: async (name, args, onProgress) =>
-      (await client.callTool({ name, arguments: args }, {
-        ...(onProgress ? { onprogress: (progress) => onProgress(progress.message ?? "") } : {}),
-      })) as Result,
+      (await client.callTool(
+        { name, arguments: args },
+        {
+          ...(onProgress ? { onprogress: (progress) => onProgress(progress.message ?? "") } : {}),
+        },
+      )) as Result,
     async watchToolList(onChanged) {
       client.setNotificationHandler("notifications/tools/list_changed", () => onChanged());
       await client.listen({ toolsListChanged: true });

@@ -195,7 +195,6 @@ function envelopeOf(
   };
 }
 
-
 /** A tool call whose one read (by its stored MCP name) already happened while authenticating. */
 export type PreResolved = { mcpName: string; resolved: ResolvedCall } | null;
 
@@ -213,7 +212,11 @@ export async function listMcpTools(db: Database, agent: AgentIdentity): Promise<
   return { tools: [...tools.map(listedTool), STATUS_TOOL_LISTING] };
 }
 
-type CallParams = { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> & { progressToken?: string | number } };
+type CallParams = {
+  name: string;
+  arguments?: Record<string, unknown>;
+  _meta?: Record<string, unknown> & { progressToken?: string | number };
+};
 
 /**
  * `tools/call`: the status tool, or the gateway's one call path with its outcome as an MCP result.
@@ -235,7 +238,9 @@ export async function callMcpTool(
       return resultOfView(await waitForCallChange(db, reader, String(args.callId ?? ""), waitSeconds, context.signal));
     }
     const resolved =
-      context.preResolved?.mcpName === name ? context.preResolved.resolved : await resolveMcpCall(handle, agentKeyHash(agent.presentedKey), name);
+      context.preResolved?.mcpName === name
+        ? context.preResolved.resolved
+        : await resolveMcpCall(handle, agentKeyHash(agent.presentedKey), name);
     // A name that is no tool of this workspace is still refused and audited by the gateway, under the name it was called by.
     const names =
       resolved?.tool && resolved.integration
