@@ -104,8 +104,9 @@ function primed(response: Response): Response {
  * /api/mcp: the same gateway for agents that speak MCP (Streamable HTTP, stateless so any instance
  * answers). A `tools/call` makes the gateway's one read, by the tool's stored MCP name, which also
  * authenticates the key; other requests authenticate with one query. A call that needs approval
- * waits for it (sending progress notifications when the client asked for progress). A GET opens
- * the notification stream, which receives `tools/list_changed` whenever the toolset changes.
+ * waits for it (sending progress notifications when the client asked for progress). Protocol
+ * 2026-07-28 requests are served by the 2.x SDK (`subscriptions/listen` streams receive
+ * `tools/list_changed`), 2025-era ones by the 1.x SDK (a GET opens the notification stream).
  */
 export async function handleMcpRequest(handle: DatabaseHandle, request: Request): Promise<Response> {
   const db = handle.db;
@@ -216,13 +217,43 @@ async function serveCurrent(
     bus,
     maxRequestBodySize: MAX_BODY_BYTES,
   });
+  let closed = false;
   const close = () => {
+    if (closed) return;
+    closed = true;
     unsubscribe();
     void handler.close();
   };
   controller.signal.addEventListener("abort", close, { once: true });
   const response = await handler.fetch(request, { parsedBody });
-  // A listen stream, or a call streaming progress, lives until the client goes; anything else is done.
-  if (!response.headers.get("content-type")?.includes("text/event-stream")) controller.abort();
-  return response;
+  // A listen stream, or a call streaming progress, lives until it ends or the client goes; anything else is done.
+  if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) {
+    controller.abort();
+    return response;
+  }
+  return whenStreamEnds(response, close);
+}
+
+/** The same response, calling `done` once its body has ended, failed or been cancelled by the client. */
+function whenStreamEnds(response: Response, done: () => void): Response {
+  const reader = response.body!.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          done();
+          controller.close();
+        } else controller.enqueue(chunk.value);
+      } catch (error) {
+        done();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, headers: response.headers });
 }
