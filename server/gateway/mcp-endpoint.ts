@@ -22,8 +22,6 @@ import { callMcpTool, listMcpTools, STATUS_TOOL, type AgentIdentity, type McpCal
 import { MAX_BODY_BYTES, readJsonBody } from "./request-body";
 import { resolveMcpCall } from "./resolve-call";
 
-export { approvalWaitMs, MAX_STATUS_WAIT_SECONDS } from "./mcp-tools";
-
 const SERVER_INFO = { name: "toolgate", version: "1.0.0" };
 
 function allowedOrigin(origin: string, request: Request): boolean {

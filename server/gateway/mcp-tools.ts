@@ -19,10 +19,10 @@ import { resolveMcpCall, type ResolvedCall } from "./resolve-call";
 export const STATUS_TOOL = "toolgate_call_status";
 const FINAL = new Set(["succeeded", "failed", "denied", "expired", "cancelled", "rejected"]);
 /** The SDK client's default request timeout is 60 s, and progress does not reset it by default. */
-export const MAX_STATUS_WAIT_SECONDS = 50;
+const MAX_STATUS_WAIT_SECONDS = 50;
 const PROGRESS_EVERY_MS = 5_000;
 
-export function approvalWaitMs(): number {
+function approvalWaitMs(): number {
   const configured = Number(process.env.TOOLGATE_MCP_APPROVAL_WAIT_MS);
   return Number.isFinite(configured) && configured >= 0 ? configured : 50_000;
 }
