@@ -89,7 +89,8 @@ function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): { base: Cal
  * group-committed). Returns a domain outcome; the transports map it.
  */
 export function handleToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayOutcome> {
-  return observeToolCall(() => handleObservedToolCall(handle, input)); // telemetry hook (issue 18): span tree, metrics
+  // Traces and metrics of the call (off unless configured: see server/telemetry).
+  return observeToolCall(() => handleObservedToolCall(handle, input));
 }
 
 async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayOutcome> {
