@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 const DB_TESTS = ["**/*.db.test.ts"];
 const PROOF_TESTS = ["test/proof/**/*.proof.test.ts"];
+/** Agent clients (the MCP SDK, LangChain, the AI SDK, the OpenAI Agents SDK) against a production build. */
+const AGENT_TESTS = ["test/agents/**/*.agents.test.ts"];
 /** Proof tests of crashes, restarts and database faults: they need a database outside the process. */
 const POSTGRES_ONLY_PROOF_TESTS = ["test/proof/crash.proof.test.ts", "test/proof/db-faults.proof.test.ts"];
 const IGNORED = ["node_modules/**", ".next/**", "e2e/**", ".data/**", ".test-tmp/**"];
@@ -29,7 +31,10 @@ export default defineConfig({
       TOOLGATE_DATA_DIR: ".test-tmp/data",
     },
     projects: [
-      { extends: true, test: { name: "unit", include: ["**/*.test.ts"], exclude: [...IGNORED, ...DB_TESTS, ...PROOF_TESTS] } },
+      {
+        extends: true,
+        test: { name: "unit", include: ["**/*.test.ts"], exclude: [...IGNORED, ...DB_TESTS, ...PROOF_TESTS, ...AGENT_TESTS] },
+      },
       // The proof suite (issue 7): production servers on PostgreSQL when TEST_DATABASE_URL is set, else PGlite.
       {
         extends: true,
@@ -41,6 +46,8 @@ export default defineConfig({
           testTimeout: 600_000,
         },
       },
+      // Issue 13: the same production build, PostgreSQL when TEST_DATABASE_URL is set, else PGlite.
+      { extends: true, test: { name: "agents", include: AGENT_TESTS, exclude: IGNORED, fileParallelism: false, testTimeout: 120_000 } },
       { extends: true, test: { name: "pglite", include: DB_TESTS, exclude: IGNORED, env: { TEST_DRIVER: "pglite" } } },
       ...(process.env.TEST_DATABASE_URL
         ? [{ extends: true as const, test: { name: "postgres", include: DB_TESTS, exclude: IGNORED, env: { TEST_DRIVER: "postgres" } } }]

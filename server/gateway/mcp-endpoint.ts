@@ -1,38 +1,28 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  type CallToolResult,
-  type ServerNotification,
-  type Tool,
-} from "@modelcontextprotocol/sdk/types.js";
-import type { Database, DatabaseHandle } from "@/db";
+  createMcpHandler,
+  InMemoryServerEventBus,
+  isLegacyRequest,
+  Server as ModernServer,
+  type CallToolResult as ModernCallToolResult,
+  type ListToolsResult as ModernListToolsResult,
+} from "@modelcontextprotocol/server";
+import type { DatabaseHandle } from "@/db";
 import { agentKeyHash } from "../agents/keys";
 import { getEnv } from "../env";
 import { isServiceError } from "../errors";
 import { subscribeEvents } from "../events/bus";
 import { bearerChallenge, HTTP_STATUS } from "../http";
-import { listToolsForAgent, type AgentTool } from "./agent-tools";
-import { authenticateAgent, bearerOf, type AuthenticatedAgent } from "./authenticate-agent";
-import { callHeadersOf, REQUESTER_ARGUMENT, type CallHeaders } from "./call-hints";
-import { waitForCallChange, type CallView } from "./call-status";
-import { handleToolCall } from "./call-tool";
-import type { GatewayOutcome } from "./outcome";
+import { sharedJsonSchemaValidator, sharedModernJsonSchemaValidator } from "../mcp/shared-validator";
+import { authenticateAgent, bearerOf } from "./authenticate-agent";
+import { callHeadersOf, type CallHeaders } from "./call-hints";
+import { callMcpTool, listMcpTools, STATUS_TOOL, type AgentIdentity, type McpCallContext, type PreResolved } from "./mcp-tools";
 import { MAX_BODY_BYTES, readJsonBody } from "./request-body";
-import { resolveMcpCall, type ResolvedCall } from "./resolve-call";
-import { sharedJsonSchemaValidator } from "../mcp/shared-validator";
+import { resolveMcpCall } from "./resolve-call";
 
-const STATUS_TOOL = "toolgate_call_status";
-const FINAL = new Set(["succeeded", "failed", "denied", "expired", "cancelled", "rejected"]);
-/** The SDK client's default request timeout is 60 s, and progress does not reset it by default. */
-export const MAX_STATUS_WAIT_SECONDS = 50;
-const PROGRESS_EVERY_MS = 5_000;
-
-export function approvalWaitMs(): number {
-  const configured = Number(process.env.TOOLGATE_MCP_APPROVAL_WAIT_MS);
-  return Number.isFinite(configured) && configured >= 0 ? configured : 50_000;
-}
+const SERVER_INFO = { name: "toolgate", version: "1.0.0" };
 
 function allowedOrigin(origin: string, request: Request): boolean {
   const allowed = new Set([
@@ -46,245 +36,35 @@ function allowedOrigin(origin: string, request: Request): boolean {
   return allowed.has(origin);
 }
 
-const text = (value: unknown) => ({ type: "text" as const, text: typeof value === "string" ? value : JSON.stringify(value, null, 2) });
-
-function errorResult(code: string, message: string, extra: Record<string, unknown> = {}): CallToolResult {
-  return { isError: true, content: [text(`${code}: ${message}`)], structuredContent: { error: { code, message }, ...extra } };
-}
-
-/**
- * For a tool that advertised an output schema, anything but its own result is an error without
- * structured content: the SDK client checks structured content against the schema even on errors.
- * The details move into the text.
- */
-function strictly(result: CallToolResult): CallToolResult {
-  if (!result.structuredContent) return { ...result, isError: true };
-  const { structuredContent, content, ...rest } = result;
-  return { ...rest, isError: true, content: [...content, text(structuredContent)] };
-}
-
-/**
- * What an MCP client receives for a call's current state (a call still waiting is not an error).
- */
-function resultOfView(view: CallView): CallToolResult {
-  if (view.status === "succeeded") {
-    const upstream = view.result as CallToolResult | null;
-    return {
-      content: upstream?.content ?? [text(view.result)],
-      ...(upstream?.structuredContent ? { structuredContent: upstream.structuredContent } : {}),
-      _meta: { "toolgate/callId": view.callId },
-    };
-  }
-  if (FINAL.has(view.status)) {
-    const message =
-      view.status === "denied"
-        ? `The request was denied${view.denial?.comment ? `: ${view.denial.comment}` : "."}`
-        : (view.error?.message ?? `The call ended ${view.status}.`);
-    return errorResult(view.status, message, { callId: view.callId, status: view.status });
-  }
-  return {
-    content: [
-      text(
-        `Waiting for approval (call ${view.callId}, status ${view.status}). Ask again with the ${STATUS_TOOL} tool and this callId (it can wait up to ${MAX_STATUS_WAIT_SECONDS} s for a change).`,
-      ),
-    ],
-    structuredContent: { callId: view.callId, status: view.status, approvals: view.approvals, statusTool: STATUS_TOOL },
-  };
-}
-
-/** Who is calling, from the one read of this request (authenticateAgent, or the tool call's own read). */
-type AgentIdentity = Pick<AuthenticatedAgent, "agentId" | "workspaceId">;
-
-/** Called while a call waits for approval, so the client can be told (MCP progress notifications). */
-type OnWait = (view: CallView, waitedMs: number) => Promise<void>;
-
-async function waitUntilSettled(db: Database, agent: AgentIdentity, callId: string, waitMs: number, signal: AbortSignal, onWait?: OnWait) {
-  const reader = { workspaceId: agent.workspaceId, agentId: agent.agentId, takeSensitiveResult: true };
-  const started = Date.now();
-  const deadline = started + waitMs;
-  let view = await waitForCallChange(db, reader, callId, 0);
-  while (!FINAL.has(view.status) && Date.now() < deadline && !signal.aborted) {
-    await onWait?.(view, Date.now() - started);
-    const slice = Math.min(deadline - Date.now(), onWait ? PROGRESS_EVERY_MS : Number.POSITIVE_INFINITY);
-    view = await waitForCallChange(db, reader, callId, Math.max(1, Math.ceil(slice / 1000)), signal);
-  }
-  return view;
-}
-
-/** What an MCP client receives for the gateway's outcome of a `tools/call`. */
-async function resultOfOutcome(
-  db: Database,
-  agent: AgentIdentity,
-  outcome: GatewayOutcome,
-  options: { signal: AbortSignal; strict: boolean; onWait?: OnWait },
-): Promise<CallToolResult> {
-  const result = await resultOf(db, agent, outcome, options);
-  return options.strict && (result.isError || outcome.kind !== "succeeded") ? strictly(result) : result;
-}
-
-async function resultOf(
-  db: Database,
-  agent: AgentIdentity,
-  outcome: GatewayOutcome,
-  options: { signal: AbortSignal; onWait?: OnWait },
-): Promise<CallToolResult> {
-  switch (outcome.kind) {
-    case "succeeded":
-      return resultOfView({ callId: outcome.callId, status: "succeeded", result: outcome.result } as CallView);
-    case "failed":
-      return errorResult(outcome.error.code, outcome.error.message, { callId: outcome.callId, status: outcome.status });
-    case "pending_approval":
-      return resultOfView(await waitUntilSettled(db, agent, outcome.callId, approvalWaitMs(), options.signal, options.onWait));
-    case "rejected":
-      return errorResult(outcome.code, outcome.message, {
-        ...(outcome.callId ? { callId: outcome.callId } : {}),
-        ...(outcome.retryAfterSeconds ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
-      });
-    case "replayed":
-      return resultOf(db, agent, outcome.outcome, options);
-  }
-}
-
-/** A tool that needs the requester's manager offers the model an argument to name the requester. */
-function withRequesterArgument(schema: Record<string, unknown>): Record<string, unknown> {
-  const properties = (schema.properties ?? {}) as Record<string, unknown>;
-  return {
-    ...schema,
-    properties: {
-      ...properties,
-      [REQUESTER_ARGUMENT]: {
-        type: "string",
-        format: "email",
-        description:
-          "E-mail of the person this is done for (the ticket's requester). Their manager is asked to approve. Leave it out when the agent names the requester itself.",
-      },
-    },
-  };
-}
-
-/** The tool as MCP clients see it: its stored MCP name, truthful annotations and Toolgate's policy in `_meta`. */
-function listedTool(tool: AgentTool): Tool {
-  const approval =
-    tool.policy === "approval_needed"
-      ? ` [Needs human approval${tool.managerApproval ? ` from a technician and the requester's manager: name the requester (the ${REQUESTER_ARGUMENT} argument)` : ""} before it runs.]`
-      : "";
-  return {
-    name: tool.mcpName,
-    ...(tool.title ? { title: tool.title } : {}),
-    description: `${tool.description}${approval}`.trim(),
-    inputSchema: (tool.managerApproval ? withRequesterArgument(tool.inputSchema) : tool.inputSchema) as Tool["inputSchema"],
-    ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Tool["outputSchema"] } : {}),
-    annotations: tool.annotations,
-    _meta: { "toolgate/policy": tool.policy, "toolgate/managerApproval": tool.managerApproval },
-  };
-}
-
-const STATUS_TOOL_LISTING: Tool = {
-  name: STATUS_TOOL,
-  title: "Toolgate call status",
-  description: `The status (and result, once it ran) of a call that was waiting for approval. With waitSeconds (at most ${MAX_STATUS_WAIT_SECONDS}), it answers as soon as the status changes.`,
-  inputSchema: {
-    type: "object",
-    properties: {
-      callId: { type: "string" },
-      waitSeconds: {
-        type: "integer",
-        minimum: 0,
-        maximum: MAX_STATUS_WAIT_SECONDS,
-        description: "Wait this long for a change (long-poll).",
-      },
-    },
-    required: ["callId"],
-  },
-  annotations: { readOnlyHint: true },
-};
-
-/** The envelope of a `tools/call`: the resolved tool's names, and the requester, ticket and reason from `_meta`. */
-function envelopeOf(
-  params: { arguments?: Record<string, unknown>; _meta?: Record<string, unknown> },
-  names: { integration: string; tool: string },
-) {
-  const meta = params._meta ?? {};
-  const requester = meta["toolgate/requester"];
-  return {
-    integration: names.integration,
-    tool: names.tool,
-    arguments: params.arguments ?? {},
-    // `_meta` may name the requester as {"email": …} or as a plain e-mail string.
-    ...(requester ? { requester: typeof requester === "string" ? { email: requester } : requester } : {}),
-    ...(meta["toolgate/ticket"] ? { ticket: meta["toolgate/ticket"] } : {}),
-    ...(meta["toolgate/reason"] ? { reason: meta["toolgate/reason"] } : {}),
-  };
-}
-
-type PreResolved = { mcpName: string; resolved: ResolvedCall } | null;
-
-function buildServer(
-  handle: DatabaseHandle,
-  agent: AgentIdentity & { presentedKey: string },
-  context: { preResolved: PreResolved; headers: CallHeaders; signal: AbortSignal },
-): Server {
-  const db = handle.db;
-  const server = new Server(
-    { name: "toolgate", version: "1.0.0" },
-    { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedJsonSchemaValidator },
+/** A 2025-era server (1.x SDK) for one request. */
+function legacyServer(handle: DatabaseHandle, context: McpCallContext): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: true } },
+    jsonSchemaValidator: sharedJsonSchemaValidator,
+  });
+  server.setRequestHandler(ListToolsRequestSchema, () => listMcpTools(handle.db, context.agent, context.headers.mode ?? null));
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    callMcpTool(handle, context, request.params, (notification) => extra.sendNotification(notification)),
   );
+  return server;
+}
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const tools = await listToolsForAgent(
-      db,
-      { id: agent.agentId, workspaceId: agent.workspaceId },
-      { mode: context.headers.mode ?? null },
-    );
-    return { tools: [...tools.map(listedTool), STATUS_TOOL_LISTING] };
+/** A 2026-07-28 server (2.x SDK) for one request: the same tools, the same call path. */
+function modernServer(handle: DatabaseHandle, context: McpCallContext): ModernServer {
+  const server = new ModernServer(SERVER_INFO, {
+    capabilities: { tools: { listChanged: true } },
+    jsonSchemaValidator: sharedModernJsonSchemaValidator,
   });
-
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const { name, arguments: args = {} } = request.params;
-    try {
-      if (name === STATUS_TOOL) {
-        const waitSeconds = Math.min(Math.max(0, Math.floor(Number(args.waitSeconds ?? 0)) || 0), MAX_STATUS_WAIT_SECONDS);
-        const reader = { workspaceId: agent.workspaceId, agentId: agent.agentId, takeSensitiveResult: true };
-        return resultOfView(await waitForCallChange(db, reader, String(args.callId ?? ""), waitSeconds, context.signal));
-      }
-      const resolved =
-        context.preResolved?.mcpName === name
-          ? context.preResolved.resolved
-          : await resolveMcpCall(handle, agentKeyHash(agent.presentedKey), name);
-      // A name that is no tool of this workspace is still refused and audited by the gateway, under the name it was called by.
-      const names =
-        resolved?.tool && resolved.integration
-          ? { integration: resolved.integration.slug, tool: resolved.tool.name }
-          : { integration: name.split("__")[0] || name, tool: name };
-      const outcome = await handleToolCall(handle, {
-        presentedKey: agent.presentedKey,
-        body: envelopeOf(request.params, names),
-        idempotencyKey: null,
-        headers: context.headers,
-        ...(resolved ? { resolved } : {}),
-      });
-      const progressToken = request.params._meta?.progressToken;
-      const onWait: OnWait | undefined =
-        progressToken === undefined
-          ? undefined
-          : async (view, waitedMs) => {
-              const waitingFor = view.approvals.filter((approval) => approval.status === "pending").map((approval) => approval.kind);
-              const notification: ServerNotification = {
-                method: "notifications/progress",
-                params: {
-                  progressToken,
-                  progress: Math.round(waitedMs / 1000),
-                  message: `Waiting for approval${waitingFor.length ? ` (${waitingFor.join(" and ")})` : ""}: call ${view.callId}.`,
-                },
-              };
-              await extra.sendNotification(notification).catch(() => {});
-            };
-      return resultOfOutcome(db, agent, outcome, { signal: context.signal, strict: Boolean(resolved?.tool?.hasOutputSchema), onWait });
-    } catch (error) {
-      if (isServiceError(error)) return errorResult(error.code, error.message);
-      throw error;
-    }
-  });
+  // The two SDKs declare the same wire shapes with their own types.
+  server.setRequestHandler(
+    "tools/list",
+    async () => (await listMcpTools(handle.db, context.agent, context.headers.mode ?? null)) as ModernListToolsResult,
+  );
+  server.setRequestHandler(
+    "tools/call",
+    async (request, ctx) =>
+      (await callMcpTool(handle, context, request.params, (notification) => ctx.mcpReq.notify(notification))) as ModernCallToolResult,
+  );
   return server;
 }
 
@@ -325,8 +105,9 @@ function primed(response: Response): Response {
  * /api/mcp: the same gateway for agents that speak MCP (Streamable HTTP, stateless so any instance
  * answers). A `tools/call` makes the gateway's one read, by the tool's stored MCP name, which also
  * authenticates the key; other requests authenticate with one query. A call that needs approval
- * waits for it (sending progress notifications when the client asked for progress). A GET opens
- * the notification stream, which receives `tools/list_changed` whenever the toolset changes.
+ * waits for it (sending progress notifications when the client asked for progress). Protocol
+ * 2026-07-28 requests are served by the 2.x SDK (`subscriptions/listen` streams receive
+ * `tools/list_changed`), 2025-era ones by the 1.x SDK (a GET opens the notification stream).
  */
 export async function handleMcpRequest(handle: DatabaseHandle, request: Request): Promise<Response> {
   const db = handle.db;
@@ -362,7 +143,31 @@ export async function handleMcpRequest(handle: DatabaseHandle, request: Request)
 
   const controller = new AbortController();
   request.signal.addEventListener("abort", () => controller.abort(), { once: true });
-  const server = buildServer(handle, { ...agent, presentedKey }, { preResolved, headers, signal: controller.signal });
+  const context: McpCallContext = { agent: { ...agent, presentedKey }, preResolved, headers, signal: controller.signal };
+  // The SDK's own classification: a request carrying the 2026-07-28 `_meta` envelope (or naming a
+  // current revision) is current; everything else, GET streams included, is 2025-era.
+  if (!(await isLegacyRequest(request, parsedBody, { maxRequestBodySize: MAX_BODY_BYTES })))
+    return serveCurrent(handle, request, parsedBody, context, controller);
+  return serveLegacy(handle, request, parsedBody, context, controller, wantsProgress);
+}
+
+/** Tool-list changes for the agent's workspace, as they happen (subscribed before the stream opens, so none is missed). */
+function watchToolset(workspaceId: string, onChange: () => void): Promise<() => void> {
+  return subscribeEvents((event) => {
+    if (event.type === "toolset" && event.workspaceId === workspaceId) onChange();
+  });
+}
+
+/** 2025-era clients: the 1.x SDK's stateless Streamable HTTP; a GET opens the `list_changed` stream. */
+async function serveLegacy(
+  handle: DatabaseHandle,
+  request: Request,
+  parsedBody: unknown,
+  context: McpCallContext,
+  controller: AbortController,
+  wantsProgress: boolean,
+): Promise<Response> {
+  const server = legacyServer(handle, context);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     // Progress notifications need a stream for the request; everything else is answered as JSON.
@@ -372,10 +177,7 @@ export async function handleMcpRequest(handle: DatabaseHandle, request: Request)
   await server.connect(transport);
 
   if (request.method === "GET") {
-    const workspaceId = agent.workspaceId;
-    const unsubscribe = await subscribeEvents((event) => {
-      if (event.type === "toolset" && event.workspaceId === workspaceId) void server.sendToolListChanged().catch(() => {});
-    });
+    const unsubscribe = await watchToolset(context.agent.workspaceId, () => void server.sendToolListChanged().catch(() => {}));
     const close = () => {
       unsubscribe();
       void server.close();
@@ -395,4 +197,64 @@ export async function handleMcpRequest(handle: DatabaseHandle, request: Request)
     controller.abort();
     void server.close();
   }
+}
+
+/**
+ * 2026-07-28 clients: the 2.x SDK's handler (strict: 2025-era traffic never reaches it). Change
+ * notifications travel on `subscriptions/listen` streams, fed from this workspace's tool-list changes.
+ */
+async function serveCurrent(
+  handle: DatabaseHandle,
+  request: Request,
+  parsedBody: unknown,
+  context: McpCallContext,
+  controller: AbortController,
+): Promise<Response> {
+  const bus = new InMemoryServerEventBus();
+  const listens = (parsedBody as { method?: unknown } | undefined)?.method === "subscriptions/listen";
+  const unsubscribe = listens ? await watchToolset(context.agent.workspaceId, () => bus.publish({ kind: "tools_list_changed" })) : () => {};
+  const handler = createMcpHandler(() => modernServer(handle, context), {
+    legacy: "reject",
+    bus,
+    maxRequestBodySize: MAX_BODY_BYTES,
+  });
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    void handler.close();
+  };
+  controller.signal.addEventListener("abort", close, { once: true });
+  const response = await handler.fetch(request, { parsedBody });
+  // A listen stream, or a call streaming progress, lives until it ends or the client goes; anything else is done.
+  if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) {
+    controller.abort();
+    return response;
+  }
+  return whenStreamEnds(response, close);
+}
+
+/** The same response, calling `done` once its body has ended, failed or been cancelled by the client. */
+function whenStreamEnds(response: Response, done: () => void): Response {
+  const reader = response.body!.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          done();
+          controller.close();
+        } else controller.enqueue(chunk.value);
+      } catch (error) {
+        done();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, headers: response.headers });
 }
