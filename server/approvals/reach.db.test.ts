@@ -14,6 +14,8 @@ import { explainReach, technicianRequestsUnreached } from "./reach";
 import { updateWorkspaceSettings } from "../workspaces/settings";
 import { setMyApprovalNotify } from "../users/approval-notify";
 import { listApprovalInbox } from "./inbox";
+import { decideApproval } from "./decide";
+import { approvalRequests } from "@/db/schema";
 
 const database = setupTestDatabase();
 let upstream: McpUpstream;
@@ -128,5 +130,39 @@ describe("technicians by e-mail (their own choice: Slack, e-mail or both)", () =
     expect(sent.map((delivery) => `${delivery.channel}:${delivery.recipient}`).sort()).toEqual(
       [`email:${world.admin.email}`, `email:${world.technician.email}`, `slack:${world.technician.email}`].sort(),
     );
+  });
+});
+
+describe("inbox and call page context", () => {
+  it("the technician's card says the manager approved; the call page names the manager; its timeline is in time order", async () => {
+    const world = await approvalWorld(database(), upstream);
+    const { body } = await world.call("reset_password");
+    await world.drain();
+    const requests = await world.db.select().from(approvalRequests).where(eq(approvalRequests.callId, body.callId));
+    const managerRequest = requests.find((request) => request.kind === "manager")!;
+    const technicianRequest = requests.find((request) => request.kind === "technician")!;
+    const before = await listApprovalInbox(world.ctx, { callId: body.callId });
+    expect(before.items.find((item) => item.id === technicianRequest.id)?.others).toMatchObject([{ kind: "manager", status: "pending" }]);
+    await decideApproval(world.db, {
+      workspaceId: world.workspace.id,
+      approvalRequestId: managerRequest.id,
+      decision: "approve",
+      comment: null,
+      actor: { kind: "person", personId: world.boss.id, via: "deep_link" },
+    });
+    const after = await listApprovalInbox(world.ctx, { callId: body.callId });
+    expect(after.items.find((item) => item.id === technicianRequest.id)?.others).toMatchObject([
+      { kind: "manager", status: "approved", decidedBy: "Boss Manager" },
+    ]);
+    const detail = await getCallDetail(world.ctx, { callId: body.callId });
+    expect(detail.approvals.find((approval) => approval.kind === "manager")).toMatchObject({
+      status: "approved",
+      decidedByName: "Boss Manager",
+    });
+    const times = detail.timeline.map((entry) => new Date(entry.at).getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // Deliveries (planned after the call was recorded) sit between its events, not after all of them.
+    const kinds = detail.timeline.map((entry) => (entry.type === "event" ? entry.event.action : `delivery:${entry.delivery.channel}`));
+    expect(kinds.indexOf("delivery:email")).toBeLessThan(kinds.lastIndexOf("approval.approved"));
   });
 });

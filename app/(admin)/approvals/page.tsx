@@ -3,6 +3,7 @@ import { requireUser } from "@/server/auth/current-user";
 import { EmptyState, PageHeader } from "@/components/ui/layout";
 import { UnreachedBanner } from "@/components/unreached-banner";
 import { ApprovalInbox } from "./approval-inbox";
+import { LiveRefresh } from "./live-refresh";
 
 export const metadata = { title: "Approvals" };
 
@@ -20,6 +21,7 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
         title="Approvals"
         description="Requests from agents that need a technician’s (and sometimes a manager’s) decision. The first decision wins; a call runs only when every request is approved."
       />
+      <LiveRefresh />
       <UnreachedBanner isAdmin={user.role === "admin"} />
       {page.items.length === 0 && !cursor ? (
         <EmptyState title={call ? "No approval requests for this call" : "No approval requests yet"}>

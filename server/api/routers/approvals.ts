@@ -2,6 +2,7 @@ import { z } from "zod";
 import { decideApproval } from "../../approvals/decide";
 import { runCallAgain } from "../../approvals/execute-approved";
 import { listApprovalInbox, resendManagerRequest } from "../../approvals/inbox";
+import { countPendingApprovals } from "../../approvals/live";
 import { explainReach, technicianRequestsUnreached } from "../../approvals/reach";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -33,6 +34,7 @@ export const approvalsRouter = createTRPCRouter({
   resendManagerRequest: protectedProcedure
     .input(z.object({ approvalRequestId: id }))
     .mutation(({ ctx, input }) => resendManagerRequest(ctx, input)),
+  pendingCount: protectedProcedure.query(({ ctx }) => countPendingApprovals(ctx)),
   /** Who hears of requests about one client's (or the MSP's) tools: the policy explanation. */
   reach: protectedProcedure
     .input(z.object({ clientId: id.nullable() }))
