@@ -83,7 +83,7 @@ describe("activity", () => {
       },
     ]);
     expect(csv.split("\r\n")[1]).toBe(
-      `call_1,2026-01-01T00:00:00.000Z,succeeded,MSP,'@agent,"'=HYPERLINK(""x"")","get,user",,,3,policy: auto,abc`,
+      `call_1,2026-01-01T00:00:00.000Z,succeeded,MSP,'@agent,"'=HYPERLINK(""x"")","get,user",,,3,policy: auto,abc,Succeeded`,
     );
   });
 });
