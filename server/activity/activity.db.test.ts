@@ -53,7 +53,7 @@ describe("activity", () => {
 
     const csv = callsToCsv(await caller.activity.list({}));
     expect(csv.split("\r\n")[0]).toBe(
-      "call_id,created_at,status,client,agent,integration,tool,requester,error,latency_ms,decision,arguments_sha256",
+      "call_id,created_at,status,client,agent,integration,tool,requester,error,latency_ms,decision,arguments_sha256,state",
     );
     expect(csv.split("\r\n").filter(Boolean)).toHaveLength(5);
 
