@@ -21,6 +21,16 @@ async function screenshots(page: Page, testInfo: TestInfo, name: string) {
   await page.setViewportSize(DESKTOP);
 }
 
+/** One retry when the server closed an idle keep-alive connection just as it was reused (read ECONNRESET). */
+async function mutate<T = unknown>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
+  try {
+    return await trpcMutation<T>(request, path, input);
+  } catch (error) {
+    if (!String(error).includes("ECONNRESET")) throw error;
+    return trpcMutation<T>(request, path, input);
+  }
+}
+
 /** A demo directory whose `reset_password` needs a technician's approval, and an agent that may call it. */
 async function prepare(request: APIRequestContext) {
   const { integrationId, slug } = await connectDemoDirectory(request);
@@ -51,7 +61,7 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
   page,
 }, testInfo) => {
   await signInViaApi(page.request);
-  await trpcMutation(page.request, "settings.update", { smtp: null });
+  await mutate(page.request, "settings.update", { smtp: null });
   const { integrationId, slug, key } = await prepare(page.request);
 
   // The explanation promises no channel that is not set up.
@@ -86,7 +96,7 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
   await screenshots(page, testInfo, "call-unreached");
 
   // E-mail set up: the warning goes, and technicians are e-mailed a deep link.
-  await trpcMutation(page.request, "settings.update", {
+  await mutate(page.request, "settings.update", {
     smtp: { host: "127.0.0.1", port: E2E_STUBS.smtpPort, secure: false, username: null, from: "Toolgate <approvals@northwind-it.test>" },
   });
   await page.goto("/approvals");
@@ -109,8 +119,10 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
 });
 
 test("a technician lands on Approvals after signing in and chooses how requests reach them", async ({ page, browser }) => {
-  await signInViaApi(page.request);
-  const email = await createTechnician(page.request, page);
+  const admin = await browser.newContext();
+  await signInViaApi(admin.request);
+  const email = await createTechnician(admin.request, page);
+  await admin.close();
   const technician = await browser.newContext();
   const tech = await technician.newPage();
   await tech.goto("/login");
