@@ -3,6 +3,7 @@ import { authenticateAgent, bearerOf } from "@/server/gateway/authenticate-agent
 import { listToolsForAgent } from "@/server/gateway/agent-tools";
 import { PUBLIC_REJECTIONS } from "@/server/gateway/outcome";
 import { errorResponse, handleRoute } from "@/server/http";
+import { ifNoneMatchMatches } from "@/server/if-none-match";
 import { agentStop } from "@/server/policy/decide";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +21,7 @@ export const GET = handleRoute(async (request: Request) => {
   if (stop) return errorResponse(PUBLIC_REJECTIONS[stop.code].code, PUBLIC_REJECTIONS[stop.code].message);
   const etag = `"${agent.toolsetVersion}"`;
   const cacheHeaders = { etag, "cache-control": "private, no-cache" };
-  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: cacheHeaders });
+  if (ifNoneMatchMatches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: cacheHeaders });
   const tools = await listToolsForAgent(db, { id: agent.agentId, workspaceId: agent.workspaceId });
   return Response.json(
     {
