@@ -89,6 +89,13 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
   await expect(page.getByTestId("nav-badge-approvals").first()).toHaveText(new RegExp(`^${before + 1}`), { timeout: 30_000 });
   await screenshots(page, testInfo, "approvals-unreached");
 
+  // Deciding it: the decided row says who, when, for whom, and the request's own state.
+  await card.getByRole("button", { name: "Deny" }).click();
+  const decided = page.locator('[data-testid^="decided-"]').first();
+  await expect(decided).toContainText("denied by Avery Admin", { timeout: 30_000 });
+  await expect(decided).toContainText("call: Denied");
+  await expect(decided).toContainText("asked by Reach agent");
+
   // The call carries the warning on its timeline.
   await page.goto(`/activity/${pending.callId}`);
   await expect(page.locator('[data-action="approval.unreached"]')).toContainText("Nobody is told of this request");
