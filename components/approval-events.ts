@@ -10,9 +10,13 @@ let source: EventSource | null = null;
 
 function open() {
   source = new EventSource("/api/events/approvals");
-  source.addEventListener("approvals", () => {
+  const notify = () => {
     for (const listener of listeners) listener();
-  });
+  };
+  source.addEventListener("approvals", notify);
+  // `ready` comes once the server listens (and again after each reconnect): anything that changed
+  // between the page's render and that moment was not streamed, so look again then too.
+  source.addEventListener("ready", notify);
 }
 
 /**
