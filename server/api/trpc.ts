@@ -22,6 +22,7 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   database_unavailable: "SERVICE_UNAVAILABLE",
   unknown_tool: "NOT_FOUND",
   tool_disabled: "FORBIDDEN",
+  plan_mode: "FORBIDDEN",
   invalid_arguments: "BAD_REQUEST",
   schema_unsupported: "BAD_REQUEST",
   agent_paused: "FORBIDDEN",
@@ -56,7 +57,9 @@ const t = initTRPC.context<TrpcContext>().create({
         : error.code === "INTERNAL_SERVER_ERROR"
           ? "Something went wrong on our side; nothing was changed."
           : shape.message;
-    return { ...shape, message, data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null } };
+    // A refusal about one form field names it, so the form can show the message beside that field.
+    const field = isServiceError(cause) && typeof cause.details?.field === "string" ? cause.details.field : null;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null, field } };
   },
 });
 

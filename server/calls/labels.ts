@@ -45,6 +45,8 @@ export const CANCEL_REASON_LABELS: Record<RejectCode | "cancelled", string> = {
   tool_disabled: "tool disabled",
   definition_changed: "tool changed upstream",
   approvals_changed: "the approvals it needs changed",
+  rate_limited: "over the agent's limit",
+  plan_mode: "plan mode",
 };
 
 export function cancelReasonLabel(code: string | null): string | null {

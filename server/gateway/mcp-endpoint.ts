@@ -146,7 +146,10 @@ async function resultOf(
       });
     }
     case "rejected":
-      return errorResult(outcome.code, outcome.message, outcome.callId ? { callId: outcome.callId } : {});
+      return errorResult(outcome.code, outcome.message, {
+        ...(outcome.callId ? { callId: outcome.callId } : {}),
+        ...(outcome.retryAfterSeconds ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
+      });
     case "replayed":
       return resultOf(db, agent, outcome.outcome, options);
   }
@@ -238,7 +241,11 @@ function buildServer(
   );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const tools = await listToolsForAgent(db, { id: agent.agentId, workspaceId: agent.workspaceId });
+    const tools = await listToolsForAgent(
+      db,
+      { id: agent.agentId, workspaceId: agent.workspaceId },
+      { mode: context.headers.mode ?? null },
+    );
     return { tools: [...tools.map(listedTool), STATUS_TOOL_LISTING] };
   });
 

@@ -312,6 +312,13 @@ export function gatewayOpenApi(serverUrl: string) {
               description: "`jira:HELP-42` or `connectwise:12345`.",
             },
             { name: "Toolgate-Reason", in: "header", required: false, schema: { type: "string", maxLength: 2000 } },
+            {
+              name: "Toolgate-Mode",
+              in: "header",
+              required: false,
+              schema: { type: "string", enum: ["plan"] },
+              description: "`plan`: this call may only use a tool that runs at once and is classified read-only (else 403 `plan_mode`).",
+            },
           ],
           requestBody: { required: true, content: json(ref("CallRequest")) },
           responses: {
@@ -322,7 +329,7 @@ export function gatewayOpenApi(serverUrl: string) {
             "202": replayable({ description: "`approval_needed`: waiting for approval; poll `statusUrl`.", content: json(ref("Call")) }),
             "400": replayable(error(["invalid_input", "invalid_json", "invalid_arguments", "schema_unsupported", "requester_conflict"])),
             "401": unauthorized(),
-            "403": replayable(error(["tool_disabled", "agent_paused", "integration_paused"])),
+            "403": replayable(error(["tool_disabled", "plan_mode", "agent_paused", "integration_paused"])),
             "404": replayable(error(["unknown_tool"])),
             "409": replayable(
               error(["idempotency_in_flight", "conflict"], {
@@ -335,7 +342,14 @@ export function gatewayOpenApi(serverUrl: string) {
             "413": error(["payload_too_large"]),
             "415": error(["unsupported_media_type"]),
             "422": replayable(error(["idempotency_key_reused", "requester_manager_unknown", "manager_unreachable", "requester_mismatch"])),
-            "429": replayable(error(["too_many_pending_approvals"])),
+            "429": replayable(
+              error(["too_many_pending_approvals", "rate_limited"], {
+                "Retry-After": {
+                  description: "`rate_limited`: seconds until the limit's window resets.",
+                  schema: { type: "integer", minimum: 1 },
+                },
+              }),
+            ),
             "500": internal(),
             "502": replayable({ description: "The upstream failed: `status` is `failed`, `error` says why.", content: json(ref("Call")) }),
             "503": unavailable(),
@@ -349,7 +363,16 @@ export function gatewayOpenApi(serverUrl: string) {
           summary: "The agent's tool list",
           description:
             'Disabled and removed tools never appear. The ETag is the toolset version: send it back in If-None-Match (weak comparison, RFC 9110: `W/"42"`, lists and `*` work) to get 304 while nothing changed.',
-          parameters: [{ name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+          parameters: [
+            { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } },
+            {
+              name: "Toolgate-Mode",
+              in: "header",
+              required: false,
+              schema: { type: "string", enum: ["plan"] },
+              description: "`plan`: list only the tools callable in plan mode.",
+            },
+          ],
           responses: {
             "200": {
               description: "The tools this agent may call now.",

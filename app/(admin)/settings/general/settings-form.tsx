@@ -23,10 +23,17 @@ export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Setti
   const trpc = useTRPC();
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  const [passwordError, setPasswordError] = useState<string | null>(null);
   const update = useMutation(
     trpc.settings.update.mutationOptions({
-      onError: (caught) => setMessage({ tone: "error", text: caught.message }),
+      onError: (caught) => {
+        // A new SMTP server without the password again is refused: said beside the password field.
+        const field = (caught as { data?: { field?: string | null } }).data?.field;
+        setPasswordError(field === "smtp.password" ? caught.message : null);
+        setMessage(field === "smtp.password" ? null : { tone: "error", text: caught.message });
+      },
       onSuccess: () => {
+        setPasswordError(null);
         setMessage({ tone: "success", text: "Settings saved." });
         router.refresh();
       },
@@ -139,6 +146,7 @@ export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Setti
               label="Password"
               htmlFor="smtpPassword"
               hint={settings.smtpPasswordSet ? "A password is stored (encrypted). Leave empty to keep it." : "Stored encrypted."}
+              error={passwordError}
             >
               <TextInput id="smtpPassword" name="smtpPassword" type="password" autoComplete="new-password" />
             </Field>
