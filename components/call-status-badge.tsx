@@ -1,5 +1,8 @@
 import type { CallStatus } from "@/db/schema";
+import { callStateLabel } from "@/server/calls/labels";
 import { Badge } from "./ui/layout";
+
+export { CALL_STATUS_LABELS } from "@/server/calls/labels";
 
 const TONES: Record<CallStatus, "green" | "amber" | "red" | "blue" | "neutral" | "violet"> = {
   succeeded: "green",
@@ -13,18 +16,7 @@ const TONES: Record<CallStatus, "green" | "amber" | "red" | "blue" | "neutral" |
   cancelled: "neutral",
 };
 
-export const CALL_STATUS_LABELS: Record<CallStatus, string> = {
-  succeeded: "Succeeded",
-  pending_approval: "Waiting for approval",
-  approved: "Approved",
-  executing: "Running",
-  failed: "Failed",
-  rejected: "Refused",
-  denied: "Denied",
-  expired: "Expired",
-  cancelled: "Withdrawn",
-};
-
-export function CallStatusBadge({ status }: { status: CallStatus }) {
-  return <Badge tone={TONES[status]}>{CALL_STATUS_LABELS[status]}</Badge>;
+/** A call's state (server/calls/labels.ts); a cancelled call says why when its reason code is given. */
+export function CallStatusBadge({ status, errorCode }: { status: CallStatus; errorCode?: string | null }) {
+  return <Badge tone={TONES[status]}>{callStateLabel({ status, errorCode })}</Badge>;
 }

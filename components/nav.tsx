@@ -51,7 +51,12 @@ export function NavLinks({ badges = {} }: { badges?: Record<string, number> }) {
                     )}
                   >
                     {item.label}
-                    {badge ? <span className="rounded-full bg-brand-600 px-2 text-xs text-white">{badge}</span> : null}
+                    {badge ? (
+                      <span className="rounded-full bg-brand-600 px-2 text-xs text-white" data-testid={`nav-badge-${item.label.toLowerCase()}`}>
+                        {badge}
+                        <span className="sr-only"> waiting</span>
+                      </span>
+                    ) : null}
                   </Link>
                 </li>
               );

@@ -4,7 +4,9 @@ import { getDb } from "@/db";
 import { workspaces } from "@/db/schema";
 import { requireUser } from "@/server/auth/current-user";
 import { MobileMenu } from "@/components/mobile-menu";
-import { NavLinks } from "@/components/nav";
+import { LiveNavLinks } from "@/components/live-nav";
+import { NotificationPreference } from "@/components/notification-preference";
+import { getServerCaller } from "@/server/api/server-caller";
 import { TRPCReactProvider } from "@/components/trpc/client";
 import { signOutAction } from "./actions";
 
@@ -14,12 +16,14 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const user = await requireUser();
   const db = await getDb();
   const [workspace] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, user.workspaceId));
+  const pending = await (await getServerCaller()).approvals.pendingCount();
   const account = (
     <div className="space-y-2 border-t border-slate-200 pt-4 text-sm">
       <p className="truncate font-medium text-slate-900">{user.name}</p>
       <p className="truncate text-slate-500">
         {user.email} · {user.role}
       </p>
+      <NotificationPreference />
       <form action={signOutAction}>
         <button type="submit" className="min-h-10 rounded-md px-0 text-sm font-medium text-brand-700 hover:underline">
           Sign out
@@ -42,7 +46,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
               <p className="px-3 text-lg font-semibold tracking-tight text-brand-700">Toolgate</p>
               <p className="truncate px-3 text-xs text-slate-500">{workspace?.name}</p>
             </div>
-            <NavLinks />
+            <LiveNavLinks initialPending={pending} />
           </div>
           {account}
         </aside>
@@ -58,7 +62,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             }
           >
             <div className="space-y-4 border-t border-slate-200 px-4 py-4">
-              <NavLinks />
+              <LiveNavLinks initialPending={pending} />
               {account}
             </div>
           </MobileMenu>

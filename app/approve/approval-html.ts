@@ -1,5 +1,6 @@
 import type { LinkView } from "@/server/approvals/deep-link";
-import { argumentsJson, requesterLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
+import { argumentsJson, oneLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
+import { callStateLabel, cancelReasonLabel } from "@/server/calls/labels";
 import { requesterSourceLabel } from "@/server/approvals/requester-source";
 
 /**
@@ -16,7 +17,9 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f1f5f9;border-radius
 label{display:block;font-weight:600;margin:12px 0 4px}textarea{width:100%;min-height:80px;font:inherit;padding:10px;border:1px solid #cbd5e1;border-radius:8px}
 .actions{display:grid;gap:10px;margin-top:14px}button{font:inherit;font-weight:600;min-height:52px;border-radius:10px;border:0;width:100%;cursor:pointer}
 .approve{background:#15803d;color:#fff}.deny{background:#b91c1c;color:#fff}.neutral{background:#fff;color:#334155;border:1px solid #cbd5e1}
-.state{font-size:1.1rem;font-weight:600}.muted{color:#64748b;font-size:.9rem}`;
+.state{font-size:1.1rem;font-weight:600}.muted{color:#64748b;font-size:.9rem}.desc{color:#334155;margin-top:4px}
+details.confirm>summary{list-style:none;display:flex;align-items:center;justify-content:center;font-weight:600;min-height:52px;border-radius:10px;cursor:pointer}
+details.confirm>summary::-webkit-details-marker{display:none}details.confirm[open]>summary{opacity:.6}details.confirm p{margin:10px 0}`;
 
 export const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
@@ -25,17 +28,49 @@ function shell(title: string, msp: string | null, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><meta name="referrer" content="same-origin"><title>${escapeHtml(title)} · Toolgate</title><style>${STYLE}</style></head><body><main><p class="msp">${escapeHtml(msp ?? "Toolgate")}</p>${body}</main></body></html>`;
 }
 
-function details(summary: RequestSummary): string {
+/** A tool's description as plain words: one line, at most 300 characters. */
+function plainDescription(description: string | null | undefined): string | null {
+  const text = oneLine((description ?? "").replace(/\s+/g, " ").trim());
+  if (!text) return null;
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
+/**
+ * The request's details. `heading` is "What will run" only while it still may run; a denied,
+ * withdrawn or expired request is headed "What was asked". The requester's source is said once, as a badge.
+ */
+function details(summary: RequestSummary, heading = "What will run"): string {
+  const who = summary.requesterName ? `${summary.requesterName} <${summary.requesterEmail}>` : summary.requesterEmail;
   const requester = summary.requesterEmail
-    ? `${escapeHtml(requesterLine(summary))}${summary.clientName ? ` — ${escapeHtml(summary.clientName)}` : ""} <span class="${summary.requesterSource === "verified_by_ticket" ? "badge ok" : "badge"}">${escapeHtml(requesterSourceLabel(summary.requesterSource))}</span>`
+    ? `${escapeHtml(oneLine(who ?? ""))}${summary.clientName ? ` — ${escapeHtml(summary.clientName)}` : ""} <span class="${summary.requesterSource === "verified_by_ticket" ? "badge ok" : "badge"}">${escapeHtml(requesterSourceLabel(summary.requesterSource))}</span>`
     : "No requester named";
+  const description = plainDescription(summary.toolDescription);
   return `<div class="card"><dl>
-<dt>What will run</dt><dd><strong>${escapeHtml(summary.toolTitle)}</strong> <span class="muted">(${escapeHtml(summary.toolName)})</span> on ${escapeHtml(summary.integrationName)}</dd>
+<dt>${escapeHtml(heading)}</dt><dd><strong>${escapeHtml(summary.toolTitle)}</strong> <span class="muted">(${escapeHtml(summary.toolName)})</span> on ${escapeHtml(summary.integrationName)}</dd>
+${description ? `<dd class="desc" data-testid="tool-description">${escapeHtml(description)}</dd>` : ""}
 <dt>For</dt><dd>${requester}</dd>
 <dt>Asked by</dt><dd>${escapeHtml(summary.agentName)}${summary.ticket ? ` · ticket ${escapeHtml(summary.ticket.system)} ${escapeHtml(summary.ticket.id)}` : ""}</dd>
 ${summary.reason ? `<dt>Reason given</dt><dd>${escapeHtml(summary.reason)}</dd>` : ""}
 <dt>Exactly these arguments</dt><dd><pre>${escapeHtml(argumentsJson(summary.arguments))}</pre></dd>
 </dl></div>`;
+}
+
+const STILL_RUNS = new Set(["pending_approval", "approved", "executing", "succeeded"]);
+
+/** The heading of a request that can no longer be decided from this link. */
+function closedHeading(view: Extract<LinkView, { state: "closed" }>): string {
+  if (view.requestStatus === "cancelled" && !view.decidedBy) {
+    if (view.callStatus === "cancelled") {
+      const reason = cancelReasonLabel(view.callErrorCode);
+      return view.callErrorCode === "cancelled" ? "The agent withdrew this request" : `Cancelled${reason ? ` — ${reason}` : ""}`;
+    }
+    if (view.callStatus === "denied") return "Closed — someone else denied the call";
+    if (view.callStatus === "expired") return "Closed — the request expired";
+  }
+  const decided = `${STATUS_WORDS[view.requestStatus] ?? view.requestStatus}${view.decidedBy ? ` by ${view.decidedBy}` : ""}`;
+  if (view.requestStatus === "approved" && view.callStatus === "pending_approval" && view.waitingFor.length)
+    return `${decided} — now waiting for ${view.waitingFor.map((kind) => (kind === "manager" ? "the manager" : "a technician")).join(" and ")}`;
+  return decided;
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -64,18 +99,14 @@ export function approvalPageHtml(view: LinkView, token: string, csrf: string, no
       return shell(
         "Link expired",
         view.summary.mspName,
-        `<h1>This request has expired</h1><p>Nobody needs to do anything: the call did not run. If it is still needed, the agent can ask again.</p>${details(view.summary)}`,
+        `<h1>This request has expired</h1><p>Nobody needs to do anything: the call did not run. If it is still needed, the agent can ask again.</p>${details(view.summary, "What was asked")}`,
       );
     case "closed": {
-      const withdrawn = view.callStatus === "cancelled" && view.requestStatus === "cancelled" && !view.decidedBy;
-      const heading = withdrawn
-        ? "The agent withdrew this request"
-        : `${STATUS_WORDS[view.requestStatus] ?? view.requestStatus}${view.decidedBy ? ` by ${view.decidedBy}` : ""}`;
       return shell(
         "Decided",
         view.summary.mspName,
-        `<h1>${escapeHtml(heading)}</h1>${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${view.comment ? `<p>“${escapeHtml(view.comment)}”</p>` : ""}
-<p class="muted">The call is now ${escapeHtml(view.callStatus.replace("_", " "))}. This link cannot change the decision.${view.decidedAt ? ` Decided ${escapeHtml(view.decidedAt.toISOString().replace("T", " ").slice(0, 16))} UTC.` : ""}</p>${details(view.summary)}`,
+        `<h1>${escapeHtml(closedHeading(view))}</h1>${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${view.comment ? `<p>“${escapeHtml(view.comment)}”</p>` : ""}
+<p class="muted">The call is now ${escapeHtml(callStateLabel({ status: view.callStatus, errorCode: view.callErrorCode }).toLowerCase())}. This link cannot change the decision.${view.decidedAt ? ` Decided ${escapeHtml(view.decidedAt.toISOString().replace("T", " ").slice(0, 16))} UTC.` : ""}</p>${details(view.summary, STILL_RUNS.has(view.callStatus) ? "What will run" : "What was asked")}`,
       );
     }
     case "open": {
@@ -90,8 +121,10 @@ ${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${details(summary)}
 <input type="hidden" name="token" value="${escapeHtml(token)}"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
 <label for="comment">Comment (optional)</label><textarea id="comment" name="comment" maxlength="1000"></textarea>
 <div class="actions"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
-<button class="deny" type="submit" name="decision" value="deny">Deny</button>
-${view.isManager ? '<button class="neutral" type="submit" name="decision" value="not_my_report">Not my report</button>' : ""}</div>
+<details class="confirm"><summary class="deny">Deny…</summary><p>Deny this request? The call will not run, and the agent is told.</p>
+<button class="deny" type="submit" name="decision" value="deny">Yes, deny it</button></details>
+${view.isManager ? `<details class="confirm"><summary class="neutral">Not my report…</summary><p>${escapeHtml(summary.requesterName ?? "The requester")} does not report to you? The call is denied and the MSP is asked to fix its directory.</p>
+<button class="neutral" type="submit" name="decision" value="not_my_report">Yes, not my report</button></details>` : ""}</div>
 </form>`,
       );
     }

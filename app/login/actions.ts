@@ -12,7 +12,7 @@ export async function signInAction(_previous: FormState, formData: FormData): Pr
   const password = String(formData.get("password") ?? "");
   if (!email || !password) return { message: "Enter your e-mail and password.", values: { email } };
   const next = String(formData.get("next") ?? "");
-  const redirectTo = next.startsWith("/") && !next.startsWith("//") ? next : "/overview";
+  const redirectTo = next.startsWith("/") && !next.startsWith("//") ? next : "/";
   try {
     await signIn("credentials", { email, password, redirectTo });
   } catch (error) {

@@ -23,7 +23,7 @@ export default async function LoginPage({
   searchParams: Promise<{ next?: string; passwordSet?: string; sso?: string; error?: string }>;
 }) {
   if (!(await hasAnyAdmin(await getDb()))) redirect("/setup");
-  if (await getCurrentUser()) redirect("/overview");
+  if (await getCurrentUser()) redirect("/");
   const { next, passwordSet, sso, error } = await searchParams;
   const refusal = ssoMessage(sso, error);
   return (

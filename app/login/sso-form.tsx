@@ -29,7 +29,7 @@ export function SsoForm({ next }: { next: string }) {
       const response = await fetch(`/api/auth/signin/${found.providerId}?${new URLSearchParams({ login_hint: email })}`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "x-auth-return-redirect": "1" },
-        body: new URLSearchParams({ csrfToken, callbackUrl: next.startsWith("/") && !next.startsWith("//") ? next : "/overview" }),
+        body: new URLSearchParams({ csrfToken, callbackUrl: next.startsWith("/") && !next.startsWith("//") ? next : "/" }),
       });
       const { url } = (await response.json()) as { url: string };
       window.location.href = url;

@@ -6,6 +6,11 @@ export const USER_ROLES = ["admin", "technician"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 export const userRole = pgEnum("user_role", USER_ROLES);
 
+/** How a technician wants approval requests: Slack, e-mail or both (each only where it is set up). */
+export const APPROVAL_NOTIFY = ["slack", "email", "both"] as const;
+export type ApprovalNotify = (typeof APPROVAL_NOTIFY)[number];
+export const approvalNotify = pgEnum("approval_notify", APPROVAL_NOTIFY);
+
 export const users = pgTable(
   "users",
   {
@@ -21,6 +26,7 @@ export const users = pgTable(
     passwordHash: text(),
     active: boolean().notNull().default(true),
     slackUserId: text(),
+    approvalNotify: approvalNotify().notNull().default("slack"),
     ...timestamps(),
   },
   (t) => [uniqueIndex("users_email_idx").on(t.email), index("users_workspace_id_idx").on(t.workspaceId)],

@@ -146,7 +146,9 @@ test("denying on the phone returns denied with the comment to the agent", async 
   });
   await page.goto(new URL(managerLink).pathname);
   await page.getByLabel("Comment (optional)").fill("Ana does not need VPN access");
-  await page.getByRole("button", { name: "Deny" }).click();
+  // Deny asks first: one tap opens the confirmation, the second decides.
+  await page.getByText("Deny…").click();
+  await page.getByRole("button", { name: "Yes, deny it" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Denied by Marcus Lee");
   const final = await request.get(`/api/gateway/calls/${pending.body.callId}`, { headers: { authorization: `Bearer ${key}` } });
   expect(await final.json()).toMatchObject({ status: "denied", denial: { kind: "manager", comment: "Ana does not need VPN access" } });

@@ -48,11 +48,12 @@ describe("activity", () => {
     const [pending] = await caller.activity.list({ status: "pending_approval" });
     const detail = await caller.activity.detail({ callId: pending!.id });
     expect(detail.approvals.map((approval) => [approval.kind, approval.status])).toEqual([["technician", "pending"]]);
-    expect(detail.events.map((event) => event.action)).toEqual(["call.pending_approval"]);
+    // No Slack, no e-mail in this workspace: the call carries the warning that nobody was told.
+    expect(detail.events.map((event) => event.action)).toEqual(["call.pending_approval", "approval.unreached"]);
 
     const csv = callsToCsv(await caller.activity.list({}));
     expect(csv.split("\r\n")[0]).toBe(
-      "call_id,created_at,status,client,agent,integration,tool,requester,error,latency_ms,decision,arguments_sha256",
+      "call_id,created_at,status,client,agent,integration,tool,requester,error,latency_ms,decision,arguments_sha256,state",
     );
     expect(csv.split("\r\n").filter(Boolean)).toHaveLength(5);
 
@@ -82,7 +83,7 @@ describe("activity", () => {
       },
     ]);
     expect(csv.split("\r\n")[1]).toBe(
-      `call_1,2026-01-01T00:00:00.000Z,succeeded,MSP,'@agent,"'=HYPERLINK(""x"")","get,user",,,3,policy: auto,abc`,
+      `call_1,2026-01-01T00:00:00.000Z,succeeded,MSP,'@agent,"'=HYPERLINK(""x"")","get,user",,,3,policy: auto,abc,Succeeded`,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { callStateLabel } from "../calls/labels";
 import type { CallListItem } from "./list-calls";
 
 const COLUMNS: Array<[string, (row: CallListItem) => unknown]> = [
@@ -13,6 +14,8 @@ const COLUMNS: Array<[string, (row: CallListItem) => unknown]> = [
   ["latency_ms", (row) => row.latencyMs ?? ""],
   ["decision", (row) => row.decisionReason],
   ["arguments_sha256", (row) => row.argumentsDigest],
+  // The state in the page's words (server/calls/labels.ts), with why a cancelled call stopped.
+  ["state", (row) => callStateLabel(row)],
 ];
 
 /** RFC 4180 quoting; cells that a spreadsheet would run as formulas are prefixed with a quote. */

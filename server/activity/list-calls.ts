@@ -1,5 +1,17 @@
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lte, lt, or, type SQL } from "drizzle-orm";
-import { agents, approvalRequests, auditEvents, clients, deliveries, jobAttempts, toolCalls, users, type CallStatus } from "@/db/schema";
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lte, lt, or, sql, type SQL } from "drizzle-orm";
+import {
+  agents,
+  approvalRequests,
+  auditEvents,
+  clients,
+  deliveries,
+  directoryPeople,
+  jobAttempts,
+  toolCalls,
+  users,
+  type CallStatus,
+} from "@/db/schema";
+import { loadReachSetup, requestChannels } from "../approvals/reach";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 
@@ -77,12 +89,21 @@ export async function getCallDetail({ db, user }: UserContext, input: { callId: 
     .leftJoin(clients, eq(clients.id, toolCalls.clientId))
     .where(and(eq(toolCalls.id, input.callId), eq(toolCalls.workspaceId, user.workspaceId)));
   if (!call) throw new ServiceError("not_found", "No such call in this workspace.");
+  // A manager decides as a Directory person, a technician as a user: name whichever it was.
   const approvals = await db
-    .select({ request: approvalRequests, decidedByName: users.name })
+    .select({
+      request: approvalRequests,
+      decidedByUser: users.name,
+      decidedByPerson: directoryPeople.name,
+      approverName: sql<string | null>`(select name from directory_people where id = ${approvalRequests.approverPersonId})`,
+      approverSlackId: sql<string | null>`(select slack_user_id from directory_people where id = ${approvalRequests.approverPersonId})`,
+    })
     .from(approvalRequests)
     .leftJoin(users, eq(users.id, approvalRequests.decidedByUserId))
-    .where(eq(approvalRequests.callId, input.callId))
+    .leftJoin(directoryPeople, eq(directoryPeople.id, approvalRequests.decidedByPersonId))
+    .where(and(eq(approvalRequests.callId, input.callId), eq(approvalRequests.workspaceId, user.workspaceId)))
     .orderBy(asc(approvalRequests.kind));
+  const reach = approvals.length ? await loadReachSetup(db, user.workspaceId) : null;
   const events = await db
     .select()
     .from(auditEvents)
@@ -97,13 +118,28 @@ export async function getCallDetail({ db, user }: UserContext, input: { callId: 
   const attempts = jobIds.length
     ? await db.select().from(jobAttempts).where(inArray(jobAttempts.jobId, jobIds)).orderBy(asc(jobAttempts.startedAt))
     : [];
+  const withAttempts = sent.map((delivery) => ({ ...delivery, attempts: attempts.filter((attempt) => attempt.jobId === delivery.jobId) }));
   return {
     ...call.call,
     agentName: call.agentName,
     clientName: call.clientName,
-    approvals: approvals.map(({ request, decidedByName }) => ({ ...request, decidedByName })),
+    approvals: approvals.map(({ request, decidedByUser, decidedByPerson, approverName, approverSlackId }) => ({
+      ...request,
+      decidedByName: decidedByUser ?? decidedByPerson,
+      approverName,
+      channels: requestChannels(reach!, call.call, {
+        kind: request.kind,
+        approverEmail: request.approverEmail,
+        approverOnSlack: Boolean(approverSlackId),
+      }),
+    })),
     events,
-    deliveries: sent.map((delivery) => ({ ...delivery, attempts: attempts.filter((attempt) => attempt.jobId === delivery.jobId) })),
+    deliveries: withAttempts,
+    /** Audit events and deliveries in one list, in the order they happened. */
+    timeline: [
+      ...events.map((event) => ({ type: "event" as const, at: event.at, id: event.id, event })),
+      ...withAttempts.map((delivery) => ({ type: "delivery" as const, at: delivery.createdAt, id: delivery.id, delivery })),
+    ].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime()),
   };
 }
 

@@ -12,7 +12,9 @@ import { approvalCsrfToken, mintApprovalToken } from "./tokens";
 const database = setupTestDatabase();
 let upstream: McpUpstream;
 beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("reset_password"), tool("delete_user")] });
+  upstream = await startMcpUpstream({
+    tools: [tool("reset_password", { description: "Sets a new temporary password for a user and signs them out everywhere." }), tool("delete_user")],
+  });
 });
 afterAll(async () => {
   await closeMcpClients();
@@ -155,5 +157,29 @@ describe("the deep-link approval page", () => {
   it("refuses a technician's link for the manager decision it is not bound to", async () => {
     const { technicianToken } = await pendingWithToken();
     expect((await post({ token: technicianToken, csrf: approvalCsrfToken(technicianToken), decision: "not_my_report" })).status).toBe(403);
+  });
+
+  it("says in plain words what the tool does, names the requester's source once, and asks before Deny and “Not my report”", async () => {
+    const { managerToken } = await pendingWithToken();
+    const html = await (await open(managerToken)).text();
+    expect(html).toContain("Sets a new temporary password for a user and signs them out everywhere.");
+    expect(html.match(/named by the agent/g)).toHaveLength(1);
+    // One tap on Deny or Not my report only opens a confirmation; the deciding button sits inside it.
+    expect(html).not.toMatch(/<div class="actions">[^]*?<button[^>]*value="deny">Deny<\/button>/);
+    expect(html).toMatch(/<details[^>]*><summary[^>]*>Deny…<\/summary>[^]*?value="deny"[^]*?<\/details>/);
+    expect(html).toMatch(/<details[^>]*><summary[^>]*>Not my report…<\/summary>[^]*?value="not_my_report"[^]*?<\/details>/);
+  });
+
+  it("after one approval says who is still awaited; a denied request is never headed “What will run”", async () => {
+    const { managerToken, technicianToken } = await pendingWithToken();
+    expect((await post({ token: managerToken, csrf: approvalCsrfToken(managerToken), decision: "approve" })).status).toBe(303);
+    const approved = await (await open(managerToken)).text();
+    expect(approved).toMatch(/<h1>Approved by Boss Manager — now waiting for a technician<\/h1>/);
+    expect(approved).toContain("What will run");
+    expect((await post({ token: technicianToken, csrf: approvalCsrfToken(technicianToken), decision: "deny" })).status).toBe(303);
+    const denied = await (await open(technicianToken)).text();
+    expect(denied).toContain("Denied by Terry Tech");
+    expect(denied).not.toContain("What will run");
+    expect(denied).toContain("What was asked");
   });
 });

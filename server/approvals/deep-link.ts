@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
-import { approvalRequests, directoryPeople, users } from "@/db/schema";
+import { approvalRequests, directoryPeople, users, type ApprovalKind, type CallStatus } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { isServiceError } from "../errors";
 import { hitRateLimit } from "../rate-limit";
@@ -20,7 +20,11 @@ export type LinkView =
       state: "closed";
       summary: RequestSummary;
       requestStatus: string;
-      callStatus: string;
+      callStatus: CallStatus;
+      /** Why the call ended, when it was cancelled (its reason code: server/calls/labels.ts). */
+      callErrorCode: string | null;
+      /** The call's other requests still waiting for a decision (after this one was approved). */
+      waitingFor: ApprovalKind[];
       decidedBy: string | null;
       decidedAt: Date | null;
       comment: string | null;
@@ -58,11 +62,17 @@ async function closedView(db: Database, found: FoundToken, summary: RequestSumma
     .leftJoin(users, eq(users.id, approvalRequests.decidedByUserId))
     .leftJoin(directoryPeople, eq(directoryPeople.id, approvalRequests.decidedByPersonId))
     .where(eq(approvalRequests.id, found.request.id));
+  const waiting = await db
+    .select({ kind: approvalRequests.kind })
+    .from(approvalRequests)
+    .where(and(eq(approvalRequests.callId, found.call.id), eq(approvalRequests.status, "pending")));
   return {
     state: "closed",
     summary,
     requestStatus: request?.status ?? found.request.status,
     callStatus: found.call.status,
+    callErrorCode: found.call.errorCode,
+    waitingFor: waiting.map((row) => row.kind),
     decidedBy: request?.byUser ?? request?.byPerson ?? null,
     decidedAt: request?.decidedAt ?? null,
     comment: request?.comment ?? null,

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   agents,
@@ -21,6 +21,8 @@ import { hitRateLimit } from "../rate-limit";
 import { approvalSlackApp, workspaceSmtp } from "./deliver/channels";
 import { argumentsJson } from "./deliver/request-summary";
 import { managerDeliveries, writeDeliveries } from "./deliver/plan";
+import type { ApprovalChannel } from "./channel-words";
+import { loadReachSetup, requestChannels } from "./reach";
 
 const manager = alias(directoryPeople, "manager");
 const requester = alias(directoryPeople, "requester");
@@ -116,6 +118,8 @@ export async function listApprovalInbox(
         reason: toolCalls.reason,
         ticketSystem: toolCalls.ticketSystem,
         ticketId: toolCalls.ticketId,
+        clientId: toolCalls.clientId,
+        errorCode: toolCalls.errorCode,
       },
       argumentsSummary: argumentsSummarySql,
       agentName: agents.name,
@@ -124,6 +128,7 @@ export async function listApprovalInbox(
       toolTitle: tools.title,
       managerName: manager.name,
       managerEmail: manager.email,
+      managerSlackId: manager.slackUserId,
       requesterName: requester.name,
       decidedByUser: users.name,
     })
@@ -153,6 +158,32 @@ export async function listApprovalInbox(
     .where(and(scope, eq(approvalRequests.status, "pending")));
   const page = rows.slice(0, limit);
   const last = page.at(-1);
+  const setup = await loadReachSetup(db, user.workspaceId);
+  // Each call's other request (technician ↔ manager): a card says whether the other side has decided.
+  const siblings = page.length
+    ? await db
+        .select({
+          id: approvalRequests.id,
+          callId: approvalRequests.callId,
+          kind: approvalRequests.kind,
+          status: approvalRequests.status,
+          decidedAt: approvalRequests.decidedAt,
+          byUser: users.name,
+          byPerson: directoryPeople.name,
+        })
+        .from(approvalRequests)
+        .leftJoin(users, eq(users.id, approvalRequests.decidedByUserId))
+        .leftJoin(directoryPeople, eq(directoryPeople.id, approvalRequests.decidedByPersonId))
+        .where(
+          and(
+            eq(approvalRequests.workspaceId, user.workspaceId),
+            inArray(
+              approvalRequests.callId,
+              page.map((row) => row.call.id),
+            ),
+          ),
+        )
+    : [];
   return {
     items: page.map((row) => ({
       id: row.request.id,
@@ -169,6 +200,7 @@ export async function listApprovalInbox(
       call: {
         id: row.call.id,
         status: row.call.status,
+        errorCode: row.call.errorCode,
         integration: row.integrationName ?? row.call.integrationSlug,
         tool: row.toolTitle ?? row.call.toolName,
         toolName: row.call.toolName,
@@ -182,6 +214,19 @@ export async function listApprovalInbox(
         ticket: row.call.ticketSystem ? `${row.call.ticketSystem} ${row.call.ticketId}` : null,
       },
       mine: row.call.requesterEmail === user.email,
+      channels: requestChannels(
+        setup,
+        {
+          requesterEmail: row.call.requesterEmail,
+          clientId: row.call.clientId,
+          ticketSystem: row.call.ticketSystem,
+          ticketId: row.call.ticketId,
+        },
+        { kind: row.request.kind, approverEmail: row.request.approverEmail, approverOnSlack: Boolean(row.managerSlackId) },
+      ),
+      others: siblings
+        .filter((other) => other.callId === row.call.id && other.id !== row.request.id)
+        .map((other) => ({ kind: other.kind, status: other.status, decidedAt: other.decidedAt, decidedBy: other.byUser ?? other.byPerson })),
     })),
     nextCursor:
       rows.length > limit && last
@@ -206,6 +251,7 @@ export type InboxItem = {
   call: {
     id: string;
     status: CallStatus;
+    errorCode: string | null;
     integration: string;
     tool: string;
     toolName: string;
@@ -220,6 +266,10 @@ export type InboxItem = {
   };
   /** The signed-in user is the call's requester (they may not approve it). */
   mine: boolean;
+  /** Where the request really went (reach.ts). */
+  channels: ApprovalChannel[];
+  /** The call's other approval request, if any, and where it stands. */
+  others: Array<{ kind: ApprovalKind; status: ApprovalStatus; decidedAt: Date | null; decidedBy: string | null }>;
 };
 
 const RESENDS_PER_HOUR = 3;

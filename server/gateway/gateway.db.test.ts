@@ -310,9 +310,10 @@ describe("POST /api/gateway", () => {
     });
     const both = await call("reset_password", { email: "ann@example.test" }, { requester: { email: "Ann@Example.test" } });
     expect(both.status).toBe(202);
+    // Where each request really went: e-mail is set up now, Slack is not.
     expect(both.body.approvals).toEqual([
-      { kind: "technician", status: "pending" },
-      { kind: "manager", status: "pending" },
+      { kind: "technician", status: "pending", channels: ["inbox", "email"] },
+      { kind: "manager", status: "pending", channels: ["email"] },
     ]);
   });
 

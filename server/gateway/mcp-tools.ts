@@ -114,8 +114,18 @@ async function resultOf(
       return resultOfView({ callId: outcome.callId, status: "succeeded", result: outcome.result } as CallView);
     case "failed":
       return errorResult(outcome.error.code, outcome.error.message, { callId: outcome.callId, status: outcome.status });
-    case "pending_approval":
-      return resultOfView(await waitUntilSettled(db, agent, outcome.callId, approvalWaitMs(), options.signal, options.onWait));
+    case "pending_approval": {
+      const view = await waitUntilSettled(db, agent, outcome.callId, approvalWaitMs(), options.signal, options.onWait);
+      // Where each request went (the REST 202's approvals[].channels), told on MCP too.
+      const channels = new Map(outcome.approvals.map((approval) => [approval.kind, approval.channels]));
+      return resultOfView({
+        ...view,
+        approvals: view.approvals.map((approval) => {
+          const reach = channels.get(approval.kind as (typeof outcome.approvals)[number]["kind"]);
+          return reach ? { ...approval, channels: reach } : approval;
+        }),
+      });
+    }
     case "rejected":
       return errorResult(outcome.code, outcome.message, {
         ...(outcome.callId ? { callId: outcome.callId } : {}),

@@ -1,4 +1,5 @@
 import { APPROVAL_KINDS, APPROVAL_STATUSES, CALL_STATUSES, TICKET_SYSTEMS, TOOL_POLICIES } from "@/db/schema";
+import { APPROVAL_CHANNELS } from "../approvals/channel-words";
 import { ERROR_CODES } from "../errors";
 import { MAX_WAIT_SECONDS } from "./call-status";
 
@@ -168,6 +169,12 @@ export function gatewayOpenApi(serverUrl: string) {
             kind: { type: "string", enum: [...APPROVAL_KINDS] },
             status: { type: "string", enum: [...APPROVAL_STATUSES] },
             decidedAt: { ...nullableDateTime, description: "When it was approved, denied, expired or cancelled (status reads only)." },
+            channels: {
+              type: "array",
+              items: { type: "string", enum: [...APPROVAL_CHANNELS] },
+              description:
+                "In the 202 of a new call: where the request was really sent, from what the MSP has set up. `inbox` alone means nobody was notified: the request waits until a technician opens Approvals.",
+            },
           },
         },
         CallError: {

@@ -1,8 +1,10 @@
 import type { ApprovalKind, ApprovalStatus } from "@/db/schema";
+import type { ApprovalChannel } from "../approvals/channel-words";
 import type { ErrorCode } from "../errors";
 import type { RejectCode } from "../policy/decide";
 
-export type ApprovalState = { kind: ApprovalKind; status: ApprovalStatus };
+/** `channels`, in the 202 of a new call: where the request was really sent (reach.ts). */
+export type ApprovalState = { kind: ApprovalKind; status: ApprovalStatus; channels?: ApprovalChannel[] };
 
 /**
  * What the gateway core answers for one tool call, independent of transport: the REST route maps

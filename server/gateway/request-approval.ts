@@ -4,6 +4,8 @@ import { agents, toolCalls } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { countPendingCalls, createApprovalRequests } from "../approvals/create";
 import { managerChannels } from "../approvals/manager-reach";
+import { reachesOnlyInbox, type ApprovalChannel } from "../approvals/channel-words";
+import { loadReachSetup, requestChannels } from "../approvals/reach";
 import { resolveRequester } from "../approvals/resolve-requester";
 import { requesterFromTicket } from "../approvals/verify-ticket";
 import { isServiceError } from "../errors";
@@ -58,16 +60,26 @@ export async function requestApproval(ctx: CallContext, decision: Extract<Decisi
     const message = `No manager is known for ${requesterEmail} in this client's Directory, so Manager Approval cannot be asked. An admin can add them in Toolgate's Directory.`;
     return refuse(ctx, rejected("requester_manager_unknown", message));
   }
+  let managerReach: ApprovalChannel[] = [];
   if (needsManager) {
     const channels = await managerChannels(db, {
       workspaceId: resolved.workspaceId,
       manager: { id: requester!.managerId!, email: requester!.managerEmail! },
     });
+    managerReach = channels;
     if (channels.length === 0) {
       const message = `${requester!.managerName ?? "The requester's manager"} cannot be reached: e-mail (SMTP) is not set up and they are not on the workspace's Slack. Nothing was created; an admin can set up e-mail under Settings → General or connect Slack.`;
       return refuse(ctx, rejected("manager_unreachable", message));
     }
   }
+
+  // Who will really hear of each request (reach.ts): told to the agent, and a warning on the call
+  // when the technician request reaches nobody outside the inbox.
+  const setup = await loadReachSetup(db, resolved.workspaceId);
+  const reachCall = { requesterEmail, clientId, ticketSystem: envelope.ticket?.system ?? null, ticketId: envelope.ticket?.id ?? null };
+  const reach = (kind: (typeof decision.approvals)[number]): ApprovalChannel[] =>
+    kind === "manager" ? managerReach : requestChannels(setup, reachCall, { kind });
+  const technicianUnreached = decision.approvals.includes("technician") && reachesOnlyInbox(reach("technician"));
 
   const expiresAt = new Date(Date.now() + resolved.approvalExpirySeconds * 1000);
   const callId = claimedId ?? newId("call");
@@ -115,6 +127,21 @@ export async function requestApproval(ctx: CallContext, decision: Extract<Decisi
       expiresAt,
       manager: needsManager ? { personId: requester!.managerId!, email: requester!.managerEmail! } : null,
     });
+    if (technicianUnreached)
+      await recordAudit(tx, {
+        workspaceId: resolved.workspaceId,
+        actorType: "system",
+        action: "approval.unreached",
+        clientId: base.clientId,
+        subjectType: "call",
+        subjectId: callId,
+        callId,
+        data: {
+          level: "warning",
+          message:
+            "Nobody is told of this request outside the Approvals inbox: Slack is not connected, e-mail (SMTP) is not set up and no connected ticket is named.",
+        },
+      });
     return true;
   });
   if (!created) {
@@ -125,7 +152,7 @@ export async function requestApproval(ctx: CallContext, decision: Extract<Decisi
     kind: "pending_approval",
     callId,
     status: "pending_approval",
-    approvals: decision.approvals.map((kind) => ({ kind, status: "pending" as const })),
+    approvals: decision.approvals.map((kind) => ({ kind, status: "pending" as const, channels: reach(kind) })),
     expiresAt: expiresAt.toISOString(),
   };
 }

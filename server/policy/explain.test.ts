@@ -8,6 +8,7 @@ const base: ExplainInput = {
   flagged: false,
   integrationStatus: "active",
   integrationSlug: "contoso",
+  reach: { technician: ["inbox", "slack"], tickets: [], manager: { email: true, slack: true } },
 };
 
 describe("explainPolicy", () => {
@@ -32,6 +33,26 @@ describe("explainPolicy", () => {
   });
   it("says a paused integration's tools are refused", () => {
     expect(explainPolicy({ ...base, integrationStatus: "paused" }).join(" ")).toMatch(/integration_paused/);
+  });
+
+  it("promises only the channels that are set up, and says so when nobody outside the inbox hears of a request", () => {
+    const nothing = explainPolicy({
+      ...base,
+      policy: "approval_needed",
+      managerApproval: true,
+      reach: { technician: ["inbox"], tickets: [], manager: { email: false, slack: false } },
+    }).join(" ");
+    expect(nothing).not.toMatch(/Slack DM|ticket/);
+    expect(nothing).toMatch(/Nobody is told of the request/);
+    expect(nothing).toMatch(/manager_unreachable/);
+    const emailOnly = explainPolicy({
+      ...base,
+      policy: "approval_needed",
+      reach: { technician: ["inbox", "email"], tickets: ["jira"], manager: { email: true, slack: false } },
+    }).join(" ");
+    expect(emailOnly).toMatch(/Technicians get the request by e-mail and in the Approvals inbox/);
+    expect(emailOnly).toMatch(/a Jira comment/);
+    expect(emailOnly).not.toMatch(/Slack|Nobody is told/);
   });
   it("says what plan mode does to the tool: a read that runs at once stays callable, anything else is refused", () => {
     expect(explainPolicy({ ...base, readOnly: true }).join(" ")).toMatch(/In plan mode .* can still call contoso \/ reset_password/);

@@ -1,4 +1,5 @@
 import type { IntegrationStatus, ToolPolicy } from "@/db/schema";
+import { channelsInWords, reachesOnlyInbox, type ExplainReach } from "../approvals/channel-words";
 import { assertNever } from "../errors";
 import { decide, type Decision, type DecisionInput } from "./decide";
 
@@ -11,6 +12,8 @@ export type ExplainInput = {
   integrationSlug: string;
   /** The workspace's emergency stop. */
   agentsPaused?: boolean;
+  /** Who would really hear of an approval request, from what is set up (reach.ts). */
+  reach: ExplainReach;
   /** Seeding classified the tool as a read (what plan mode lets through). */
   readOnly?: boolean;
   /** The per-agent limits set on this tool (Agents page). */
@@ -23,7 +26,10 @@ type Circumstances = Pick<DecisionInput, "planMode" | "limits">;
  * The decision for an active agent whose scope includes this integration, calling with a valid key —
  * by default outside plan mode and under its limits; `circumstances` asks about plan mode or a full window.
  */
-export function decisionForExplanation(input: ExplainInput, circumstances: Circumstances = { planMode: null, limits: null }): Decision {
+export function decisionForExplanation(
+  input: Omit<ExplainInput, "reach">,
+  circumstances: Circumstances = { planMode: null, limits: null },
+): Decision {
   return decide({
     workspace: { agentsPaused: Boolean(input.agentsPaused) },
     agent: { paused: false },
@@ -91,11 +97,11 @@ function explainCall(input: ExplainInput, call: string, decision: Exclude<Decisi
         );
       lines.push(
         `The agent sees ${call}; its call does not run yet. The agent gets 202 pending_approval and waits.`,
-        "Technicians get the request by Slack DM (and as a note on the ticket, when one is named) and can approve or deny it from Slack, the Approvals inbox or a link.",
+        ...technicianReach(input.reach),
       );
       if (decision.approvals.includes("manager"))
         lines.push(
-          "The requester's manager, looked up in the client's Directory (never taken from the agent), also gets a request by e-mail (and Slack when they are in it). Both must approve, and they must be two different people; one denial denies the call.",
+          `The requester's manager, looked up in the client's Directory (never taken from the agent), also gets a request ${managerReach(input.reach)}. Both must approve, and they must be two different people; one denial denies the call.`,
           "The agent must name the requester; if the requester has no manager in the Directory, the call is refused (422 requester_manager_unknown), and if the manager can be reached neither by e-mail nor on Slack, it is refused too (422 manager_unreachable).",
         );
       lines.push(
@@ -106,6 +112,25 @@ function explainCall(input: ExplainInput, call: string, decision: Exclude<Decisi
     default:
       return assertNever(decision);
   }
+}
+
+/** Who hears of the technician request, in the words of what is set up (never a promise of a channel that is not). */
+function technicianReach(reach: ExplainReach): string[] {
+  const tickets = reach.tickets.map((system) => (system === "jira" ? "a Jira comment" : "a ConnectWise note"));
+  const ticketNote = tickets.length ? ` When the agent names a ticket, it also gets ${tickets.join(" or ")} on it.` : "";
+  if (reachesOnlyInbox(reach.technician))
+    return [
+      `Nobody is told of the request: Slack is not connected and e-mail (SMTP) is not set up, so it waits in the Approvals inbox until a technician opens it.${ticketNote} Connect Slack or set up e-mail under Settings → General.`,
+    ];
+  const outside = reach.technician.filter((channel) => channel !== "inbox");
+  return [`Technicians get the request by ${channelsInWords(outside)} and in the Approvals inbox, and approve or deny it there or from a link.${ticketNote}`];
+}
+
+function managerReach(reach: ExplainReach): string {
+  if (reach.manager.email && reach.manager.slack) return "by e-mail (and by Slack DM when they are on the workspace's Slack)";
+  if (reach.manager.email) return "by e-mail";
+  if (reach.manager.slack) return "by Slack DM — only if they are on the workspace's Slack (e-mail is not set up)";
+  return "— but neither e-mail nor Slack is set up, so no manager can be reached and every call is refused (422 manager_unreachable)";
 }
 
 function explainRefusal(code: Extract<Decision, { kind: "reject" }>["code"], call: string): string[] {

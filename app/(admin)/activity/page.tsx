@@ -104,7 +104,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
                   </span>
                 </span>
                 <span className="flex shrink-0 items-center gap-3 text-sm text-slate-500">
-                  <CallStatusBadge status={call.status} />
+                  <CallStatusBadge status={call.status} errorCode={call.errorCode} />
                   <RelativeTime date={call.createdAt} />
                 </span>
               </Link>

@@ -7,7 +7,8 @@ import { useState } from "react";
 import type { InboxItem } from "@/server/approvals/inbox";
 import { requesterSourceLabel } from "@/server/approvals/requester-source";
 import { useTRPC } from "@/components/trpc/client";
-import { CallStatusBadge } from "@/components/call-status-badge";
+import { APPROVAL_STATUS_LABELS, callStateLabel } from "@/server/calls/labels";
+import { channelsInWords, reachesOnlyInbox } from "@/server/approvals/channel-words";
 import { Button } from "@/components/ui/button";
 import { TextArea } from "@/components/ui/field";
 import { Badge, Notice } from "@/components/ui/layout";
@@ -42,18 +43,27 @@ export function ApprovalInbox({
           <h2 className="mb-3 text-base font-semibold text-slate-900">Recently decided</h2>
           <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white text-sm">
             {decided.map((item) => (
-              <li key={item.id} className="flex flex-col gap-1 p-3 sm:flex-row sm:items-center sm:justify-between">
-                <span>
+              <li
+                key={item.id}
+                className="flex flex-col gap-1 p-3 sm:flex-row sm:items-center sm:justify-between"
+                data-testid={`decided-${item.id}`}
+              >
+                <span className="min-w-0">
                   <Link href={`/activity/${item.call.id}`} className="font-medium text-slate-900 hover:underline">
                     {item.call.tool}
                   </Link>{" "}
                   <span className="text-slate-500">
-                    {item.kind} request · {item.status}
-                    {item.decidedBy ? ` by ${item.decidedBy}` : ""}
+                    {item.kind} request
+                    {item.decidedBy ? ` · ${APPROVAL_STATUS_LABELS[item.status].toLowerCase()} by ${item.decidedBy}` : ""}
+                    {item.decidedAt ? ` · ${shortTime(item.decidedAt)}` : ""}
                     {item.denialKind === "not_my_report" ? " · manager says: not my report — fix the Directory" : ""}
                   </span>
+                  <span className="block text-xs text-slate-500">
+                    For {item.call.requesterName ?? item.call.requesterEmail ?? "no named requester"} · asked by {item.call.agentName} ·{" "}
+                    {shortTime(item.createdAt)} · call: {callStateLabel(item.call)}
+                  </span>
                 </span>
-                <CallStatusBadge status={item.call.status} />
+                <Badge tone={REQUEST_TONES[item.status]}>{APPROVAL_STATUS_LABELS[item.status]}</Badge>
               </li>
             ))}
           </ul>
@@ -76,6 +86,10 @@ export function ApprovalInbox({
     </div>
   );
 }
+
+const REQUEST_TONES = { pending: "violet", approved: "green", denied: "red", expired: "neutral", cancelled: "neutral" } as const;
+
+const shortTime = (date: Date) => new Date(date).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
 const formatBytes = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`);
 
@@ -127,8 +141,22 @@ function PendingRequest({ item }: { item: InboxItem }) {
             {item.kind === "technician"
               ? "Technician approval"
               : `Manager approval — addressed to ${item.managerName ?? "the manager"} (${item.managerEmail ?? "?"})`}{" "}
-            · expires {new Date(item.expiresAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}
+            · expires {shortTime(item.expiresAt)}
           </p>
+          {item.others.map((other) => (
+            <p key={other.kind} className="text-sm text-slate-700" data-testid="other-approval">
+              {other.kind === "manager" ? "Manager" : "Technician"}:{" "}
+              {other.status === "pending"
+                ? "not decided yet"
+                : `${APPROVAL_STATUS_LABELS[other.status].toLowerCase()}${other.decidedBy ? ` by ${other.decidedBy}` : ""}`}
+            </p>
+          ))}
+          <p className="text-xs text-slate-500" data-testid="reach">
+            {item.channels.length ? `Sent to: ${channelsInWords(item.channels)}` : "Sent nowhere: no channel can reach the manager"}
+          </p>
+          {item.kind === "technician" && reachesOnlyInbox(item.channels) ? (
+            <p className="text-xs font-medium text-amber-800">Only this inbox shows it: nobody was notified.</p>
+          ) : null}
         </div>
         <Badge tone="violet">Waiting</Badge>
       </div>

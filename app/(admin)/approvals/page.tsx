@@ -1,12 +1,14 @@
 import { getServerCaller } from "@/server/api/server-caller";
 import { requireUser } from "@/server/auth/current-user";
 import { EmptyState, PageHeader } from "@/components/ui/layout";
+import { UnreachedBanner } from "@/components/unreached-banner";
 import { ApprovalInbox } from "./approval-inbox";
+import { LiveRefresh } from "./live-refresh";
 
 export const metadata = { title: "Approvals" };
 
 export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<{ call?: string; cursor?: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const { call, cursor } = await searchParams;
   const page = await (await getServerCaller()).approvals.inbox({ ...(call ? { callId: call } : {}), ...(cursor ? { cursor } : {}) });
   const pageLink = (next: string | null) => {
@@ -19,6 +21,8 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
         title="Approvals"
         description="Requests from agents that need a technician’s (and sometimes a manager’s) decision. The first decision wins; a call runs only when every request is approved."
       />
+      <LiveRefresh />
+      <UnreachedBanner isAdmin={user.role === "admin"} />
       {page.items.length === 0 && !cursor ? (
         <EmptyState title={call ? "No approval requests for this call" : "No approval requests yet"}>
           When an agent calls a tool whose policy is “Needs technician approval”, the request appears here with what the agent wants to run,

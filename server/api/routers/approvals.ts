@@ -2,6 +2,8 @@ import { z } from "zod";
 import { decideApproval } from "../../approvals/decide";
 import { runCallAgain } from "../../approvals/execute-approved";
 import { listApprovalInbox, resendManagerRequest } from "../../approvals/inbox";
+import { countPendingApprovals } from "../../approvals/live";
+import { explainReach, technicianRequestsUnreached } from "../../approvals/reach";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
@@ -32,5 +34,12 @@ export const approvalsRouter = createTRPCRouter({
   resendManagerRequest: protectedProcedure
     .input(z.object({ approvalRequestId: id }))
     .mutation(({ ctx, input }) => resendManagerRequest(ctx, input)),
+  pendingCount: protectedProcedure.query(({ ctx }) => countPendingApprovals(ctx)),
+  /** Who hears of requests about one client's (or the MSP's) tools: the policy explanation. */
+  reach: protectedProcedure
+    .input(z.object({ clientId: id.nullable() }))
+    .query(({ ctx, input }) => explainReach(ctx.db, ctx.user.workspaceId, input.clientId)),
+  /** True when technician requests reach nobody outside the inbox (the banner). */
+  unreached: protectedProcedure.query(({ ctx }) => technicianRequestsUnreached(ctx.db, ctx.user.workspaceId)),
   runAgain: adminProcedure.input(z.object({ callId: id })).mutation(({ ctx, input }) => runCallAgain(ctx, input)),
 });

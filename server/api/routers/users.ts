@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { USER_ROLES } from "@/db/schema";
+import { APPROVAL_NOTIFY, USER_ROLES } from "@/db/schema";
+import { getMyApprovalNotify, setMyApprovalNotify } from "../../users/approval-notify";
 import { issuePasswordLink, inviteUser } from "../../users/invite-user";
 import { changeUserRole, listUsers, setUserActive } from "../../users/manage-users";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
@@ -19,5 +20,10 @@ export const usersRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => inviteUser(ctx, input)),
   issuePasswordLink: adminProcedure.input(z.object({ userId })).mutation(({ ctx, input }) => issuePasswordLink(ctx, input)),
   changeRole: adminProcedure.input(z.object({ userId, role: z.enum(USER_ROLES) })).mutation(({ ctx, input }) => changeUserRole(ctx, input)),
+  /** The signed-in user's own notification choice for approval requests (Slack, e-mail, both). */
+  myApprovalNotify: protectedProcedure.query(({ ctx }) => getMyApprovalNotify(ctx)),
+  setMyApprovalNotify: protectedProcedure
+    .input(z.object({ approvalNotify: z.enum(APPROVAL_NOTIFY, 'Choose "slack", "email" or "both"') }))
+    .mutation(({ ctx, input }) => setMyApprovalNotify(ctx, input)),
   setActive: adminProcedure.input(z.object({ userId, active: z.boolean() })).mutation(({ ctx, input }) => setUserActive(ctx, input)),
 });

@@ -16,6 +16,7 @@ export async function loadRequestSummary(
       workspaceName: workspaces.name,
       integrationName: integrations.name,
       toolTitle: tools.title,
+      toolDescription: tools.description,
       clientName: clients.name,
     })
     .from(approvalRequests)
@@ -43,6 +44,7 @@ export async function loadRequestSummary(
     kind: row.request.kind,
     toolTitle: row.toolTitle ?? row.call.toolName,
     toolName: row.call.toolName,
+    toolDescription: row.toolDescription,
     integrationName: row.integrationName ?? row.call.integrationSlug,
     clientName: row.clientName,
     agentName: row.agentName,

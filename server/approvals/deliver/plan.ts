@@ -4,6 +4,7 @@ import { approvalRequests, deliveries, jobs, toolCalls, users, type DeliveryChan
 import { newId } from "@/db/ids";
 import { publishEvent } from "../../events/bus";
 import type { JobRow } from "../../jobs/worker";
+import { technicianRoutes } from "../reach";
 import { approvalSlackApp, ticketingIntegration, workspaceSmtp } from "./channels";
 
 export type Planned = {
@@ -15,8 +16,9 @@ export type Planned = {
 };
 
 /**
- * Decides who hears about a call's approval requests, and how: the technician request by Slack DM
- * to each approving technician and as a note on the named ticket; the manager request by e-mail
+ * Decides who hears about a call's approval requests, and how: the technician request to each
+ * approving technician by Slack DM and/or e-mail (their preference among what is set up,
+ * reach.ts) and as a note on the named ticket; the manager request by e-mail
  * (when SMTP is set up) and by Slack DM, to the manager's address stored on the request. Writes one delivery row and one outbox job per
  * message, in one transaction; runs once per call (a retry finds the deliveries already planned).
  */
@@ -33,15 +35,14 @@ export async function planApprovalDeliveries(job: JobRow, db: Database): Promise
 
   for (const request of requests) {
     if (request.kind === "technician") {
-      if (slack) {
-        const approvers = await db
-          .select({ id: users.id, email: users.email })
-          .from(users)
-          .where(and(eq(users.workspaceId, call.workspaceId), eq(users.active, true), inArray(users.role, ["technician", "admin"])));
-        for (const approver of approvers) {
-          if (approver.email === call.requesterEmail) continue;
-          planned.push({ channel: "slack", recipient: approver.email, approvalRequestId: request.id, approverUserId: approver.id });
-        }
+      const approvers = await db
+        .select({ id: users.id, email: users.email, approvalNotify: users.approvalNotify })
+        .from(users)
+        .where(and(eq(users.workspaceId, call.workspaceId), eq(users.active, true), inArray(users.role, ["technician", "admin"])));
+      for (const approver of approvers) {
+        if (approver.email === call.requesterEmail) continue;
+        for (const channel of technicianRoutes(approver.approvalNotify, { slack: Boolean(slack), smtp: Boolean(smtp) }))
+          planned.push({ channel, recipient: approver.email, approvalRequestId: request.id, approverUserId: approver.id });
       }
       if (call.ticketSystem && call.ticketId && (await ticketingIntegration(db, call.workspaceId, call.ticketSystem, call.clientId))) {
         planned.push({ channel: call.ticketSystem, recipient: call.ticketId, approvalRequestId: request.id });

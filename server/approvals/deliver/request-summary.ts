@@ -9,6 +9,8 @@ export type RequestSummary = {
   kind: "technician" | "manager";
   toolTitle: string;
   toolName: string;
+  /** The tool's own description (from its definition), for approvers who do not know what `get-sum` means. */
+  toolDescription?: string | null;
   integrationName: string;
   clientName: string | null;
   agentName: string;

@@ -5,6 +5,9 @@ import { requesterSourceLabel } from "@/server/approvals/requester-source";
 import { requireUser } from "@/server/auth/current-user";
 import { CallStatusBadge } from "@/components/call-status-badge";
 import { Badge, Card } from "@/components/ui/layout";
+import { cx } from "@/components/ui/cx";
+import { channelsInWords, reachesOnlyInbox } from "@/server/approvals/channel-words";
+import { APPROVAL_STATUS_LABELS } from "@/server/calls/labels";
 import { RunAgain } from "./run-again";
 
 export const metadata = { title: "Call" };
@@ -24,7 +27,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
         → <code>{call.id}</code>
       </nav>
       <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold text-slate-900">
-        {call.integrationSlug} / {call.toolName} <CallStatusBadge status={call.status} />
+        {call.integrationSlug} / {call.toolName} <CallStatusBadge status={call.status} errorCode={call.errorCode} />
       </h1>
       <p className="mt-1 text-sm text-slate-600">
         By {call.agentName} (key {call.agentKeyPrefix}…) for {call.clientName ?? "the MSP"} · {when(call.createdAt)}
@@ -70,7 +73,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
               <dt className="font-medium text-slate-700">Arguments</dt>
               <dd>
                 <pre className="mt-1 max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(call.arguments, null, 2)}</pre>
-                <p className="text-xs text-slate-500">SHA-256 {call.argumentsDigest}</p>
+                <p className="break-all text-xs text-slate-500">SHA-256 {call.argumentsDigest}</p>
               </dd>
             </div>
           </dl>
@@ -87,13 +90,23 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
           ) : null}
           {call.errorCode === null && call.result === null ? <p className="text-sm text-slate-600">No result yet.</p> : null}
           {call.approvals.length ? (
-            <ul className="mt-4 space-y-2 text-sm">
+            <ul className="mt-4 space-y-3 text-sm" data-testid="call-approvals">
               {call.approvals.map((approval) => (
                 <li key={approval.id}>
-                  <span className="font-medium capitalize">{approval.kind}</span> approval: {approval.status}
+                  <span className="font-medium">{approval.kind === "manager" ? "Manager" : "Technician"}</span> approval
+                  {approval.kind === "manager" && approval.approverName ? ` (${approval.approverName})` : ""}:{" "}
+                  {APPROVAL_STATUS_LABELS[approval.status].toLowerCase()}
                   {approval.decidedByName ? ` by ${approval.decidedByName}` : ""}
                   {approval.decidedAt ? ` · ${when(approval.decidedAt)}` : ""}
                   {approval.comment ? ` — “${approval.comment}”` : ""}
+                  <p className="text-xs text-slate-500">
+                    {approval.channels.length ? `Reaches: ${channelsInWords(approval.channels)}` : "Reaches nobody: no channel is set up"}
+                  </p>
+                  {approval.kind === "technician" && reachesOnlyInbox(approval.channels) && approval.status === "pending" ? (
+                    <p className="text-xs font-medium text-amber-800">
+                      Nobody is told of this request outside the Approvals inbox: connect Slack or set up e-mail.
+                    </p>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -101,26 +114,32 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
         </Card>
       </div>
       <Card title="Timeline" className="mt-6">
-        <ol className="space-y-2 text-sm">
-          {call.events.map((event) => (
-            <li key={event.id} className="flex flex-wrap gap-x-3">
-              <span className="text-slate-500">{when(event.at)}</span>
-              <span className="font-medium">{event.action}</span>
-              <span className="text-slate-600">{event.actorType}</span>
-            </li>
-          ))}
-          {call.deliveries.map((delivery) => (
-            <li key={delivery.id} className="flex flex-wrap gap-x-3">
-              <span className="text-slate-500">{when(delivery.createdAt)}</span>
-              <span className="font-medium">
-                {delivery.channel} to {delivery.recipient}: {delivery.status}
-              </span>
-              <span className="text-slate-600">
-                {delivery.attempts.length} attempt{delivery.attempts.length === 1 ? "" : "s"}
-                {delivery.lastError ? ` · last error: ${delivery.lastError}` : ""}
-              </span>
-            </li>
-          ))}
+        <ol className="space-y-2 text-sm" data-testid="timeline">
+          {call.timeline.map((entry) =>
+            entry.type === "event" ? (
+              <li
+                key={entry.id}
+                className={cx("flex flex-wrap gap-x-3", entry.event.data.level === "warning" && "rounded bg-amber-50 px-2 py-1 text-amber-900")}
+                data-action={entry.event.action}
+              >
+                <span className="text-slate-500">{when(entry.at)}</span>
+                <span className="font-medium">{entry.event.action}</span>
+                <span className="text-slate-600">{entry.event.actorType}</span>
+                {typeof entry.event.data.message === "string" ? <span>{entry.event.data.message}</span> : null}
+              </li>
+            ) : (
+              <li key={entry.id} className="flex flex-wrap gap-x-3">
+                <span className="text-slate-500">{when(entry.at)}</span>
+                <span className="font-medium">
+                  {entry.delivery.channel} to {entry.delivery.recipient}: {entry.delivery.status}
+                </span>
+                <span className="text-slate-600">
+                  {entry.delivery.attempts.length} attempt{entry.delivery.attempts.length === 1 ? "" : "s"}
+                  {entry.delivery.lastError ? ` · last error: ${entry.delivery.lastError}` : ""}
+                </span>
+              </li>
+            ),
+          )}
         </ol>
       </Card>
     </>

@@ -5,6 +5,7 @@ import { KIND_LABELS, STATUS_LABELS } from "@/components/integration-labels";
 import { LinkButton } from "@/components/ui/button";
 import { Badge, EmptyState, Notice, PageHeader } from "@/components/ui/layout";
 import { RelativeTime } from "@/components/relative-time";
+import { UnreachedBanner } from "@/components/unreached-banner";
 
 export const metadata = { title: "Integrations" };
 
@@ -25,6 +26,7 @@ export default async function IntegrationsPage({ searchParams }: { searchParams:
         description="Connected systems whose tools the agent may use. Open one to set a policy for each of its tools."
         actions={connect}
       />
+      <UnreachedBanner isAdmin={user.role === "admin"} />
       {demoError ? (
         <Notice tone="warning" className="mb-4">
           Your workspace is ready, but the demo data could not be loaded: {demoError}

@@ -99,6 +99,7 @@ export default async function IntegrationDetailPage({
             .map(({ id, name }) => ({ id, name }))}
           isAdmin={isAdmin}
           justConnected={connected === "1"}
+          reach={await caller.approvals.reach({ clientId: detail.clientId })}
         />
       )}
     </>

@@ -6,6 +6,7 @@ import { memo, useCallback, useMemo, useState } from "react";
 import type { ToolPolicy } from "@/db/schema";
 import type { IntegrationDetail } from "@/server/integrations/detail";
 import type { ToolPolicyRow } from "@/server/policy/list-tools";
+import type { ExplainReach } from "@/server/approvals/channel-words";
 import { explainPolicy } from "@/server/policy/explain";
 import { POLICY_LABELS, POLICY_SHORT_LABELS } from "@/components/integration-labels";
 import { useTRPC } from "@/components/trpc/client";
@@ -29,7 +30,9 @@ export function ToolPolicyEditor({
   copySources,
   isAdmin,
   justConnected,
+  reach,
 }: {
+  reach: ExplainReach;
   detail: IntegrationDetail;
   tools: ToolPolicyRow[];
   copySources: Array<{ id: string; name: string }>;
@@ -331,6 +334,7 @@ export function ToolPolicyEditor({
               switchedOff={switchedOff.has(tool.id)}
               isAdmin={isAdmin}
               integration={detail}
+              reach={reach}
               onPolicy={onPolicyChange}
               onManager={(target, value) => setChoice(target.id, { policy: current(target).policy, managerApproval: value })}
               onSelect={(target, value) =>
@@ -392,6 +396,7 @@ type RowProps = {
   switchedOff: boolean;
   isAdmin: boolean;
   integration: IntegrationDetail;
+  reach: ExplainReach;
   onPolicy: (tool: ToolPolicyRow, policy: ToolPolicy) => void;
   onManager: (tool: ToolPolicyRow, value: boolean) => void;
   onSelect: (tool: ToolPolicyRow, value: boolean) => void;
@@ -407,6 +412,7 @@ const ToolRow = memo(function ToolRow({
   switchedOff,
   isAdmin,
   integration,
+  reach,
   onPolicy,
   onManager,
   onSelect,
@@ -518,6 +524,7 @@ const ToolRow = memo(function ToolRow({
               flagged: Boolean(tool.flaggedAt),
               integrationStatus: integration.status,
               integrationSlug: integration.slug,
+              reach,
               readOnly: tool.readOnly,
               toolLimits: tool.toolLimits,
             }).map((line) => (
