@@ -19,6 +19,8 @@ export const agents = pgTable(
     mspWide: boolean().notNull().default(false),
     webhookUrl: text(),
     webhookSecretCiphertext: text(),
+    /** Set when an admin deletes the agent: its keys are revoked and it leaves the list, but its calls and audit history stay. */
+    deletedAt: timestamp({ withTimezone: true }),
     ...timestamps(),
   },
   (t) => [index("agents_workspace_id_idx").on(t.workspaceId)],
