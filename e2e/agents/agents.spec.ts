@@ -39,7 +39,9 @@ test("an admin copies a new agent's key, edits its name and scope (cancelling it
   await form.getByRole("checkbox", { name: /Scope client/ }).check();
   await form.getByLabel("Also the MSP’s own integrations").uncheck();
   await form.getByRole("button", { name: "Save agent" }).click();
-  await expect(page.getByText(/renamed, scope changed; 1 call\(s\) waiting for approval outside the new scope were cancelled/)).toBeVisible();
+  await expect(
+    page.getByText(/renamed, scope changed; 1 call\(s\) waiting for approval outside the new scope were cancelled/),
+  ).toBeVisible();
   const renamed = page.getByRole("listitem").filter({ hasText: `${name} renamed` });
   await expect(renamed.getByText(/Scope: Scope client/)).toBeVisible();
   const status = await page.request.get(`/api/gateway/calls/${callId}`, { headers: { authorization: `Bearer ${key}` } });
