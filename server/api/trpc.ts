@@ -46,6 +46,12 @@ function readableZodMessage(error: ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
 }
 
+function zodFieldErrors(error: ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) errors[issue.path.join(".") || "form"] ??= issue.message;
+  return errors;
+}
+
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -56,7 +62,13 @@ const t = initTRPC.context<TrpcContext>().create({
         : error.code === "INTERNAL_SERVER_ERROR"
           ? "Something went wrong on our side; nothing was changed."
           : shape.message;
-    return { ...shape, message, data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null } };
+    // Forms show each problem next to its field (keyed by the input path, e.g. "smtp.from").
+    const fieldErrors = cause instanceof ZodError ? zodFieldErrors(cause) : null;
+    return {
+      ...shape,
+      message,
+      data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null, fieldErrors },
+    };
   },
 });
 
