@@ -46,4 +46,10 @@ export function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// Not run at all on the agents' hot paths (they would pass straight through: see MACHINE_PATHS),
+// so a tool call pays nothing for it. The deep-link form's /api/gateway/approvals/… stays covered.
+export const config = {
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|api/mcp|api/bench/|api/gateway/calls|api/gateway/tools|api/gateway/openapi\\.json|api/gateway$).*)",
+  ],
+};

@@ -9,7 +9,8 @@
 // call at a time — what an agent feels; B0, P0 and M through the official MCP SDK client with a
 // persistent session) and concurrent (autocannon at 10 and 50 connections). Prints the median of
 // the per-round figures and ratios and writes bench/results.json. Also measures the integration
-// detail page with 1,000 tools (server render) and a save of 1,000 changed policies.
+// detail page with 1,000 tools (server render), a save of 1,000 changed policies, and the sequential
+// phase again after adding 2,000 tools in 50 integrations across 50 workspaces (the scale case).
 // On the embedded database by default; on PostgreSQL when DATABASE_URL is set (a scratch database
 // is created on that server and dropped afterwards). BENCH_SHORT=1 runs a quick version.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -442,6 +443,38 @@ async function main(): Promise<void> {
       revision = result.revision;
     });
 
+    // The scale case: 2,000 more tools in 50 integrations across 50 workspaces (and by now the
+    // benched workspace also holds the 1,000-tool integration): the same sequential calls again.
+    log("scale case: seeding 2,000 tools across 50 integrations and 50 workspaces…");
+    const seeded = (await (await fetch(`${APP}/api/bench/seed-scale?integration=bench`, { method: "POST" })).json()) as {
+      workspaces: number;
+      integrations: number;
+      tools: number;
+    };
+    const scaled = await measureSequential({
+      rounds: ROUNDS,
+      calls: SEQUENTIAL_CALLS,
+      mcp: {
+        B0: await mcpClient(`${upstreamUrl}/mcp`),
+        P0: await mcpClient(`${proxyUrl}/mcp`),
+        M: await mcpClient(`${APP}/api/mcp`, agentKey),
+      },
+      rest: {
+        B1: { url: targets.B1.url, headers: targets.B1.headers, body: targets.B1.body, expect: 200 },
+        G: { url: targets.G.url, headers: targets.G.headers, body: targets.G.body, expect: 200 },
+        G_deny: { url: targets.G_deny.url, headers: targets.G_deny.headers, body: targets.G_deny.body, expect: 403 },
+      },
+    });
+    const scale = {
+      seeded,
+      sequential: scaled,
+      p50ScaleOverSmall: {
+        G: scaled.p50Ms.G! / sequential.p50Ms.G!,
+        M: scaled.p50Ms.M! / sequential.p50Ms.M!,
+        B1: scaled.p50Ms.B1! / sequential.p50Ms.B1!,
+      },
+    };
+
     const output = {
       date: new Date().toISOString(),
       machine: {
@@ -455,6 +488,7 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       durationSeconds: DURATION,
       sequential,
+      scale,
       gateway: results,
       process: { eventLoopDelayP99Ms: processStats.eventLoopDelayP99Ms, peakRssMb: processStats.peakRssMb },
       detailPage: { tools: 1_000, renderP50Ms: render.p50, renderP95Ms: render.p95, save1000P50Ms: save.p50, save1000P95Ms: save.p95 },
@@ -471,6 +505,11 @@ async function main(): Promise<void> {
 function printSummary(output: {
   driver: string;
   sequential: Awaited<ReturnType<typeof measureSequential>>;
+  scale: {
+    seeded: { workspaces: number; integrations: number; tools: number };
+    sequential: Awaited<ReturnType<typeof measureSequential>>;
+    p50ScaleOverSmall: Record<"G" | "M" | "B1", number>;
+  };
   gateway: Record<string, unknown>;
   process: Record<string, number>;
   detailPage: Record<string, number>;
@@ -484,6 +523,10 @@ function printSummary(output: {
     );
   lines.push(
     `    added p50 over B1 (the framework's floor): G +${seq.addedP50OverB1Ms.G.toFixed(2)} ms (target ≤ 1.0) · M +${seq.addedP50OverB1Ms.M.toFixed(2)} ms (≤ 1.5); p99 over B1: G ${seq.p99OverB1.G.toFixed(2)}× · M ${seq.p99OverB1.M.toFixed(2)}× (≤ 1.5×); framework cost B1 − P0 ${seq.frameworkCostP50Ms.toFixed(2)} ms`,
+  );
+  const scale = output.scale;
+  lines.push(
+    `  scale case (+${scale.seeded.tools.toLocaleString("en")} tools, ${scale.seeded.integrations} integrations, ${scale.seeded.workspaces} workspaces): p50 G ${scale.sequential.p50Ms.G!.toFixed(2)} ms (${scale.p50ScaleOverSmall.G.toFixed(2)}× the small case) · M ${scale.sequential.p50Ms.M!.toFixed(2)} ms (${scale.p50ScaleOverSmall.M.toFixed(2)}×) · B1 ${scale.p50ScaleOverSmall.B1.toFixed(2)}× (target: G and M within 1.10×); added over B1: G +${scale.sequential.addedP50OverB1Ms.G.toFixed(2)} ms · M +${scale.sequential.addedP50OverB1Ms.M.toFixed(2)} ms`,
   );
   for (const [key, value] of Object.entries(output.gateway)) {
     const figures = value as {

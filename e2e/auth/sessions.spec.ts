@@ -82,6 +82,13 @@ test("a cross-origin POST to a state-changing endpoint is refused", async ({ bro
     headers: { origin: "https://evil.example" },
   });
   expect(response.status()).toBe(403);
+  // The deep-link page's form posts under /api/gateway: still checked (the proxy skips only the agents' paths).
+  const deepLink = await admin.request.post("/api/gateway/approvals/decide", {
+    form: { token: "x".repeat(43), decision: "approve" },
+    headers: { origin: "https://evil.example" },
+  });
+  expect(deepLink.status()).toBe(403);
+  expect(((await deepLink.json()) as { error: { code: string } }).error.code).toBe("forbidden");
   await admin.close();
 });
 

@@ -6,7 +6,7 @@ import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 import { publishEvent } from "../events/bus";
 import { executeUpstream, storableResult, upstreamTimeoutMs } from "../gateway/execute";
-import { canonicalJson } from "../integrations/definition-hash";
+import { argumentsDigest } from "../crypto/canonical-json";
 import { enqueueJobs } from "../jobs/enqueue";
 import { faultPoint } from "../fault-points";
 import { cancelCalls } from "../gateway/cancel-calls";
@@ -14,7 +14,6 @@ import { mergeSecretArguments, openCallSecrets, redactedResult, sealCallSecrets,
 import { purgeCallDataNowAndThen } from "../gateway/retention";
 import { storableText } from "../gateway/storable";
 import { decideCallAlreadyMade } from "../policy/open-call-decisions";
-import { sha256Hex } from "../tokens";
 
 export type ExecutionOutcome = "not_claimed" | "cancelled" | "succeeded" | "failed";
 
@@ -78,7 +77,7 @@ export async function executeApprovedCall(db: Database, callId: string): Promise
   }
   const args = mergeSecretArguments(call.arguments, secrets.arguments ?? {});
   const digestOk =
-    sha256Hex(canonicalJson(args)) === call.argumentsDigest && requests.every((request) => request.digest === call.argumentsDigest);
+    argumentsDigest(args) === call.argumentsDigest && requests.every((request) => request.digest === call.argumentsDigest);
   let stop: { code: string; reason: string } | null = null;
   if (!verdict) stop = { code: "unknown_tool", reason: "the call cannot be evaluated" };
   else if (verdict.decision.kind === "reject") stop = { code: verdict.decision.code, reason: verdict.decision.reason };

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { canonicalJson } from "../crypto/canonical-json";
 
 /** What a link covers: every column of the event, in a fixed order, plus its place in the chain. */
 export type ChainedEvent = {
@@ -19,16 +20,6 @@ export type ChainedEvent = {
 
 /** The link before a workspace's first event. */
 export const GENESIS_LINK = "0".repeat(64);
-
-/** JSON with object keys sorted at every level, so the same content always gives the same bytes. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
-}
 
 /**
  * One workspace's chain key, derived from TOOLGATE_AUDIT_KEY. An admin can hand it to one client's

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
-import type { Executor } from "@/db";
+import type { Database, Executor } from "@/db";
 import { sessions, users } from "@/db/schema";
+import { recordAudit } from "../audit/record";
 import type { SessionUser } from "./session-user";
 
 export const SESSION_LIFETIME_SECONDS = 30 * 24 * 3600;
@@ -34,6 +35,22 @@ export async function revokeSession(db: Executor, sessionId: string): Promise<vo
     .update(sessions)
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+/**
+ * Sign-out: the session is revoked and the event recorded in one transaction (a second sign-out
+ * with the same cookie records nothing), so an old copy of the cookie is refused from then on.
+ */
+export async function signOutSession(db: Database, user: Pick<SessionUser, "id" | "workspaceId" | "sessionId">): Promise<void> {
+  await db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    if (revoked.length)
+      await recordAudit(tx, { workspaceId: user.workspaceId, actorType: "user", actorId: user.id, action: "user.signed_out" });
+  });
 }
 
 export async function revokeUserSessions(db: Executor, userId: string): Promise<void> {

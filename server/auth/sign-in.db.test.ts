@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
-import { loadSessionUser, revokeSession } from "./sessions";
+import { loadSessionUser, revokeSession, signOutSession } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 
 const database = setupTestDatabase();
@@ -75,6 +75,21 @@ describe("sessions", () => {
     await revokeSession(db, user.sessionId);
     expect(await loadSessionUser(db, user.sessionId)).toBeNull();
     expect(await loadSessionUser(db, "ses_doesnotexist")).toBeNull();
+  });
+
+  it("sign-out revokes the session and records one event with it; a second sign-out records nothing", async () => {
+    const { db } = database();
+    const workspace = await createWorkspace(db);
+    const user = await createUser(db, workspace.id);
+    await signOutSession(db, user);
+    await signOutSession(db, user);
+    expect(await loadSessionUser(db, user.sessionId)).toBeNull();
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.workspaceId, workspace.id), eq(auditEvents.action, "user.signed_out")));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorId: user.id });
   });
 
   it("refuses a deactivated user's password", async () => {

@@ -1,6 +1,5 @@
 import { openSecret, sealSecret } from "../crypto/secret-box";
-import { canonicalJson } from "../integrations/definition-hash";
-import { sha256Hex } from "../tokens";
+import { argumentsDigest } from "../crypto/canonical-json";
 
 /** What stands in, in storage, pages, messages and exports, for an argument the schema marks secret. */
 export const REDACTED_ARGUMENT = "[redacted: write-only]";
@@ -80,7 +79,7 @@ export const openCallSecrets = (callId: string, sealed: string): CallSecrets => 
 
 /** What is stored of a result that is a secret: a marker and its digest, never the value. */
 export function redactedResult(result: unknown): { value: Record<string, unknown>; digest: string } {
-  const digest = sha256Hex(canonicalJson(result ?? null));
+  const digest = argumentsDigest(result);
   return {
     value: { redacted: "This tool's result is sensitive: it was returned once to the agent and is not stored.", sha256: digest },
     digest,

@@ -1,9 +1,8 @@
 import type { DatabaseHandle } from "@/db";
 import { newId } from "@/db/ids";
-import { canonicalJson } from "../integrations/definition-hash";
+import { argumentsDigest } from "../crypto/canonical-json";
 import { enqueueJob } from "../jobs/enqueue";
 import { decide } from "../policy/decide";
-import { sha256Hex } from "../tokens";
 import { agentKeyHash } from "../agents/keys";
 import { requestApproval } from "./request-approval";
 import { parseEnvelope, type CallEnvelope } from "./envelope";
@@ -71,7 +70,7 @@ function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): { base: Cal
     integrationSlug: envelope.integration,
     toolName: envelope.tool,
     arguments: stored,
-    argumentsDigest: sha256Hex(canonicalJson(envelope.arguments)),
+    argumentsDigest: argumentsDigest(envelope.arguments),
     requesterEmail: envelope.requester?.email.toLowerCase() ?? null,
     ticketSystem: envelope.ticket?.system ?? null,
     ticketId: envelope.ticket?.id ?? null,
@@ -90,7 +89,8 @@ function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): { base: Cal
  * group-committed). Returns a domain outcome; the transports map it.
  */
 export function handleToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayOutcome> {
-  return observeToolCall(() => handleObservedToolCall(handle, input)); // telemetry hook (issue 18): span tree, metrics
+  // Traces and metrics of the call (off unless configured: see server/telemetry).
+  return observeToolCall(() => handleObservedToolCall(handle, input));
 }
 
 async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayOutcome> {
@@ -128,7 +128,7 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
   }
   let claimedId: string | null = null;
   if (input.idempotencyKey) {
-    const claim = await claimIdempotencyKey(db, base, input.idempotencyKey, sha256Hex(canonicalJson(input.body)));
+    const claim = await claimIdempotencyKey(db, base, input.idempotencyKey, argumentsDigest(input.body));
     if (claim.kind === "replay") return claim.outcome;
     claimedId = claim.callId;
   }

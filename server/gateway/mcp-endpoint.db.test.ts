@@ -4,13 +4,15 @@ import { ToolListChangedNotificationSchema, type CallToolResult } from "@modelco
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, toolCalls } from "@/db/schema";
+import { POST as callRoute } from "@/app/api/gateway/route";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
-import { createTestAgent } from "@/test/gateway";
+import { createTestAgent, gatewayRequest } from "@/test/gateway";
 import { serveFetch, type RunningServer } from "@/test/http-server";
 import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
 import { createClient } from "../clients/clients";
 import { connectIntegration } from "../integrations/connect";
+import { setIntegrationStatus } from "../integrations/manage";
 import { closeMcpClients } from "../integrations/connectors/mcp";
 import { saveToolPolicies } from "../policy/save";
 import { handleMcpRequest } from "./mcp-endpoint";
@@ -58,7 +60,7 @@ async function setup() {
       requestInit: { headers: { Authorization: `Bearer ${agent.key}` } },
     }),
   );
-  return { slug, save, mcp, workspaceId: workspace.id };
+  return { slug, save, mcp, workspaceId: workspace.id, ctx, integrationId, agent };
 }
 
 describe("/api/mcp with the SDK's own client", () => {
@@ -124,6 +126,18 @@ describe("/api/mcp with the SDK's own client", () => {
     const [event] = await database().db.select().from(auditEvents).where(eq(auditEvents.callId, row!.id));
     expect(event!.data).toMatchObject({ tool: `${slug}/delete_user`, outcome: "tool_disabled", decisionCode: "tool_disabled" });
     expect(upstream.callCount("delete_user")).toBe(0);
+    await mcp.close();
+  });
+
+  it("answers integration_paused for any tool name of a paused integration, as REST does", async () => {
+    const { slug, mcp, ctx, integrationId, agent } = await setup();
+    await setIntegrationStatus(ctx, { integrationId, status: "paused" });
+    for (const name of ["get_user", "no_such_tool"]) {
+      const refused = (await mcp.callTool({ name: `${slug}__${name}`, arguments: {} })) as CallToolResult;
+      expect(refused.structuredContent).toMatchObject({ error: { code: "integration_paused" } });
+      const rest = await callRoute(gatewayRequest(agent.key, { integration: slug, tool: name, arguments: {} }));
+      expect(((await rest.json()) as { error: { code: string } }).error.code).toBe("integration_paused");
+    }
     await mcp.close();
   });
 

@@ -66,10 +66,17 @@ const RESOLVE_CALL_SQL = `${RESOLVED_COLUMNS}
     where k.key_hash = $1
     limit 1`;
 
-/** By the tool's stored MCP name (MCP): the same read, keyed differently. */
+/**
+ * By the tool's stored MCP name (MCP): the same read, keyed differently. A name no tool holds still
+ * names its integration by the prefix before `__`, so a paused integration answers
+ * `integration_paused` here as it does over REST (the decision's order: integration before tool).
+ */
 const RESOLVE_MCP_CALL_SQL = `${RESOLVED_COLUMNS}
     left join tools t on t.workspace_id = a.workspace_id and t.mcp_name = $2
-    left join integrations i on i.id = t.integration_id
+    left join integrations i on i.id = coalesce(t.integration_id, (
+      select named.id from integrations named
+      where named.workspace_id = a.workspace_id and coalesce(named.mcp_prefix, named.slug) = split_part($2, '__', 1)
+      limit 1))
     where k.key_hash = $1
     limit 1`;
 

@@ -10,9 +10,8 @@ import { agentGet } from "@/test/gateway";
 import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
 import { decideApproval } from "../approvals/decide";
 import { loadRequestSummary } from "../approvals/deliver/load-summary";
-import { canonicalJson } from "../integrations/definition-hash";
+import { argumentsDigest } from "../crypto/canonical-json";
 import { closeMcpClients } from "../integrations/connectors/mcp";
-import { sha256Hex } from "../tokens";
 import { REDACTED_ARGUMENT } from "./call-secrets";
 import { purgeCallDataPastRetention } from "./retention";
 
@@ -91,7 +90,7 @@ describe("results that are secrets stay secret", () => {
     expect(JSON.stringify(stored)).not.toContain(TEMPORARY);
     expect(stored.result).toMatchObject({ sha256: stored.resultDigest });
     expect(stored.arguments).toEqual({ email: world.annEmail, new_password: REDACTED_ARGUMENT });
-    expect(stored.argumentsDigest).toBe(sha256Hex(canonicalJson({ email: world.annEmail, new_password: TEMPORARY })));
+    expect(stored.argumentsDigest).toBe(argumentsDigest({ email: world.annEmail, new_password: TEMPORARY }));
     // The upstream got the real value.
     expect(upstream.calls.at(-1)!.arguments).toEqual({ email: world.annEmail, new_password: TEMPORARY });
 

@@ -1,7 +1,7 @@
 import Ajv, { type SchemaValidateFunction, type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { canonicalJson } from "../integrations/definition-hash";
+import { canonicalJson } from "../crypto/canonical-json";
 import { linearRegExpEngine, UnsupportedPatternError } from "./linear-regexp";
 
 export type ArgumentError = { path: string; message: string };

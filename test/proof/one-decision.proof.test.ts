@@ -16,12 +16,11 @@ import { addPerson } from "@/server/directory/people";
 import { resetEventBus } from "@/server/events/bus";
 import { PUBLIC_REJECTIONS } from "@/server/gateway/outcome";
 import { handleMcpRequest } from "@/server/gateway/mcp-endpoint";
-import { canonicalJson } from "@/server/integrations/definition-hash";
+import { argumentsDigest } from "@/server/crypto/canonical-json";
 import { connectIntegration } from "@/server/integrations/connect";
 import { closeMcpClients } from "@/server/integrations/connectors/mcp";
 import { decide, type Decision, type DecisionInput } from "@/server/policy/decide";
 import { decisionForExplanation } from "@/server/policy/explain";
-import { sha256Hex } from "@/server/tokens";
 import { createTestDatabase, type TestDatabase } from "../database";
 import { createUser, createWorkspace, uniqueSuffix } from "../fixtures";
 import { agentGet, createTestAgent, gatewayRequest } from "../gateway";
@@ -177,7 +176,7 @@ describe("one decision at every enforcement point", () => {
     );
 
     const argumentsOfCall = { n: 1 };
-    const digest = sha256Hex(canonicalJson(argumentsOfCall));
+    const digest = argumentsDigest(argumentsOfCall);
     /**
      * In one statement: two calls made earlier with this key, asking a technician's approval (one
      * waiting, one approved and not yet run), then the case's state.
