@@ -124,6 +124,11 @@ test("every page fits the screen on a phone (375 × 812) and a laptop (1280 × 8
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
     await checkPageLayout(page, testInfo, "login");
   });
+  await test.step("forgot password", async () => {
+    await page.goto("/forgot-password");
+    await expect(page.getByRole("button", { name: "E-mail me a link" })).toBeVisible();
+    await checkPageLayout(page, testInfo, "forgot-password");
+  });
   await test.step("set password (invitation link)", async () => {
     await page.goto(new URL(seeded.setupLink).pathname);
     await expect(page.getByLabel("New password")).toBeVisible();

@@ -28,18 +28,18 @@ test("General settings: each approval channel's state with a link to set it up, 
   await expect(channels.getByTestId("channel-slack").getByRole("link")).toHaveAttribute("href", "/settings/integrations/new?kind=slack");
 
   // A sender and a port without a host: the host is pointed out, nothing else is thrown away.
-  await page.getByLabel("Host").fill("");
-  await page.getByLabel("Port").fill("2525");
+  await page.getByLabel("Host", { exact: true }).fill("");
+  await page.getByLabel("Port", { exact: true }).fill("2525");
   await page.getByLabel("From address").fill("Toolgate <approvals@northwind-it.test>");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.locator("#smtpHost-error")).toHaveText("Enter the SMTP host");
   await expect(page.getByText(/smtp\.host:/)).toHaveCount(0);
   await expect(page.getByText("Nothing was saved: fix the fields marked above.")).toBeVisible();
-  await expect(page.getByLabel("Port")).toHaveValue("2525");
+  await expect(page.getByLabel("Port", { exact: true })).toHaveValue("2525");
   await expect(page.getByLabel("From address")).toHaveValue("Toolgate <approvals@northwind-it.test>");
 
-  await page.getByLabel("Host").fill("127.0.0.1");
-  await page.getByLabel("Port").fill(String(E2E_STUBS.smtpPort));
+  await page.getByLabel("Host", { exact: true }).fill("127.0.0.1");
+  await page.getByLabel("Port", { exact: true }).fill(String(E2E_STUBS.smtpPort));
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
   await expect(channels.getByTestId("channel-smtp")).toContainText("Ready");

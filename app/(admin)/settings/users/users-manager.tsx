@@ -14,7 +14,7 @@ type UserListItem = { id: string; email: string; name: string; role: UserRole; a
 export function UsersManager({ users, currentUserId, isAdmin }: { users: UserListItem[]; currentUserId: string; isAdmin: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [link, setLink] = useState<{ name: string; url: string } | null>(null);
+  const [link, setLink] = useState<{ name: string; url: string; emailedTo?: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const onError = (caught: { message: string }) => setError(caught.message);
   const onSuccess = () => {
@@ -34,7 +34,7 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
       .mutateAsync({ email: String(form.get("email")), name, role: form.get("role") as UserRole })
       .catch(() => null);
     if (result) {
-      setLink({ name, url: result.setupLink });
+      setLink({ name, url: result.setupLink, emailedTo: result.emailed ? String(form.get("email")) : undefined });
       setError(null);
       (event.target as HTMLFormElement).reset();
       router.refresh();
@@ -49,6 +49,7 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
           <p className="font-medium">
             Pass this one-time link to {link.name} so they can set their password (valid for 7 days, shown only now):
           </p>
+          {link.emailedTo ? <p className="mt-1">We also e-mailed it to {link.emailedTo}.</p> : null}
           <p className="mt-1 break-all font-mono text-xs" data-testid="setup-link">
             {link.url}
           </p>
