@@ -6,7 +6,7 @@ import type { FormState } from "@/server/auth/form-errors";
 import { requestPasswordReset } from "@/server/users/password-link-mail";
 
 /** The same answer whatever happened, so the form tells nobody which addresses have accounts. */
-export const RESET_ANSWER =
+const RESET_ANSWER =
   "If that address belongs to an account that signs in with a password, we have e-mailed it a one-time link (valid for 1 hour). No e-mail? Ask your admin for a “New password link”.";
 
 export async function requestPasswordResetAction(_previous: FormState, formData: FormData): Promise<FormState> {

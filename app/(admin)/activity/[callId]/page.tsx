@@ -70,7 +70,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
               <dt className="font-medium text-slate-700">Arguments</dt>
               <dd>
                 <pre className="mt-1 max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(call.arguments, null, 2)}</pre>
-                <p className="text-xs text-slate-500">SHA-256 {call.argumentsDigest}</p>
+                <p className="break-all text-xs text-slate-500">SHA-256 {call.argumentsDigest}</p>
               </dd>
             </div>
           </dl>
