@@ -11,11 +11,7 @@ export function ForgotPasswordForm() {
   const [state, action, pending] = useActionState<FormState, FormData>(requestPasswordResetAction, {});
   return (
     <form action={action} className="space-y-4" noValidate>
-      {state.ok && state.message ? (
-        <Notice tone="success">
-          <span role="status">{state.message}</span>
-        </Notice>
-      ) : null}
+      {state.ok && state.message ? <Notice tone="success">{state.message}</Notice> : null}
       <Field label="E-mail" htmlFor="email" error={state.fieldErrors?.email}>
         <TextInput id="email" name="email" type="email" autoComplete="username" defaultValue={state.values?.email} required />
       </Field>

@@ -184,8 +184,8 @@ export function DirectoryManager({
           <Card title="Import from CSV">
             <div className="space-y-3">
               <p className="text-sm text-slate-600">
-                Columns: <code className="rounded bg-slate-100 px-1">email,name,manager_email[,slack_user_id]</code>. Known people are
-                updated. A file with any bad row imports nothing until you choose to import only the good rows.
+                Columns: <code className="rounded bg-slate-100 px-1 break-all">email,name,manager_email[,slack_user_id]</code>. Known people
+                are updated. A file with any bad row imports nothing until you choose to import only the good rows.
               </p>
               <input
                 type="file"
