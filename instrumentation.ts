@@ -9,6 +9,9 @@ export async function register(): Promise<void> {
     const { startTracing } = await import("./server/telemetry/start-tracing");
     startTracing();
   }
+  // Route handlers learn the TCP peer's address only from this (X-Forwarded-For is believed from trusted proxies).
+  const { stampPeerAddresses } = await import("./server/net/client-address");
+  await stampPeerAddresses();
   const { boot } = await import("./server/boot");
   await boot();
 }

@@ -23,7 +23,9 @@ export default defineConfig({
     env: {
       TOOLGATE_LOG_REQUESTS: "off",
       TOOLGATE_LOG_JOBS: "off",
-      TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1",
+      // Tests' upstreams (MCP, Slack, SMTP, Jira stubs) listen on loopback: the sanctioned way to let
+      // them be reached. Production's default is empty, so loopback is refused there.
+      TOOLGATE_UPSTREAM_ALLOWED_NETWORKS: "127.0.0.0/8,::1/128",
       TOOLGATE_DATA_DIR: ".test-tmp/data",
     },
     projects: [

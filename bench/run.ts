@@ -220,7 +220,7 @@ async function main(): Promise<void> {
       TOOLGATE_DATA_DIR: dataDir,
       TOOLGATE_BENCH: "1",
       TOOLGATE_LOG_REQUESTS: "off",
-      TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1",
+      TOOLGATE_UPSTREAM_ALLOWED_NETWORKS: "127.0.0.0/8,::1/128",
       PORT: String(APP_PORT),
       TOOLGATE_URL: APP,
       NEXT_TELEMETRY_DISABLED: "1",

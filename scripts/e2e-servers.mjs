@@ -48,7 +48,7 @@ for (const server of E2E_SERVERS) {
       PORT: String(server.port),
       TOOLGATE_DATA_DIR: dataDir,
       TOOLGATE_URL: `http://localhost:${server.port}`,
-      TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1",
+      TOOLGATE_UPSTREAM_ALLOWED_NETWORKS: "127.0.0.0/8,::1/128",
       NEXT_MANUAL_SIG_HANDLE: "true",
       NEXT_TELEMETRY_DISABLED: "1",
       ...server.env,

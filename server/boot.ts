@@ -1,6 +1,7 @@
 import { closeDatabase, getDatabaseHandle } from "@/db";
 import { StartupError } from "@/db/startup-error";
 import { getEnv } from "./env";
+import { log } from "./log/logger";
 import { createWorker, type Worker } from "./jobs/worker";
 import { jobHandlers, LONG_RUNNING_JOB_KINDS } from "./jobs/handlers";
 import { sweepCalls } from "./approvals/execute-approved";
@@ -47,7 +48,7 @@ export async function boot(): Promise<void> {
     slot.__toolgateBoot.worker = worker;
     await worker.start();
   }
-  process.stdout.write(JSON.stringify({ level: "info", msg: "toolgate ready", database: handle.driver, url: env.publicUrl }) + "\n");
+  log("info", "toolgate ready", { database: handle.driver, url: env.publicUrl });
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { StartupError } from "@/db/startup-error";
 import { MAX_BODY_BYTES } from "./gateway/request-body";
+import { parseAllowedNetworks, parseNetworks, type Network } from "./net/outbound-guard";
 
 const ARGUMENTS_LIMIT_SENTENCE = `TOOLGATE_MAX_ARGUMENTS_BYTES must be a whole number of bytes from 1024 to ${MAX_BODY_BYTES} (the request body limit), e.g. 65536`;
 
@@ -57,7 +58,10 @@ const schema = z.object({
   TOOLGATE_URL: z.url("TOOLGATE_URL must be the app's public URL, e.g. https://toolgate.example.com").optional(),
   TOOLGATE_INTERNAL_URL: z.url("TOOLGATE_INTERNAL_URL must be a URL at which this app reaches itself").optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Replaced by TOOLGATE_UPSTREAM_ALLOWED_NETWORKS; read only to say so. */
   TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: flag,
+  TOOLGATE_UPSTREAM_ALLOWED_NETWORKS: z.string().default(""),
+  TOOLGATE_TRUSTED_PROXIES: z.string().default(""),
   SLACK_API_URL: z.url("SLACK_API_URL must be a URL ending in /api/").optional(),
   TOOLGATE_BENCH: flag,
   TOOLGATE_WORKER: z.enum(["on", "off"]).default("on"),
@@ -80,6 +84,10 @@ export type Env = z.infer<typeof schema> & {
   publicUrl: string;
   /** Where the app reaches itself (its demo directories): loopback, not the public URL. */
   internalUrl: string;
+  /** Special-purpose networks integrations may reach (metadata and this host's own addresses never). */
+  allowedNetworks: Network[];
+  /** Peers whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+  trustedProxies: Network[];
 };
 
 const cache = globalThis as unknown as { __toolgateEnv?: Env };
@@ -132,6 +140,19 @@ export function getEnv(source: Record<string, string | undefined> = process.env)
       "TOOLGATE_AUDIT_KEY is required when DATABASE_URL is set, so that every instance seals the audit chain with the same key, kept outside the database (try: openssl rand -base64 32).",
     );
   }
+  if (values.TOOLGATE_ALLOW_PRIVATE_UPSTREAMS) {
+    throw new StartupError(
+      "TOOLGATE_ALLOW_PRIVATE_UPSTREAMS is no longer read: list the private networks integrations may reach in TOOLGATE_UPSTREAM_ALLOWED_NETWORKS instead (CIDR, comma-separated, e.g. 10.20.0.0/16).",
+    );
+  }
+  let allowedNetworks: Network[];
+  let trustedProxies: Network[];
+  try {
+    allowedNetworks = parseAllowedNetworks(values.TOOLGATE_UPSTREAM_ALLOWED_NETWORKS);
+    trustedProxies = parseNetworks("TOOLGATE_TRUSTED_PROXIES", values.TOOLGATE_TRUSTED_PROXIES);
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
   if (
     values.TOOLGATE_SSO_KIND &&
     (!values.TOOLGATE_SSO_CLIENT_ID || !values.TOOLGATE_SSO_CLIENT_SECRET || !values.TOOLGATE_SSO_ALLOWED_DOMAINS)
@@ -149,6 +170,8 @@ export function getEnv(source: Record<string, string | undefined> = process.env)
     auditKey: decodeKey(values.TOOLGATE_AUDIT_KEY ?? loadOrCreateLocalSecret(dataDir, "audit-key")),
     publicUrl: (values.TOOLGATE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ""),
     internalUrl: (values.TOOLGATE_INTERNAL_URL ?? `http://127.0.0.1:${values.PORT}`).replace(/\/$/, ""),
+    allowedNetworks,
+    trustedProxies,
   };
   if (source === process.env) cache.__toolgateEnv = env;
   return env;

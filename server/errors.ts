@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "database_unavailable",
   "unknown_tool",
   "tool_disabled",
+  "plan_mode",
   "invalid_arguments",
   "schema_unsupported",
   "agent_paused",

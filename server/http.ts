@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable } from "@/db/connection-errors";
 import { type ErrorCode, isServiceError } from "./errors";
+import { errorText, log } from "./log/logger";
 import { metrics, routeLabel } from "./metrics/registry";
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -16,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   database_unavailable: 503,
   unknown_tool: 404,
   tool_disabled: 403,
+  plan_mode: 403,
   invalid_arguments: 400,
   schema_unsupported: 400,
   agent_paused: 403,
@@ -69,7 +71,7 @@ export function responseForError(error: unknown): Response {
   if (isDatabaseUnavailable(error)) {
     return errorResponse("database_unavailable", "The database is unreachable right now; nothing was done. Retry shortly.");
   }
-  console.error(JSON.stringify({ level: "error", msg: "unhandled error", error: error instanceof Error ? error.stack : String(error) }));
+  log("error", "unhandled error", { error: errorText(error, true) });
   const body: ErrorBody = {
     error: { code: "internal_error", message: "Something went wrong on our side; nothing was changed by this request." },
   };
@@ -100,13 +102,9 @@ function observeRequest(request: Request, status: number, durationMs: number): v
   m.httpDuration.observe({ route, method: request.method }, durationMs / 1000);
 }
 
-const logging = process.env.TOOLGATE_LOG_REQUESTS !== "off";
-
+/** One line per request (the logger redacts deep-link tokens from the path). */
 export function logRequest(request: Request, status: number, durationMs: number): void {
-  if (!logging) return;
+  if (process.env.TOOLGATE_LOG_REQUESTS === "off") return;
   const path = new URL(request.url).pathname;
-  process.stdout.write(
-    JSON.stringify({ level: "info", msg: "request", method: request.method, path, status, durationMs: Math.round(durationMs * 10) / 10 }) +
-      "\n",
-  );
+  log("info", "request", { method: request.method, path, status, durationMs: Math.round(durationMs * 10) / 10 });
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "@/db";
 import { integrations, tools, workspaces } from "@/db/schema";
-import { POST } from "@/app/api/gateway/route";
+import { POST } from "./gateway-routes";
 import { createClient } from "@/server/clients/clients";
 import { addPerson } from "@/server/directory/people";
 import { connectIntegration } from "@/server/integrations/connect";

@@ -7,6 +7,7 @@ import { echoFields, fieldErrorsOf, type FormState } from "@/server/auth/form-er
 import { signIn } from "@/server/auth/next-auth";
 import { MIN_PASSWORD_LENGTH } from "@/server/auth/password";
 import { isServiceError } from "@/server/errors";
+import { errorText, log } from "@/server/log/logger";
 import { loadDemoData } from "@/server/integrations/demo-directory/load-demo-data";
 import { setUpFirstAdmin } from "@/server/users/setup";
 
@@ -47,13 +48,7 @@ export async function setUpAction(_previous: FormState, formData: FormData): Pro
       await loadDemoData({ db, user: actor });
     } catch (error) {
       // The workspace is usable without demo data; say why it is missing rather than fail set-up.
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "demo data could not be loaded",
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
+      log("error", "demo data could not be loaded", { error: errorText(error) });
       redirectTo = `/settings/integrations?demoError=${encodeURIComponent(error instanceof Error ? error.message : "unknown error")}`;
     }
   }

@@ -1,4 +1,4 @@
-import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { clients } from "./clients";
 import { idColumn, timestamps } from "./columns";
 import { workspaces } from "./workspaces";
@@ -19,11 +19,51 @@ export const agents = pgTable(
     mspWide: boolean().notNull().default(false),
     webhookUrl: text(),
     webhookSecretCiphertext: text(),
+    /** Plan mode: only tools that run at once and are classified read-only may be called. */
+    planMode: boolean().notNull().default(false),
+    /** At most this many calls per minute (fixed windows, counted in `rate_limit_counters`); null: no limit. */
+    callsPerMinute: integer(),
     /** Set when an admin deletes the agent: its keys are revoked and it leaves the list, but its calls and audit history stay. */
     deletedAt: timestamp({ withTimezone: true }),
     ...timestamps(),
   },
   (t) => [index("agents_workspace_id_idx").on(t.workspaceId)],
+);
+
+/** Per agent and tool: at most this many calls of the tool per hour. */
+export const agentToolLimits = pgTable(
+  "agent_tool_limits",
+  {
+    agentId: text()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    toolId: text().notNull(),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    callsPerHour: integer().notNull(),
+    ...timestamps(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.toolId] }), index("agent_tool_limits_workspace_id_idx").on(t.workspaceId)],
+);
+
+/**
+ * One row per limited agent (scope `agent`) and per limited agent+tool (scope = the tool's id): the
+ * current fixed window and how many calls it has seen. Incremented by the gateway's one read with
+ * an atomic upsert, so concurrent calls on any instance each get their own number.
+ */
+export const rateLimitCounters = pgTable(
+  "rate_limit_counters",
+  {
+    agentId: text()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    scope: text().notNull(),
+    workspaceId: text().notNull(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    count: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.scope] })],
 );
 
 export const agentClients = pgTable(

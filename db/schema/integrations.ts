@@ -87,6 +87,10 @@ export const tools = pgTable(
     managerApproval: boolean().notNull().default(false),
     seededPolicy: toolPolicy().notNull(),
     seededReason: text().notNull(),
+    /** Seeding suggests Manager Approval (the upstream marks the tool destructive); the admin decides. */
+    managerApprovalSuggested: boolean().notNull().default(false),
+    /** Why seeding wants a person to look at this tool (its annotations contradict its name); null: nothing. */
+    reviewNote: text(),
     /** Its result is a secret (a temporary password, a token): returned once to the agent, stored redacted. */
     sensitiveResult: boolean().notNull().default(false),
     /** Set when a re-sync saw the definition change; the tool needs approval until confirmed. */

@@ -1,6 +1,10 @@
 import { boolean, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { idColumn, timestamps } from "./columns";
 
+/** How a newly connected integration's tools start: as classified, all needing approval, or all disabled until reviewed. */
+export const NEW_TOOL_STARTS = ["classified", "approval_needed", "disabled"] as const;
+export type NewToolStart = (typeof NEW_TOOL_STARTS)[number];
+
 export type SmtpSettings = {
   host: string;
   port: number;
@@ -31,5 +35,7 @@ export const workspaces = pgTable("workspaces", {
   passwordSignIn: boolean().notNull().default(true),
   /** The admin who may still sign in with a password while password sign-in is off. */
   breakGlassUserId: text(),
+  /** The admin's last choice in the connect preview, remembered for the next integration. */
+  newToolStart: text().$type<NewToolStart>().notNull().default("classified"),
   ...timestamps(),
 });

@@ -9,6 +9,7 @@ import { stopCallsNoLongerAllowed } from "../gateway/cancel-calls";
 import { recordAccessChange } from "../integrations/toolset-version";
 import { assertAllowedUpstreamUrl } from "../integrations/upstream-url";
 import { newSecretToken } from "../tokens";
+import { listAgentToolLimits } from "./agent-limits";
 import { newAgentKey } from "./keys";
 
 export type AgentScopeInput = { allClients: boolean; clientIds: string[]; mspWide: boolean };
@@ -25,7 +26,7 @@ async function assertClients(tx: Transaction, workspaceId: string, clientIds: st
 
 export const webhookSecretContext = (agentId: string) => `agent-webhook:${agentId}`;
 
-async function loadAgent(tx: Transaction | UserContext["db"], workspaceId: string, agentId: string) {
+export async function loadAgent(tx: Transaction | UserContext["db"], workspaceId: string, agentId: string) {
   const [agent] = await tx
     .select()
     .from(agents)
@@ -348,6 +349,7 @@ export async function listAgents(ctx: UserContext) {
         .innerJoin(clients, eq(clients.id, agentClients.clientId))
         .where(inArray(agentClients.agentId, ids))
     : [];
+  const toolLimits = ids.length ? await listAgentToolLimits(ctx, ids) : [];
   const [workspace] = await ctx.db
     .select({ agentsPaused: workspaces.agentsPaused })
     .from(workspaces)
@@ -361,6 +363,9 @@ export async function listAgents(ctx: UserContext) {
       allClients: agent.allClients,
       mspWide: agent.mspWide,
       webhookUrl: agent.webhookUrl,
+      planMode: agent.planMode,
+      callsPerMinute: agent.callsPerMinute,
+      toolLimits: toolLimits.filter((limit) => limit.agentId === agent.id),
       createdAt: agent.createdAt,
       clients: scopes.filter((scope) => scope.agentId === agent.id).map(({ clientId, clientName }) => ({ id: clientId, name: clientName })),
       keys: keys.filter((key) => key.agentId === agent.id),

@@ -141,6 +141,11 @@ describe("cross-workspace isolation", () => {
         caller.agents.setScope({ agentId: w.agentB.agentId, scope: { allClients: true, clientIds: [], mspWide: true } }),
       "agents.setWebhook": () => caller.agents.setWebhook({ agentId: w.agentB.agentId, webhookUrl: null }),
       "agents.setAllPaused": () => caller.agents.setAllPaused({ paused: false }),
+      "agents.limitableTools": () => caller.agents.limitableTools(),
+      "agents.setPlanMode": () => caller.agents.setPlanMode({ agentId: w.agentB.agentId, planMode: true }),
+      "agents.setCallsPerMinute": () => caller.agents.setCallsPerMinute({ agentId: w.agentB.agentId, callsPerMinute: 1 }),
+      // A's own agent, B's tool: the tool is looked up in A's workspace only.
+      "agents.setToolLimit": () => caller.agents.setToolLimit({ agentId: w.agentA.agentId, toolId: w.toolB.id, callsPerHour: 1 }),
       "settings.get": () => caller.settings.get(),
       "settings.update": () => caller.settings.update({ approvalExpiryHours: 2 }),
       "sso.get": () => caller.sso.get(),

@@ -22,6 +22,7 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   database_unavailable: "SERVICE_UNAVAILABLE",
   unknown_tool: "NOT_FOUND",
   tool_disabled: "FORBIDDEN",
+  plan_mode: "FORBIDDEN",
   invalid_arguments: "BAD_REQUEST",
   schema_unsupported: "BAD_REQUEST",
   agent_paused: "FORBIDDEN",
@@ -62,12 +63,14 @@ const t = initTRPC.context<TrpcContext>().create({
         : error.code === "INTERNAL_SERVER_ERROR"
           ? "Something went wrong on our side; nothing was changed."
           : shape.message;
-    // Forms show each problem next to its field (keyed by the input path, e.g. "smtp.from").
+    // Forms show each problem next to its field: zod issues keyed by input path (e.g. "smtp.from"),
+    // and a domain refusal about one field names it.
     const fieldErrors = cause instanceof ZodError ? zodFieldErrors(cause) : null;
+    const field = isServiceError(cause) && typeof cause.details?.field === "string" ? cause.details.field : null;
     return {
       ...shape,
       message,
-      data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null, fieldErrors },
+      data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null, field, fieldErrors },
     };
   },
 });

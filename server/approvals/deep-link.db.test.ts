@@ -116,10 +116,28 @@ describe("the deep-link approval page", () => {
     let last = 0;
     for (let index = 0; index < 21; index++) last = (await open(`${"B".repeat(42)}${index % 10}`, "198.51.100.78")).status;
     expect(last).toBe(429);
-    expect((await open(managerToken, "198.51.100.78")).status).toBe(429);
+    // Failed guesses never block a token that verifies (here: an expired one, answered as such).
+    expect((await open(managerToken, "198.51.100.78")).status).toBe(410);
     expect((await open(managerToken, "198.51.100.79")).status).toBe(410);
     const requests = await world.db.select().from(approvalRequests).where(eq(approvalRequests.callId, callId));
     expect(requests.every((request) => request.status === "pending")).toBe(true);
+  });
+
+  it("still opens and decides a real link after 21 bad tokens with forged X-Forwarded-For headers", async () => {
+    const { world, callId, managerToken } = await pendingWithToken();
+    const statuses: number[] = [];
+    for (let index = 0; index < 25; index++) {
+      const forged = `10.${index}.0.1, 198.51.100.${index}`;
+      statuses.push((await open(`${"C".repeat(41)}${String(index).padStart(2, "0")}`, forged)).status);
+    }
+    expect(statuses.every((status) => status === 404 || status === 429)).toBe(true);
+    expect(statuses.at(-1)).toBe(429); // without trusted proxies every request is one client: the guesses are limited …
+    const page = await open(managerToken, "203.0.113.99, 198.51.100.1");
+    expect(page.status).toBe(200); // … but the manager's real link is not
+    const decided = await post({ token: managerToken, csrf: approvalCsrfToken(managerToken), decision: "deny" }, "198.51.100.24");
+    expect(decided.status).toBe(303);
+    const [call] = await world.db.select().from(toolCalls).where(eq(toolCalls.id, callId));
+    expect(call!.status).toBe("denied");
   });
 
   it("lets a manager answer “Not my report”, which denies the call and says the directory needs fixing", async () => {

@@ -3,7 +3,7 @@ import type { Database } from "@/db";
 import { approvalRequests, directoryPeople, users } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { isServiceError } from "../errors";
-import { hitRateLimit, rateLimitExceeded } from "../rate-limit";
+import { hitRateLimit } from "../rate-limit";
 import { decideApproval, type DecisionActor } from "./decide";
 import { loadRequestSummary } from "./deliver/load-summary";
 import type { RequestSummary } from "./deliver/request-summary";
@@ -72,11 +72,10 @@ async function closedView(db: Database, found: FoundToken, summary: RequestSumma
 
 /**
  * What a deep link shows. Opening it (a GET, as chat unfurlers and mail scanners do) never decides
- * anything. More than 20 unknown tokens a minute from one address are refused.
+ * anything. More than 20 unknown tokens a minute from one address are refused; a token that
+ * verifies is looked up first and never refused by them (guesses cannot lock a manager out).
  */
 export async function viewApprovalLink(db: Database, token: string, clientAddress: string | null): Promise<LinkView> {
-  if (await rateLimitExceeded(db, `approve-token:${clientAddress ?? "unknown"}`, UNKNOWN_TOKENS_PER_MINUTE, 60))
-    return { state: "rate_limited" };
   const found = await findApprovalToken(db, token);
   if (!found) return (await throttleUnknown(db, clientAddress)) === "unknown" ? { state: "unknown" } : { state: "rate_limited" };
   const summary = await loadRequestSummary(db, found.request.id);
@@ -101,8 +100,6 @@ export type LinkDecisionResult = { status: 303 | 403 | 404 | 409 | 410 | 429; me
  * carries a CSRF token bound to the deep link. A double tap lands on the already-decided page.
  */
 export async function decideByLink(db: Database, input: LinkDecision): Promise<LinkDecisionResult> {
-  if (await rateLimitExceeded(db, `approve-token:${input.clientAddress ?? "unknown"}`, UNKNOWN_TOKENS_PER_MINUTE, 60))
-    return { status: 429, message: "Too many invalid links from this address; wait a minute." };
   const found = await findApprovalToken(db, input.token);
   if (!found) {
     const state = await throttleUnknown(db, input.clientAddress);

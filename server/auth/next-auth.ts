@@ -3,6 +3,8 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { getEnv } from "../env";
+import { log } from "../log/logger";
+import { clientAddressOf } from "../net/client-address";
 import { SESSION_LIFETIME_SECONDS } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 import { ssoConfigForProvider } from "./sso/config";
@@ -29,10 +31,6 @@ export class SignInRefused extends CredentialsSignin {
 
 const credentialsSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
 
-export function clientAddressOf(headers: Headers): string | null {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || null;
-}
-
 /**
  * next-auth keeps only a session id in its (encrypted) cookie; the session row decides on every
  * request whether it is still valid (see sessions.ts), so sign-out and deactivation are immediate.
@@ -49,7 +47,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
       error(error: Error) {
         if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
         if ((error as { type?: string }).type === "AccessDenied") return;
-        console.error(JSON.stringify({ level: "error", msg: "auth error", error: error.message }));
+        log("error", "auth error", { error: error.message });
       },
     },
     session: { strategy: "jwt", maxAge: SESSION_LIFETIME_SECONDS },

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { auditEvents, users } from "@/db/schema";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
+import { ACCOUNT_FAILURES_PER_WINDOW } from "./login-throttle";
 import { loadSessionUser, revokeSession, signOutSession } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 
@@ -27,7 +28,7 @@ describe("signing in", () => {
     expect(events.map((event) => event.action).sort()).toEqual(["user.sign_in_failed", "user.signed_in"]);
   });
 
-  it("slows down repeated failures for one account: after five, even the right password must wait", async () => {
+  it("slows down repeated failures for one account from one address: after five, even the right password must wait", async () => {
     const { db } = database();
     const workspace = await createWorkspace(db);
     const user = await createUser(db, workspace.id, { password: PASSWORD });
@@ -36,9 +37,6 @@ describe("signing in", () => {
         reason: "invalid_credentials",
       });
     }
-    expect(await signInWithPassword(db, { email: user.email, password: "guess 6", clientAddress: null })).toMatchObject({
-      reason: "invalid_credentials",
-    });
     const throttled = await signInWithPassword(db, { email: user.email, password: PASSWORD, clientAddress: null });
     expect(throttled).toMatchObject({ ok: false, reason: "throttled" });
     expect((throttled as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
@@ -58,6 +56,45 @@ describe("signing in", () => {
     expect(await signInWithPassword(db, { email: "spray-99@example.test", password: "x", clientAddress: "198.51.100.8" })).toMatchObject({
       reason: "invalid_credentials",
     });
+  });
+});
+
+describe("the login throttle under attack", () => {
+  it("checks at most five of 60 parallel wrong passwords, and the real user still signs in from another address", async () => {
+    const { db } = database();
+    const workspace = await createWorkspace(db);
+    const user = await createUser(db, workspace.id, { password: PASSWORD });
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, index) =>
+        signInWithPassword(db, { email: user.email, password: `wrong ${index}`, clientAddress: "203.0.113.66" }),
+      ),
+    );
+    const checked = results.filter((result) => !result.ok && result.reason === "invalid_credentials").length;
+    expect(checked).toBe(5);
+    expect(results.filter((result) => !result.ok && result.reason === "throttled")).toHaveLength(55);
+    // The attacker's address is slowed down; the account is not locked for its owner elsewhere.
+    expect(await signInWithPassword(db, { email: user.email, password: PASSWORD, clientAddress: "203.0.113.66" })).toMatchObject({
+      reason: "throttled",
+    });
+    expect(await signInWithPassword(db, { email: user.email, password: PASSWORD, clientAddress: "198.51.100.20" })).toMatchObject({
+      ok: true,
+    });
+    const failures = await db.select().from(auditEvents).where(eq(auditEvents.actorId, user.id));
+    expect(failures.filter((event) => event.action === "user.sign_in_failed")).toHaveLength(5);
+  });
+
+  it("has a slower limit per account across addresses, so spreading guesses over addresses does not go on for ever", async () => {
+    const { db } = database();
+    const workspace = await createWorkspace(db);
+    const user = await createUser(db, workspace.id, { password: PASSWORD });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        signInWithPassword(db, { email: user.email, password: `wrong ${index}`, clientAddress: `198.51.100.${100 + index}` }),
+      ),
+    );
+    const checked = results.filter((result) => !result.ok && result.reason === "invalid_credentials").length;
+    expect(checked).toBe(ACCOUNT_FAILURES_PER_WINDOW);
+    expect(results.filter((result) => !result.ok && result.reason === "throttled")).toHaveLength(40 - ACCOUNT_FAILURES_PER_WINDOW);
   });
 });
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { users, workspaces } from "@/db/schema";
 import { recordAudit } from "../audit/record";
-import { clearFailures, recordFailure, secondsUntilAllowed, type ThrottleKey } from "./login-throttle";
+import { claimSignInAttempt, settleSuccessfulSignIn } from "./login-throttle";
 import { verifyPassword } from "./password";
 import { createSession } from "./sessions";
 
@@ -14,23 +14,21 @@ export type SignInResult =
 
 /**
  * Checks an e-mail and password and opens a server-side session. A wrong e-mail and a wrong password
- * look the same (same answer, same cost); repeated failures for one address or one client address
- * are slowed down before the password is even checked.
+ * look the same (same answer, same cost). Every check is claimed from the throttle first (per
+ * account and address, per address, and more slowly per account), atomically, so parallel guesses
+ * get no more checks than the allowance and cannot lock the owner out from another address.
  */
 export async function signInWithPassword(
   db: Database,
   input: { email: string; password: string; clientAddress: string | null },
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
-  const keys: ThrottleKey[] = [{ kind: "email", value: email }];
-  if (input.clientAddress) keys.push({ kind: "address", value: input.clientAddress });
-  const wait = await secondsUntilAllowed(db, keys);
-  if (wait > 0) return { ok: false, reason: "throttled", retryAfterSeconds: wait };
+  const claim = await claimSignInAttempt(db, email, input.clientAddress);
+  if (!claim.allowed) return { ok: false, reason: "throttled", retryAfterSeconds: claim.retryAfterSeconds };
 
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   const passwordMatches = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (!user || !user.active || !passwordMatches) {
-    await recordFailure(db, keys);
     if (user) {
       await recordAudit(db, {
         workspaceId: user.workspaceId,
@@ -60,7 +58,7 @@ export async function signInWithPassword(
   }
   const sessionId = await db.transaction(async (tx) => {
     const id = await createSession(tx, user);
-    await clearFailures(tx, [{ kind: "email", value: email }]);
+    await settleSuccessfulSignIn(tx, claim);
     await recordAudit(tx, {
       workspaceId: user.workspaceId,
       actorType: "user",

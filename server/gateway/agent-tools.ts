@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { rowsOf } from "@/db/results";
 import type { IntegrationStatus, ToolAnnotations, ToolPolicy } from "@/db/schema";
+import { classifiedReadOnly } from "../policy/classify";
 import { decide } from "../policy/decide";
 import { IN_AGENT_SCOPE_SQL } from "./agent-scope-sql";
 
@@ -29,6 +30,7 @@ type Row = {
   in_agent_scope: boolean;
   agents_paused: boolean;
   agent_paused: boolean;
+  agent_plan_mode: boolean;
   name: string;
   mcp_name: string | null;
   title: string | null;
@@ -68,13 +70,15 @@ export function truthfulAnnotations(
 /**
  * The tools an agent may use right now: every tool of its workspace through the one decision, with
  * fresh state on every request (no cache: a save applies to the very next request), keeping those
- * the decision does not refuse. The caller has authenticated the agent's key.
+ * the decision does not refuse — in plan mode (the agent's, or this request's `Toolgate-Mode: plan`),
+ * only those it may call there. Rate limits hide nothing: they are counted per call, not listed.
+ * The caller has authenticated the agent's key.
  */
-export async function listToolsForAgent(db: Executor, agent: AgentScope): Promise<AgentTool[]> {
+export async function listToolsForAgent(db: Executor, agent: AgentScope, request: { mode?: "plan" | null } = {}): Promise<AgentTool[]> {
   const rows = rowsOf<Row>(
     await db.execute(sql`
       select i.slug as integration, i.status as integration_status, ${sql.raw(IN_AGENT_SCOPE_SQL)} as in_agent_scope,
-             w.agents_paused, a.paused as agent_paused,
+             w.agents_paused, a.paused as agent_paused, a.plan_mode as agent_plan_mode,
              t.name, t.mcp_name, t.title, t.description, t.input_schema, t.output_schema, t.annotations, t.policy, t.seeded_policy,
              t.manager_approval,
              t.flagged_at is not null as flagged, t.removed_at is not null as removed, t.definition_hash
@@ -91,6 +95,8 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope): Promis
       workspace: { agentsPaused: Boolean(row.agents_paused) },
       agent: { paused: Boolean(row.agent_paused) },
       key: { retired: false, revoked: false },
+      planMode: row.agent_plan_mode ? "agent" : request.mode === "plan" ? "request" : null,
+      limits: null,
       integration: { status: row.integration_status, inAgentScope: Boolean(row.in_agent_scope) },
       tool: {
         policy: row.policy,
@@ -98,6 +104,7 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope): Promis
         flagged: Boolean(row.flagged),
         removed: Boolean(row.removed),
         definitionHash: row.definition_hash,
+        readOnly: classifiedReadOnly(row.seeded_policy),
       },
     });
     if (decision.kind === "reject" || !row.mcp_name) continue;
@@ -110,7 +117,7 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope): Promis
       description: row.description,
       inputSchema: asJson(row.input_schema),
       outputSchema: runsAtOnce && row.output_schema ? asJson(row.output_schema) : null,
-      annotations: truthfulAnnotations(asJson(row.annotations), { classifiedRead: row.seeded_policy === "auto", runsAtOnce }),
+      annotations: truthfulAnnotations(asJson(row.annotations), { classifiedRead: classifiedReadOnly(row.seeded_policy), runsAtOnce }),
       policy: runsAtOnce ? "auto" : "approval_needed",
       managerApproval: decision.kind === "await_approval" && decision.approvals.includes("manager"),
     });

@@ -9,11 +9,15 @@ import { ServiceError } from "../errors";
  */
 export const REQUESTER_ARGUMENT = "toolgate_requester";
 
-/** What an agent's HTTP headers say about a call: `Toolgate-Requester`, `Toolgate-Ticket: jira:HELP-42`, `Toolgate-Reason`. */
+/**
+ * What an agent's HTTP headers say about a call: `Toolgate-Requester`, `Toolgate-Ticket: jira:HELP-42`,
+ * `Toolgate-Reason`, and `Toolgate-Mode: plan` (this request is in plan mode).
+ */
 export type CallHeaders = {
   requester: string | null;
   ticket: { system: TicketSystem; id: string } | null;
   reason: string | null;
+  mode?: "plan" | null;
 };
 
 /** Reads the agent's call headers, saying in words what is wrong with a malformed one. */
@@ -33,7 +37,10 @@ export function callHeadersOf(headers: Headers): CallHeaders {
   }
   if (reason && reason.length > 2_000)
     throw new ServiceError("invalid_input", "The Toolgate-Reason header may be at most 2,000 characters.");
-  return { requester, ticket, reason };
+  const mode = headers.get("toolgate-mode")?.trim().toLowerCase() || null;
+  if (mode !== null && mode !== "plan")
+    throw new ServiceError("invalid_input", `The Toolgate-Mode header may only be "plan" (got "${mode.slice(0, 40)}").`);
+  return { requester, ticket, reason, mode };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

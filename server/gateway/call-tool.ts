@@ -108,7 +108,7 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
     const refusal = PUBLIC_REJECTIONS[resolved.keyRevoked ? "key_revoked" : "key_retired"];
     return rejected(refusal.code, refusal.message);
   }
-  const decision = await tracedDecision(() => decide(decisionInputOf(resolved)));
+  const decision = await tracedDecision(() => decide(decisionInputOf(resolved, input.headers?.mode ?? null)));
   touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
 
   const call = callOf(envelope, input.headers, decision.kind === "await_approval" && decision.approvals.includes("manager"));
@@ -136,7 +136,8 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
   if (requesterConflict) return traced("gateway.record", () => refuse(ctx, rejected(requesterConflict.code, requesterConflict.message)));
   if (decision.kind === "reject") {
     const refusal = PUBLIC_REJECTIONS[decision.code];
-    return traced("gateway.record", () => refuse(ctx, rejected(refusal.code, refusal.message)));
+    const retry = decision.retryAfterSeconds ? { retryAfterSeconds: decision.retryAfterSeconds } : {};
+    return traced("gateway.record", () => refuse(ctx, rejected(refusal.code, refusal.message, retry)));
   }
   const tool = resolved.tool!;
   const unsupported = schemaUnsupportedMessage(tool.definitionHash, tool.inputSchema, envelope.tool);

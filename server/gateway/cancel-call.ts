@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { approvalRequests, toolCalls } from "@/db/schema";
 import { recordAudit } from "../audit/record";
@@ -15,7 +15,8 @@ export async function cancelCall(db: Database, reader: CallReader & { agentId: s
   const cancelled = await db.transaction(async (tx) => {
     const [call] = await tx
       .update(toolCalls)
-      .set({ status: "cancelled", finishedAt: new Date(), errorCode: "cancelled", errorMessage: "Withdrawn by the agent." })
+      // The database's clock, like created_at: this process's clock may run behind the database server's.
+      .set({ status: "cancelled", finishedAt: sql`clock_timestamp()`, errorCode: "cancelled", errorMessage: "Withdrawn by the agent." })
       .where(
         and(
           eq(toolCalls.id, callId),
@@ -28,7 +29,7 @@ export async function cancelCall(db: Database, reader: CallReader & { agentId: s
     if (!call) return null;
     await tx
       .update(approvalRequests)
-      .set({ status: "cancelled", decidedAt: new Date() })
+      .set({ status: "cancelled", decidedAt: sql`now()` })
       .where(and(eq(approvalRequests.callId, call.id), eq(approvalRequests.status, "pending")));
     await recordAudit(tx, {
       workspaceId: call.workspaceId,

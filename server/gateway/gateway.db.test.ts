@@ -1,10 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditEvents, toolCalls, workspaces } from "@/db/schema";
-import { POST } from "@/app/api/gateway/route";
-import { GET as getTools } from "@/app/api/gateway/tools/route";
-import { GET as getCall } from "@/app/api/gateway/calls/[callId]/route";
-import { POST as cancel } from "@/app/api/gateway/calls/[callId]/cancel/route";
+import { cancel, getCall, getTools, POST } from "@/test/gateway-routes";
+import { DELETE as unknownPathDelete, GET as unknownPathGet, POST as unknownPathPost } from "@/app/api/gateway/[...path]/route";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
 import { agentGet, createTestAgent, gatewayRequest } from "@/test/gateway";
@@ -380,6 +378,21 @@ describe("GET /api/gateway/tools", () => {
     expect(paused.status).toBe(403);
     expect(((await paused.json()) as { error: { code: string } }).error.code).toBe("integration_paused");
   });
+  it('compares If-None-Match weakly (RFC 9110): W/"v", a list containing it, or * answer 304; another version answers 200', async () => {
+    const { agent } = await world();
+    const first = await getTools(agentGet("/api/gateway/tools", agent.key));
+    const etag = first.headers.get("etag")!;
+    const version = etag.replace(/"/g, "");
+    const ask = (ifNoneMatch: string) => getTools(agentGet("/api/gateway/tools", agent.key, { "if-none-match": ifNoneMatch }));
+    for (const header of [`W/"${version}"`, `"0", W/"${version}"`, `W/"0" , "${version}"`, "*"]) {
+      const response = await ask(header);
+      expect({ header, status: response.status }).toEqual({ header, status: 304 });
+      expect(response.headers.get("etag")).toBe(etag);
+    }
+    for (const header of [`W/"${Number(version) + 1}"`, `"${version}0"`, "garbage"]) {
+      expect({ header, status: (await ask(header)).status }).toEqual({ header, status: 200 });
+    }
+  });
 });
 
 describe("calls: status, long-poll and cancel", () => {
@@ -412,6 +425,83 @@ describe("calls: status, long-poll and cancel", () => {
     expect(
       (await getCall(agentGet(`/api/gateway/calls/${callId}?wait=abc`, agent.key), { params: Promise.resolve({ callId }) })).status,
     ).toBe(400);
+  });
+
+  it("refuses wait over 60 seconds with 400, saying the limit, rather than waiting less than asked", async () => {
+    const { call, agent } = await world();
+    const { body } = await call("reset_password", { email: "a@b.test" });
+    const params = { params: Promise.resolve({ callId: body.callId }) };
+    for (const wait of ["99", "61", "600", "-1", "1.5"]) {
+      const response = await getCall(agentGet(`/api/gateway/calls/${body.callId}?wait=${wait}`, agent.key), params);
+      expect({ wait, status: response.status }).toEqual({ wait, status: 400 });
+      expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
+        "wait must be a whole number of seconds from 0 to 60.",
+      );
+    }
+    expect((await getCall(agentGet(`/api/gateway/calls/${body.callId}?wait=0`, agent.key), params)).status).toBe(200);
+  });
+
+  it("answers a missing or bad key on a call's status and cancel with 401 and WWW-Authenticate", async () => {
+    const { call } = await world();
+    const { body } = await call("reset_password", { email: "a@b.test" });
+    const params = { params: Promise.resolve({ callId: body.callId }) };
+    const bad = "tg_" + "B".repeat(43);
+    const status = await getCall(agentGet(`/api/gateway/calls/${body.callId}`, bad), params);
+    const cancelled = await cancel(new Request(`http://localhost/api/gateway/calls/${body.callId}/cancel`, { method: "POST" }), params);
+    for (const response of [status, cancelled]) {
+      expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer realm="toolgate", error="invalid_token"/);
+    }
+  });
+
+  it("never reports finishedAt before createdAt, even when this process's clock is behind the database's", async () => {
+    const { call, agent } = await world();
+    const read = async (callId: string) =>
+      (await (await getCall(agentGet(`/api/gateway/calls/${callId}`, agent.key), { params: Promise.resolve({ callId }) })).json()) as {
+        createdAt: string;
+        finishedAt: string | null;
+      };
+    // Another host's clock: this process runs a minute behind the database server.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() - 60_000 });
+    try {
+      const ran = await call("get_user", { email: "a@b.test" });
+      const pending = await call("reset_password", { email: "a@b.test" });
+      const withdrawn = await cancel(
+        new Request(`http://localhost/api/gateway/calls/${pending.body.callId}/cancel`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${agent.key}` },
+        }),
+        { params: Promise.resolve({ callId: pending.body.callId }) },
+      );
+      expect(withdrawn.status).toBe(200);
+      for (const callId of [ran.body.callId, pending.body.callId]) {
+        const view = await read(callId);
+        expect(view.finishedAt).not.toBeNull();
+        expect({ callId, finishedBeforeCreated: Date.parse(view.finishedAt!) < Date.parse(view.createdAt) }).toEqual({
+          callId,
+          finishedBeforeCreated: false,
+        });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("answers unknown agent API paths with the JSON error body, not an HTML page", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/gateway/nope"],
+      ["GET", "/api/gateway/calls"],
+      ["POST", "/api/gateway/calls/call_x/approve"],
+      ["DELETE", "/api/gateway/tools/list_users"],
+    ] as const) {
+      const handler = { GET: unknownPathGet, POST: unknownPathPost, DELETE: unknownPathDelete }[method];
+      const response = await handler(new Request(`http://localhost${path}`, { method }));
+      expect(response.status).toBe(404);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({
+        error: { code: "not_found", message: `There is no ${method} ${path} in the agent API: see /api/gateway/openapi.json.` },
+      });
+    }
   });
 });
 

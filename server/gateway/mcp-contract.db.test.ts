@@ -4,7 +4,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalRequests, integrations, toolCalls, tools } from "@/db/schema";
-import { POST as restCall } from "@/app/api/gateway/route";
+import { POST as restCall } from "@/test/gateway-routes";
+import { assertResponseMatchesDocument } from "@/test/openapi-contract";
 import { GET as wellKnown } from "@/app/.well-known/[...path]/route";
 import { POST as register } from "@/app/register/route";
 import { GET as unknownGatewayPath } from "@/app/api/gateway/[...path]/route";
@@ -260,6 +261,7 @@ describe("/api/mcp as agent frameworks expect it", () => {
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: {} }),
     });
     expect(mcpResponse.status).toBe(401);
+    await assertResponseMatchesDocument(new Request(`${endpoint.url}/api/mcp`, { method: "POST" }), mcpResponse.clone());
     expect(mcpResponse.headers.get("www-authenticate")).toMatch(/^Bearer realm="toolgate", error="invalid_token", error_description="/);
     const rest = await restCall(gatewayRequest("tg_wrong", { integration: "x", tool: "y" }));
     expect(rest.status).toBe(401);

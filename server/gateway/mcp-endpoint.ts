@@ -136,7 +136,10 @@ async function resultOf(
     case "pending_approval":
       return resultOfView(await waitUntilSettled(db, agent, outcome.callId, approvalWaitMs(), options.signal, options.onWait));
     case "rejected":
-      return errorResult(outcome.code, outcome.message, outcome.callId ? { callId: outcome.callId } : {});
+      return errorResult(outcome.code, outcome.message, {
+        ...(outcome.callId ? { callId: outcome.callId } : {}),
+        ...(outcome.retryAfterSeconds ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
+      });
     case "replayed":
       return resultOf(db, agent, outcome.outcome, options);
   }
@@ -228,7 +231,11 @@ function buildServer(
   );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const tools = await listToolsForAgent(db, { id: agent.agentId, workspaceId: agent.workspaceId });
+    const tools = await listToolsForAgent(
+      db,
+      { id: agent.agentId, workspaceId: agent.workspaceId },
+      { mode: context.headers.mode ?? null },
+    );
     return { tools: [...tools.map(listedTool), STATUS_TOOL_LISTING] };
   });
 

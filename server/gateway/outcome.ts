@@ -72,6 +72,15 @@ export const PUBLIC_REJECTIONS: Record<RejectCode, { code: ErrorCode; message: s
     message: "This integration is paused by the MSP: its tools cannot be called until it is resumed.",
   },
   tool_disabled: { code: "tool_disabled", message: "This tool is disabled by policy: the call was refused and nothing was sent upstream." },
+  plan_mode: {
+    code: "plan_mode",
+    message:
+      "Plan mode: only tools that run at once and are classified read-only may be called; the call was refused and nothing was sent upstream.",
+  },
+  rate_limited: {
+    code: "rate_limited",
+    message: "Rate limit reached for this agent: the call was refused and nothing was sent upstream. Retry after the time in Retry-After.",
+  },
   // Only calls already made are refused for these; a new call never is.
   definition_changed: { code: "conflict", message: "The tool's definition changed upstream after the call was made." },
   approvals_changed: { code: "conflict", message: "The tool now needs approvals this call did not ask for." },

@@ -4,7 +4,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, toolCalls } from "@/db/schema";
-import { POST } from "@/app/api/gateway/route";
+import { POST } from "@/test/gateway-routes";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
 import { createTestAgent, gatewayRequest } from "@/test/gateway";

@@ -1,6 +1,7 @@
 import type { DatabaseHandle } from "@/db";
 import type { IntegrationConfig, IntegrationKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
-import type { DecisionInput } from "../policy/decide";
+import { classifiedReadOnly } from "../policy/classify";
+import type { DecisionInput, RateWindow } from "../policy/decide";
 import { IN_AGENT_SCOPE_SQL } from "./agent-scope-sql";
 
 /** Everything one call needs to be decided and executed, from one round trip. */
@@ -17,6 +18,9 @@ export type ResolvedCall = {
   workspaceAgentsPaused: boolean;
   approvalExpirySeconds: number;
   maxPendingApprovals: number;
+  agentPlanMode: boolean;
+  /** The agent's rate limits with this call's number in their current windows (it counted itself). */
+  limits: DecisionInput["limits"];
   integration: null | {
     id: string;
     slug: string;
@@ -40,6 +44,8 @@ export type ResolvedCall = {
     hasOutputSchema: boolean;
     /** Its result is returned once to the agent and stored redacted. */
     sensitiveResult: boolean;
+    /** Seeding classified it as a read. */
+    readOnly: boolean;
   };
 };
 
@@ -50,35 +56,72 @@ const asJson = <T>(value: unknown): T => (typeof value === "string" ? (JSON.pars
 const RESOLVED_COLUMNS = `
     select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.retired_at, k.last_used_at,
            a.id as agent_id, a.paused as agent_paused, a.webhook_url is not null as agent_has_webhook, a.workspace_id,
+           a.plan_mode as agent_plan_mode, a.calls_per_minute,
            w.agents_paused, w.approval_expiry_seconds, w.max_pending_approvals_per_agent,
            i.id as integration_id, i.slug as integration_slug, i.kind, i.status, i.client_id, i.config, i.secret_ciphertext,
            ${IN_AGENT_SCOPE_SQL} as in_agent_scope,
            t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.flagged_at, t.removed_at,
-           t.input_schema, t.definition_hash, t.output_schema is not null as has_output_schema, t.sensitive_result
+           t.input_schema, t.definition_hash, t.output_schema is not null as has_output_schema, t.sensitive_result, t.seeded_policy,
+           l.calls_per_hour as tool_calls_per_hour
     from agent_keys k
     join agents a on a.id = k.agent_id
     join workspaces w on w.id = a.workspace_id`;
 
+/**
+ * Wraps the read so the same statement counts the call against the agent's rate limits: one row per
+ * limited agent (and agent+tool) holding its current fixed window, bumped by an atomic upsert. Row
+ * locks serialise concurrent calls on every instance, so each gets its own number in the window
+ * (the decision compares it with the limit). Every call made with a valid key counts, refused or
+ * not — a looping agent's refused calls are calls too; nothing is written for an agent without limits.
+ * A straggler whose clock reads the previous window counts into the newer one, never resets it.
+ */
+const counted = (read: string) => `
+    with r as (${read}),
+    agent_count as (
+      insert into rate_limit_counters as c (agent_id, scope, workspace_id, window_start, count)
+      select agent_id, 'agent', workspace_id, to_timestamp(floor(extract(epoch from now()) / 60) * 60), 1
+      from r where calls_per_minute is not null and revoked_at is null and retired_at is null
+      on conflict (agent_id, scope) do update
+        set count = case when c.window_start >= excluded.window_start then c.count + 1 else 1 end,
+            window_start = greatest(c.window_start, excluded.window_start)
+      returning count
+    ),
+    tool_count as (
+      insert into rate_limit_counters as c (agent_id, scope, workspace_id, window_start, count)
+      select agent_id, tool_id, workspace_id, to_timestamp(floor(extract(epoch from now()) / 3600) * 3600), 1
+      from r where tool_calls_per_hour is not null and revoked_at is null and retired_at is null
+      on conflict (agent_id, scope) do update
+        set count = case when c.window_start >= excluded.window_start then c.count + 1 else 1 end,
+            window_start = greatest(c.window_start, excluded.window_start)
+      returning count
+    )
+    select r.*, (select count from agent_count) as agent_window_count, (select count from tool_count) as tool_window_count,
+           60 - mod(extract(epoch from now())::numeric, 60) as agent_window_left,
+           3600 - mod(extract(epoch from now())::numeric, 3600) as tool_window_left
+    from r`;
+
 /** By integration slug and tool name (REST). */
-const RESOLVE_CALL_SQL = `${RESOLVED_COLUMNS}
+const RESOLVE_CALL_SQL = counted(`${RESOLVED_COLUMNS}
     left join integrations i on i.workspace_id = a.workspace_id and i.slug = $2
     left join tools t on t.integration_id = i.id and t.name = $3
+    left join agent_tool_limits l on l.agent_id = a.id and l.tool_id = t.id
     where k.key_hash = $1
-    limit 1`;
+    limit 1`);
 
 /**
  * By the tool's stored MCP name (MCP): the same read, keyed differently. A name no tool holds still
  * names its integration by the prefix before `__`, so a paused integration answers
  * `integration_paused` here as it does over REST (the decision's order: integration before tool).
  */
-const RESOLVE_MCP_CALL_SQL = `${RESOLVED_COLUMNS}
+const RESOLVE_MCP_CALL_SQL = counted(`${RESOLVED_COLUMNS}
     left join tools t on t.workspace_id = a.workspace_id and t.mcp_name = $2
     left join integrations i on i.id = coalesce(t.integration_id, (
       select named.id from integrations named
       where named.workspace_id = a.workspace_id and coalesce(named.mcp_prefix, named.slug) = split_part($2, '__', 1)
       limit 1))
+    left join agent_tool_limits l on l.agent_id = a.id and l.tool_id = t.id
     where k.key_hash = $1
-    limit 1`;
+    limit 1`);
 
 /**
  * The gateway's one read before the upstream call: key, agent, workspace switches, the integration
@@ -99,6 +142,12 @@ export async function resolveMcpCall(handle: DatabaseHandle, keyHash: string, mc
   return resolvedOf((await handle.query<Row>(RESOLVE_MCP_CALL_SQL, [keyHash, mcpName]))[0]);
 }
 
+/** A limit's window as the decision reads it: the calls before this one (the read counted this call too). */
+function windowOf(limit: unknown, countWithThisCall: unknown, secondsLeft: unknown): RateWindow | null {
+  if (limit === null || limit === undefined || countWithThisCall === null || countWithThisCall === undefined) return null;
+  return { limit: Number(limit), used: Number(countWithThisCall) - 1, resetsInSeconds: Number(secondsLeft) };
+}
+
 function resolvedOf(row: Row | undefined): ResolvedCall | null {
   if (!row) return null;
   return {
@@ -114,6 +163,11 @@ function resolvedOf(row: Row | undefined): ResolvedCall | null {
     workspaceAgentsPaused: Boolean(row.agents_paused),
     approvalExpirySeconds: Number(row.approval_expiry_seconds),
     maxPendingApprovals: Number(row.max_pending_approvals_per_agent),
+    agentPlanMode: Boolean(row.agent_plan_mode),
+    limits: {
+      agentPerMinute: windowOf(row.calls_per_minute, row.agent_window_count, row.agent_window_left),
+      toolPerHour: windowOf(row.tool_calls_per_hour, row.tool_window_count, row.tool_window_left),
+    },
     integration: row.integration_id
       ? {
           id: String(row.integration_id),
@@ -139,14 +193,17 @@ function resolvedOf(row: Row | undefined): ResolvedCall | null {
           definitionHash: String(row.definition_hash),
           hasOutputSchema: Boolean(row.has_output_schema),
           sensitiveResult: Boolean(row.sensitive_result),
+          readOnly: classifiedReadOnly(row.seeded_policy as ToolPolicy),
         }
       : null,
   };
 }
 
-/** The decision's input for a new call, from the one read. */
-export function decisionInputOf(resolved: ResolvedCall): DecisionInput {
+/** The decision's input for a new call, from the one read (and the request's `Toolgate-Mode`). */
+export function decisionInputOf(resolved: ResolvedCall, requestMode: "plan" | null = null): DecisionInput {
   return {
+    planMode: resolved.agentPlanMode ? "agent" : requestMode === "plan" ? "request" : null,
+    limits: resolved.limits,
     workspace: { agentsPaused: resolved.workspaceAgentsPaused },
     agent: { paused: resolved.agentPaused },
     key: { retired: resolved.keyRetired, revoked: resolved.keyRevoked },
@@ -157,6 +214,7 @@ export function decisionInputOf(resolved: ResolvedCall): DecisionInput {
       flagged: resolved.tool.flagged,
       removed: resolved.tool.removed,
       definitionHash: resolved.tool.definitionHash,
+      readOnly: resolved.tool.readOnly,
     },
   };
 }

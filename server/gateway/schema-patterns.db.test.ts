@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, toolCalls, tools } from "@/db/schema";
-import { POST } from "@/app/api/gateway/route";
+import { POST } from "@/test/gateway-routes";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
 import { createTestAgent, gatewayRequest } from "@/test/gateway";

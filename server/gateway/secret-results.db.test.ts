@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, tools, toolCalls, workspaces } from "@/db/schema";
-import { GET as getCall } from "@/app/api/gateway/calls/[callId]/route";
+import { getCall } from "@/test/gateway-routes";
 import { appRouter } from "@/server/api/root";
 import { approvalWorld, type ApprovalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";

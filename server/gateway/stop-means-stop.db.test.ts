@@ -5,7 +5,7 @@ import { approvalWorld, type ApprovalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
 import { uniqueSuffix } from "@/test/fixtures";
 import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
-import { POST } from "@/app/api/gateway/route";
+import { POST } from "@/test/gateway-routes";
 import { gatewayRequest } from "@/test/gateway";
 import { issueAgentKey, retireAgentKey, revokeAgentKey, setAgentPaused, setAgentScope, setAllAgentsPaused } from "../agents/manage-agents";
 import { createClient } from "../clients/clients";

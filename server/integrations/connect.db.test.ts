@@ -69,7 +69,7 @@ describe("connecting an MCP server", () => {
       ["frobnicate", "approval_needed", "unrecognised verb 'frobnicate' — conservative default"],
       ["get_ticket", "auto", "annotation readOnlyHint and read verb 'get'"],
       ["list_devices", "auto", "read verb 'list'"],
-      ["reboot_device", "approval_needed", "annotation destructiveHint and write verb 'reboot'"],
+      ["reboot_device", "approval_needed", "annotation destructiveHint and write verb 'reboot'; Manager Approval suggested"],
     ]);
     expect(
       stored.every((row) => row.managerApproval === false && row.seededPolicy === row.policy && row.definitionHash.length === 64),
@@ -111,17 +111,17 @@ describe("connecting an MCP server", () => {
 
   it("refuses private addresses unless they are allowed", async () => {
     const { ctx } = await admin();
-    process.env.TOOLGATE_ALLOW_PRIVATE_UPSTREAMS = "0";
+    process.env.TOOLGATE_UPSTREAM_ALLOWED_NETWORKS = "";
     forgetEnv();
     try {
       await expect(
         connectIntegration(ctx, { clientId: null, name: "Internal", slug: "internal", settings: mcpSettings(upstream.url) }),
-      ).rejects.toThrow(/resolves to 127\.0\.0\.1, a loopback, private or link-local address/);
+      ).rejects.toThrow(/127\.0\.0\.1 is in 127\.0\.0\.0\/8 \(loopback\)/);
       await expect(
         connectIntegration(ctx, { clientId: null, name: "Meta", slug: "meta", settings: mcpSettings("http://169.254.169.254/latest") }),
-      ).rejects.toThrow(/link-local/);
+      ).rejects.toThrow(/cloud instance metadata/);
     } finally {
-      process.env.TOOLGATE_ALLOW_PRIVATE_UPSTREAMS = "1";
+      process.env.TOOLGATE_UPSTREAM_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128";
       forgetEnv();
     }
   });
@@ -196,7 +196,7 @@ describe("connecting a demo directory", () => {
     });
     expect(byName.get_license_usage).toMatchObject({
       policy: "approval_needed",
-      seededReason: "annotation destructiveHint contradicts read verb 'get' — the stricter policy wins",
+      seededReason: "annotation destructiveHint contradicts read verb 'get' — the stricter policy wins; Manager Approval suggested",
     });
     expect(byName.mailbox_permissions_sync).toMatchObject({
       policy: "approval_needed",

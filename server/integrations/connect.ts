@@ -11,6 +11,8 @@ import {
   demoUsers,
   integrations,
   tools,
+  workspaces,
+  type NewToolStart,
   type IntegrationConfig,
 } from "@/db/schema";
 import { recordAudit } from "../audit/record";
@@ -35,7 +37,20 @@ export type ConnectionSettings =
   | { kind: "jira"; siteUrl: string; accountEmail: string; apiToken: string }
   | { kind: "connectwise"; siteUrl: string; companyId: string; clientId: string; publicKey: string; privateKey: string };
 
-export type ConnectInput = { clientId: string | null; name: string; slug: string; settings: ConnectionSettings };
+export type ConnectInput = {
+  clientId: string | null;
+  name: string;
+  slug: string;
+  settings: ConnectionSettings;
+  /** How its tools start (as classified, all needing approval, all disabled); absent: the workspace's last choice. Remembered. */
+  start?: NewToolStart;
+};
+
+/** The workspace's remembered choice for how a new integration's tools start. */
+async function rememberedStart(db: Database, workspaceId: string): Promise<NewToolStart> {
+  const [row] = await db.select({ start: workspaces.newToolStart }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  return row?.start ?? "classified";
+}
 
 export async function assertClientOfWorkspace(db: Database, workspaceId: string, clientId: string | null): Promise<void> {
   if (clientId === null) return;
@@ -143,9 +158,11 @@ export async function testConnection({ db, user }: UserContext, settings: Exclud
   return {
     toolCount: discovered.length,
     refused,
+    /** The workspace's last choice of how new tools start, preselected in the preview. */
+    start: await rememberedStart(db, user.workspaceId),
     tools: discovered.slice(0, 50).map((tool) => {
-      const { policy, reason } = classify(tool);
-      return { name: tool.name, policy, reason };
+      const { policy, reason, managerApprovalSuggested, review } = classify(tool);
+      return { name: tool.name, policy, reason, managerApprovalSuggested, review };
     }),
   };
 }
@@ -167,7 +184,9 @@ export async function connectIntegration(
   const { target, config, secrets, cleanup } = await targetFor(db, user.workspaceId, integrationId, input.settings);
   try {
     const { tools: discovered, refused } = await discover(target);
+    const start = input.start ?? (await rememberedStart(db, user.workspaceId));
     return await db.transaction(async (tx) => {
+      if (input.start) await tx.update(workspaces).set({ newToolStart: input.start }).where(eq(workspaces.id, user.workspaceId));
       await tx.insert(integrations).values({
         id: integrationId,
         workspaceId: user.workspaceId,
@@ -179,7 +198,7 @@ export async function connectIntegration(
         secretCiphertext: Object.keys(secrets).length ? sealIntegrationSecrets(integrationId, secrets) : null,
         lastSyncedAt: new Date(),
       });
-      const rows = discovered.map((tool) => seededToolRow(user.workspaceId, integrationId, tool));
+      const rows = discovered.map((tool) => seededToolRow(user.workspaceId, integrationId, tool, start));
       if (rows.length) await tx.insert(tools).values(rows);
       await nameToolsForMcp(tx, user.workspaceId);
       const counts = countByPolicy(rows);
@@ -191,7 +210,7 @@ export async function connectIntegration(
         clientId: input.clientId,
         subjectType: "integration",
         subjectId: integrationId,
-        data: { kind: input.settings.kind, slug, toolCount: rows.length, seeded: counts, refused },
+        data: { kind: input.settings.kind, slug, toolCount: rows.length, seeded: counts, refused, start },
       });
       await recordAccessChange(tx, { workspaceId: user.workspaceId, cause: "integration.connected", actor: { type: "user", id: user.id } });
       return { integrationId, counts, toolCount: rows.length, refused };

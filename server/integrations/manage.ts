@@ -49,6 +49,16 @@ export async function setIntegrationStatus(
   });
 }
 
+/** True when a credential stored for `from` would go to another origin (scheme, host or port) at `to`. */
+function movesCredential(from: string | undefined, to: string): boolean {
+  if (!from) return true;
+  try {
+    return new URL(from).origin !== new URL(to).origin;
+  } catch {
+    return true;
+  }
+}
+
 export type IntegrationEdit = {
   integrationId: string;
   name?: string;
@@ -65,12 +75,20 @@ export type IntegrationEdit = {
 export async function updateIntegration({ db, user }: UserContext, input: IntegrationEdit): Promise<void> {
   const integration = await loadIntegration(db, user.workspaceId, input.integrationId);
   const config = { ...integration.config };
+  const secrets: IntegrationSecrets = { ...openIntegrationSecrets(integration) };
   if (input.url !== undefined) {
     if (integration.kind !== "mcp") throw new ServiceError("invalid_input", "Only MCP integrations have a URL.");
     config.url = (await assertAllowedUpstreamUrl(input.url)).toString();
+    // The stored credential was given for the old host: it never follows the URL to a new one.
+    if (movesCredential(integration.config.url, config.url) && secrets.authHeaderValue && !input.credentials?.authHeaderValue?.trim()) {
+      throw new ServiceError(
+        "invalid_input",
+        `The URL now points at ${new URL(config.url).host}: enter the credential again (the auth header value) so the stored one is never sent to a new host.`,
+        { field: "authHeaderValue" },
+      );
+    }
   }
   if (input.authHeaderName !== undefined) config.authHeaderName = input.authHeaderName.trim() || "Authorization";
-  const secrets: IntegrationSecrets = { ...openIntegrationSecrets(integration) };
   const rotated: string[] = [];
   for (const [key, value] of Object.entries(input.credentials ?? {}) as Array<[keyof IntegrationSecrets, string | undefined]>) {
     if (value === undefined || value === "") continue;

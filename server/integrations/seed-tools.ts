@@ -1,5 +1,6 @@
-import type { tools } from "@/db/schema";
-import { classify, revealsSecrets } from "../policy/classify";
+import type { NewToolStart, ToolPolicy, tools } from "@/db/schema";
+import { assertNever } from "../errors";
+import { classify, revealsSecrets, type SeededPolicy } from "../policy/classify";
 import { REQUESTER_ARGUMENT } from "../gateway/call-hints";
 import { findUnsupportedPattern } from "../gateway/linear-regexp";
 import type { DiscoveredTool } from "./connectors/types";
@@ -51,13 +52,45 @@ export function normaliseDiscoveredTools(tools: DiscoveredTool[]): DiscoveredToo
   return out;
 }
 
+/** A changed definition's classification, as the tool row stores it (snake case, for a bulk update). */
+export function reclassified(tool: DiscoveredTool) {
+  const { policy, reason, managerApprovalSuggested, review } = classify(tool);
+  return { seeded_policy: policy, seeded_reason: reason, manager_approval_suggested: managerApprovalSuggested, review_note: review };
+}
+
+/** What a tool starts as under the workspace's choice for a new integration, with the words that say why. */
+function startingPolicy(seeded: SeededPolicy, start: NewToolStart): { policy: ToolPolicy; note: string } {
+  switch (start) {
+    case "classified":
+      return { policy: seeded, note: "" };
+    case "approval_needed":
+      return {
+        policy: "approval_needed",
+        note: seeded === "auto" ? "; started needing approval (the workspace's choice when connecting)" : "",
+      };
+    case "disabled":
+      return { policy: "disabled", note: "; started disabled until reviewed (the workspace's choice when connecting)" };
+    default:
+      return assertNever(start);
+  }
+}
+
 /**
- * The row for a newly discovered tool: its definition and its seeded default policy with the reason.
+ * The row for a newly discovered tool: its definition and its seeded default policy with the reason
+ * (and whether Manager Approval is suggested, and why it wants review). `start` is the admin's choice
+ * for a new integration: as classified, every tool needing approval, or every tool disabled until
+ * reviewed; the seeded policy stays the classification ("restore default" returns to it).
  * A tool whose input schema has a pattern the linear-time engine refuses is flagged for review at
  * once (its calls are refused with schema_unsupported), and the reason says so.
  */
-export function seededToolRow(workspaceId: string, integrationId: string, tool: DiscoveredTool): typeof tools.$inferInsert {
-  const { policy, reason } = classify(tool);
+export function seededToolRow(
+  workspaceId: string,
+  integrationId: string,
+  tool: DiscoveredTool,
+  start: NewToolStart = "classified",
+): typeof tools.$inferInsert {
+  const { policy: seeded, reason, managerApprovalSuggested, review } = classify(tool);
+  const { policy, note } = startingPolicy(seeded, start);
   const unsupported = findUnsupportedPattern(tool.inputSchema);
   return {
     workspaceId,
@@ -71,10 +104,12 @@ export function seededToolRow(workspaceId: string, integrationId: string, tool: 
     definitionHash: definitionHash(tool),
     policy,
     managerApproval: false,
-    seededPolicy: policy,
+    seededPolicy: seeded,
     seededReason: unsupported
-      ? `${reason}; its input schema cannot be checked (${unsupported.message}), so calls are refused until its server changes it`
-      : reason,
+      ? `${reason}${note}; its input schema cannot be checked (${unsupported.message}), so calls are refused until its server changes it`
+      : `${reason}${note}`,
+    managerApprovalSuggested,
+    reviewNote: review,
     flaggedAt: unsupported ? new Date() : null,
     sensitiveResult: revealsSecrets(tool) !== null,
   };

@@ -80,8 +80,10 @@ describe("re-sync", () => {
         workspace: { agentsPaused: false },
         agent: { paused: false },
         key: { retired: false, revoked: false },
+        planMode: null,
+        limits: null,
         integration: { status: "active", inAgentScope: true },
-        tool: { ...row!, flagged: row!.flaggedAt !== null, removed: row!.removedAt !== null },
+        tool: { ...row!, flagged: row!.flaggedAt !== null, removed: row!.removedAt !== null, readOnly: false },
       });
     expect(decisionFor(after.reset_password)).toMatchObject({ kind: "await_approval", approvals: ["technician"] });
     expect(decisionFor(after.old_tool)).toMatchObject({ kind: "reject", code: "tool_removed" });

@@ -8,7 +8,7 @@ import { UpstreamError } from "./connectors/types";
 import { connectionTargetOf } from "./credentials";
 import { definitionHash } from "./definition-hash";
 import { loadIntegration } from "./load";
-import { normaliseDiscoveredTools, refusedTools, seededToolRow } from "./seed-tools";
+import { normaliseDiscoveredTools, reclassified, refusedTools, seededToolRow } from "./seed-tools";
 import { nameToolsForMcp } from "./mcp-names";
 import { recordAccessChange } from "./toolset-version";
 
@@ -79,6 +79,8 @@ export async function resyncIntegration({ db, user }: UserContext, input: { inte
           output_schema: tool.outputSchema ?? null,
           annotations: tool.annotations,
           definition_hash: hash,
+          // The classification follows the definition (what plan mode reads); the policy stays the admin's.
+          ...reclassified(tool),
         });
         summary.changed.push(tool.name);
       } else if (!known.removedAt) {
@@ -97,9 +99,12 @@ export async function resyncIntegration({ db, user }: UserContext, input: { inte
       await tx.execute(sql`
         update tools t set title = v.title, description = v.description, input_schema = v.input_schema,
           output_schema = v.output_schema, annotations = v.annotations, definition_hash = v.definition_hash,
+          seeded_policy = v.seeded_policy::tool_policy, seeded_reason = v.seeded_reason,
+          manager_approval_suggested = v.manager_approval_suggested, review_note = v.review_note,
           flagged_at = coalesce(t.flagged_at, now()), updated_at = now()
         from jsonb_to_recordset(${JSON.stringify(changedRows)}::jsonb)
-          as v(id text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, definition_hash text)
+          as v(id text, title text, description text, input_schema jsonb, output_schema jsonb, annotations jsonb, definition_hash text,
+               seeded_policy text, seeded_reason text, manager_approval_suggested boolean, review_note text)
         where t.id = v.id and t.workspace_id = ${user.workspaceId}`);
     }
     await tx

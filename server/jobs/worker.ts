@@ -4,6 +4,7 @@ import type { Database, DatabaseHandle } from "@/db";
 import { rowsOf } from "@/db/results";
 import { jobAttempts, jobs } from "@/db/schema";
 import { subscribeEvents } from "../events/bus";
+import { errorText, log } from "../log/logger";
 import { PermanentJobError, RetryLaterError } from "./errors";
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -152,16 +153,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
     });
     const message = error === null ? null : error instanceof Error ? error.message : String(error);
     if (message !== null && process.env.TOOLGATE_LOG_JOBS !== "off") {
-      process.stderr.write(
-        JSON.stringify({
-          level: "warn",
-          msg: "job attempt failed",
-          job: job.id,
-          kind: job.kind,
-          attempt: claimed.attempts,
-          error: message,
-        }) + "\n",
-      );
+      log("warn", "job attempt failed", { job: job.id, kind: job.kind, attempt: claimed.attempts, error: message });
     }
     await db.transaction(async (tx) => {
       await tx.insert(jobAttempts).values({ jobId: job.id, attempt: claimed.attempts, startedAt, finishedAt, error: message });
@@ -189,7 +181,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
   }
 
   function warn(msg: string, error: unknown): void {
-    console.error(JSON.stringify({ level: "warn", msg, error: error instanceof Error ? error.message : String(error) }));
+    log("warn", msg, { error: errorText(error) });
   }
 
   let running = false;

@@ -12,7 +12,9 @@ describe("nameWords / verbOf", () => {
     ["getHTTPStatus", ["get", "http", "status"], "get"],
     ["RESET_PASSWORD", ["reset", "password"], "reset"],
     ["mailbox_permissions_sync", ["mailbox", "permissions", "sync"], "mailbox"],
-    ["users/delete", ["users", "delete"], "users"],
+    ["users/delete", ["users", "delete"], "delete"],
+    ["slack_post_message", ["slack", "post", "message"], "post"],
+    ["jira_get_issue", ["jira", "get", "issue"], "get"],
   ])("%s → %j, verb %s", (name, words, verb) => {
     expect(nameWords(name)).toEqual(words);
     expect(verbOf(name)).toBe(verb);
@@ -92,7 +94,7 @@ describe("classify by name alone (no annotations)", () => {
     ["listing_fee", approval, "unrecognised verb 'listing' — conservative default"],
     ["getter", approval, "unrecognised verb 'getter' — conservative default"],
   ])("%s → %s (%s)", (name, policy, reason) => {
-    expect(classify({ name })).toEqual({ policy, reason });
+    expect(classify({ name })).toMatchObject({ policy, reason });
   });
 });
 
@@ -133,19 +135,27 @@ describe("classify with annotations (hints, not trust: the stricter side wins)",
     [
       { name: "get_user", annotations: { destructiveHint: true } },
       approval,
-      "annotation destructiveHint contradicts read verb 'get' — the stricter policy wins",
+      "annotation destructiveHint contradicts read verb 'get' — the stricter policy wins; Manager Approval suggested",
     ],
     [
       { name: "list_sessions", annotations: { destructiveHint: true, readOnlyHint: false } },
       approval,
-      "annotation destructiveHint contradicts read verb 'list' — the stricter policy wins",
+      "annotation destructiveHint contradicts read verb 'list' — the stricter policy wins; Manager Approval suggested",
     ],
-    [{ name: "purge_cache", annotations: { destructiveHint: true } }, approval, "annotation destructiveHint and write verb 'purge'"],
-    [{ name: "mailbox_cleanup", annotations: { destructiveHint: true } }, approval, "annotation destructiveHint"],
+    [
+      { name: "purge_cache", annotations: { destructiveHint: true } },
+      approval,
+      "annotation destructiveHint and write verb 'purge'; Manager Approval suggested",
+    ],
+    [
+      { name: "mailbox_cleanup", annotations: { destructiveHint: true } },
+      approval,
+      "annotation destructiveHint; Manager Approval suggested",
+    ],
     [
       { name: "weird", annotations: { readOnlyHint: true, destructiveHint: true } },
       approval,
-      "annotations readOnlyHint and destructiveHint contradict each other — the stricter policy wins",
+      "annotations readOnlyHint and destructiveHint contradict each other — the stricter policy wins; Manager Approval suggested",
     ],
     [
       { name: "fetch_data", annotations: { readOnlyHint: false } },
@@ -159,7 +169,7 @@ describe("classify with annotations (hints, not trust: the stricter side wins)",
     [{ name: "list_users", annotations: null }, auto, "read verb 'list'"],
     [{ name: "users.get", annotations: { readOnlyHint: true, title: "Get user" } }, auto, "annotation readOnlyHint and read verb 'get'"],
   ])("%j → %s", (tool, policy, reason) => {
-    expect(classify(tool)).toEqual({ policy, reason });
+    expect(classify(tool)).toMatchObject({ policy, reason });
   });
 
   it("never seeds auto without a recognised read verb, whatever the annotations claim", () => {

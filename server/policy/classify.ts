@@ -1,9 +1,16 @@
-import type { ToolAnnotations } from "@/db/schema";
+import type { ToolAnnotations, ToolPolicy } from "@/db/schema";
 import { assertNever } from "../errors";
 
 /** What seeding may choose: a new tool is never seeded `disabled` (admins decide that). */
 export type SeededPolicy = "auto" | "approval_needed";
-export type Classification = { policy: SeededPolicy; reason: string };
+export type Classification = {
+  policy: SeededPolicy;
+  reason: string;
+  /** The upstream marks the tool destructive: the seeded approval should include the requester's manager. */
+  managerApprovalSuggested: boolean;
+  /** Why a person should look at this tool (its annotations contradict its name or each other); null: nothing. */
+  review: string | null;
+};
 
 const READ_VERBS = new Set([
   "get",
@@ -151,13 +158,20 @@ export function nameWords(name: string): string[] {
 
 /**
  * The word that says what a tool does: the first word, except in dotted `namespace.verb` names
- * (`users.list`, `admin.users.get`), where the last segment starts with it.
+ * (`users.list`, `admin.users.get`), where the last segment starts with it, and in names prefixed
+ * with their server's name (`slack_post_message`, `jira_get_issue`): a first word that is no verb
+ * followed by one that is. (That reading can only name a verb the tool's name already contains.)
  */
 export function verbOf(name: string): string | null {
   const segments = name.split(".").filter(Boolean);
   const last = segments.length > 1 ? segments[segments.length - 1]! : name;
-  return nameWords(last)[0] ?? nameWords(name)[0] ?? null;
+  const words = nameWords(last);
+  const [first, second] = words;
+  if (first && second && !isVerb(first) && isVerb(second)) return second;
+  return first ?? nameWords(name)[0] ?? null;
 }
+
+const isVerb = (word: string) => READ_VERBS.has(word) || WRITE_VERBS.has(word);
 
 /** Words in a tool's name that say it handles secrets. */
 const SECRET_NAME_WORDS = new Set([
@@ -196,6 +210,15 @@ export function revealsSecrets(tool: { name: string; description?: string | null
   return phrase ? `'${phrase.toLowerCase()}' in its description` : null;
 }
 
+/**
+ * Whether seeding classified a tool as a read: it seeds `auto` only for a recognised read verb whose
+ * annotations agree and that reveals no secrets, so the seeded policy is that classification. What
+ * plan mode lets through (with `auto` now) and what the tool list may call read-only.
+ */
+export function classifiedReadOnly(seededPolicy: ToolPolicy): boolean {
+  return seededPolicy === "auto";
+}
+
 type VerbKind = "read" | "write" | "unknown";
 
 function verbKind(verb: string | null): VerbKind {
@@ -207,52 +230,64 @@ function verbKind(verb: string | null): VerbKind {
 /**
  * The default policy for a newly discovered tool, with the reason shown to admins. Annotations come
  * from the upstream server and are hints, not trust: when a hint and the name's verb disagree, the
- * stricter policy wins and the reason says so. Missing hints are not a signal (the MCP spec's
- * defaults for them say nothing about this tool). Anything unrecognised needs approval, whatever the
- * annotations claim: seeding `auto` always needs a recognised read verb.
+ * stricter policy wins, the reason says so, and the tool is flagged for review (`review`). Missing
+ * hints are not a signal (the MCP spec's defaults for them say nothing about this tool). Anything
+ * unrecognised needs approval, whatever the annotations claim: seeding `auto` always needs a
+ * recognised read verb. A destructive tool needs approval with Manager Approval suggested (the
+ * admin switches it on: it needs a requester with a manager); a tool that reaches an open world
+ * (`openWorldHint`) says so in its reason.
  */
 export function classify(tool: { name: string; description?: string | null; annotations?: ToolAnnotations | null }): Classification {
+  const base = classifyByVerbAndHints(tool);
+  const openWorld = tool.annotations?.openWorldHint === true ? "; openWorldHint: it reaches systems outside the integration" : "";
+  const manager = base.managerApprovalSuggested ? "; Manager Approval suggested" : "";
+  return { ...base, reason: `${base.reason}${openWorld}${manager}` };
+}
+
+function classifyByVerbAndHints(tool: { name: string; description?: string | null; annotations?: ToolAnnotations | null }): Classification {
   const verb = verbOf(tool.name);
   const kind = verbKind(verb);
   const secrets = revealsSecrets(tool);
   const readOnly = tool.annotations?.readOnlyHint;
   const destructive = tool.annotations?.destructiveHint;
   const verbText = kind === "unknown" ? `unrecognised verb '${verb ?? tool.name}'` : `${kind} verb '${verb}'`;
+  const plain = { managerApprovalSuggested: false, review: null };
+  const contradiction = (reason: string, managerApprovalSuggested = false): Classification => ({
+    policy: "approval_needed",
+    reason: `${reason} — the stricter policy wins`,
+    managerApprovalSuggested,
+    review: `its annotations contradict ${reason.includes("each other") ? "each other" : `its name (${verbText})`}`,
+  });
 
   if (destructive === true) {
-    if (readOnly === true)
-      return {
-        policy: "approval_needed",
-        reason: "annotations readOnlyHint and destructiveHint contradict each other — the stricter policy wins",
-      };
-    if (kind === "read")
-      return { policy: "approval_needed", reason: `annotation destructiveHint contradicts ${verbText} — the stricter policy wins` };
+    if (readOnly === true) return contradiction("annotations readOnlyHint and destructiveHint contradict each other", true);
+    if (kind === "read") return contradiction(`annotation destructiveHint contradicts ${verbText}`, true);
     return {
       policy: "approval_needed",
       reason: kind === "write" ? `annotation destructiveHint and ${verbText}` : "annotation destructiveHint",
+      managerApprovalSuggested: true,
+      review: null,
     };
   }
   // A read that reveals secrets is a disclosure: someone decides, whatever the hints say.
-  if (kind === "read" && secrets) return { policy: "approval_needed", reason: `${verbText}, but it reveals secrets (${secrets})` };
+  if (kind === "read" && secrets)
+    return { policy: "approval_needed", reason: `${verbText}, but it reveals secrets (${secrets})`, ...plain };
   if (readOnly === true) {
-    if (kind === "write")
-      return { policy: "approval_needed", reason: `annotation readOnlyHint contradicts ${verbText} — the stricter policy wins` };
+    if (kind === "write") return contradiction(`annotation readOnlyHint contradicts ${verbText}`);
     // A hint alone is the upstream's word: an untrusted server could get any new tool auto-run by
     // claiming read-only. Only a hint that agrees with a recognised read verb seeds auto.
     if (kind === "unknown")
-      return { policy: "approval_needed", reason: `annotation readOnlyHint, but ${verbText} — a hint alone is not trusted` };
-    return { policy: "auto", reason: `annotation readOnlyHint and ${verbText}` };
+      return { policy: "approval_needed", reason: `annotation readOnlyHint, but ${verbText} — a hint alone is not trusted`, ...plain };
+    return { policy: "auto", reason: `annotation readOnlyHint and ${verbText}`, ...plain };
   }
-  if (readOnly === false && kind === "read") {
-    return { policy: "approval_needed", reason: `annotation readOnlyHint: false contradicts ${verbText} — the stricter policy wins` };
-  }
+  if (readOnly === false && kind === "read") return contradiction(`annotation readOnlyHint: false contradicts ${verbText}`);
   switch (kind) {
     case "read":
-      return { policy: "auto", reason: verbText };
+      return { policy: "auto", reason: verbText, ...plain };
     case "write":
-      return { policy: "approval_needed", reason: verbText };
+      return { policy: "approval_needed", reason: verbText, ...plain };
     case "unknown":
-      return { policy: "approval_needed", reason: `${verbText} — conservative default` };
+      return { policy: "approval_needed", reason: `${verbText} — conservative default`, ...plain };
     default:
       return assertNever(kind);
   }

@@ -7,7 +7,9 @@ const active: DecisionInput = {
   agent: { paused: false },
   key: { retired: false, revoked: false },
   integration: { status: "active", inAgentScope: true },
-  tool: { policy: "auto", managerApproval: false, flagged: false, removed: false, definitionHash: "h1" },
+  tool: { policy: "auto", managerApproval: false, flagged: false, removed: false, definitionHash: "h1", readOnly: true },
+  planMode: null,
+  limits: null,
 };
 const tool = (patch: Partial<NonNullable<DecisionInput["tool"]>>) => ({ ...active, tool: { ...active.tool!, ...patch } });
 
@@ -27,13 +29,15 @@ describe("decide", () => {
     expect(decide(tool({ flagged: true, policy: "disabled" }))).toMatchObject({ kind: "reject", code: "tool_disabled" });
   });
 
-  it("checks in order: workspace paused, agent paused, key, scope, integration, tool, policy", () => {
+  it("checks in order: workspace paused, agent paused, key, scope, integration, tool, policy, plan mode, rate limit", () => {
     const everythingWrong: DecisionInput = {
       workspace: { agentsPaused: true },
       agent: { paused: true },
       key: { retired: true, revoked: true },
       integration: { status: "paused", inAgentScope: false },
-      tool: { policy: "disabled", managerApproval: false, flagged: false, removed: true, definitionHash: "h" },
+      tool: { policy: "disabled", managerApproval: false, flagged: false, removed: true, definitionHash: "h", readOnly: false },
+      planMode: "agent",
+      limits: { agentPerMinute: { limit: 1, used: 1, resetsInSeconds: 30 }, toolPerHour: null },
     };
     const order = [
       "workspace_paused",
@@ -43,6 +47,8 @@ describe("decide", () => {
       "integration_paused",
       "tool_removed",
       "tool_disabled",
+      "plan_mode",
+      "rate_limited",
     ] as const;
     let state = everythingWrong;
     const fixes: Array<(input: DecisionInput) => DecisionInput> = [
@@ -52,6 +58,8 @@ describe("decide", () => {
       (input) => ({ ...input, integration: { status: "paused", inAgentScope: true } }),
       (input) => ({ ...input, integration: { status: "active", inAgentScope: true } }),
       (input) => ({ ...input, tool: { ...input.tool!, removed: false } }),
+      (input) => ({ ...input, tool: { ...input.tool!, policy: "auto" } }),
+      (input) => ({ ...input, tool: { ...input.tool!, readOnly: true } }),
     ];
     for (const [index, code] of order.entries()) {
       expect(decide(state)).toMatchObject({ kind: "reject", code });
@@ -101,7 +109,7 @@ describe("decide", () => {
                       ...active,
                       agent: { paused: agentPaused },
                       integration: { status, inAgentScope },
-                      tool: { policy, managerApproval, flagged, removed, definitionHash: "h1" },
+                      tool: { policy, managerApproval, flagged, removed, definitionHash: "h1", readOnly: true },
                       ...(approvals ? { call: { approvals, definitionHash: "h1" } } : {}),
                     });
                     const allowed = !agentPaused && inAgentScope && status === "active" && !removed && policy !== "disabled";
@@ -109,5 +117,46 @@ describe("decide", () => {
                     if (!approvals && allowed) expect(decision.kind === "execute").toBe(policy === "auto" && !flagged);
                     if (approvals && approvals.length === 2 && allowed) expect(decision.kind).toBe("execute");
                   }
+  });
+
+  it("plan mode lets through only a tool that runs at once and is classified read-only", () => {
+    for (const planMode of ["agent", "request"] as const) {
+      expect(decide({ ...active, planMode })).toMatchObject({ kind: "execute" });
+      expect(decide({ ...tool({ readOnly: false }), planMode })).toMatchObject({ kind: "reject", code: "plan_mode" });
+      expect(decide({ ...tool({ policy: "approval_needed" }), planMode })).toMatchObject({ kind: "reject", code: "plan_mode" });
+      expect(decide({ ...tool({ flagged: true }), planMode })).toMatchObject({ kind: "reject", code: "plan_mode" });
+      // A stronger refusal keeps its own code.
+      expect(decide({ ...tool({ policy: "disabled" }), planMode })).toMatchObject({ code: "tool_disabled" });
+    }
+    expect(decide({ ...tool({ readOnly: false }), planMode: "request" }).reason).toContain("Toolgate-Mode: plan");
+    // The agent's plan mode holds a call already made and approved, too.
+    const approved = { ...tool({ policy: "approval_needed" }), call: { approvals: ["technician" as const], definitionHash: "h1" } };
+    expect(decide(approved)).toMatchObject({ kind: "execute" });
+    expect(decide({ ...approved, planMode: "agent" })).toMatchObject({ kind: "reject", code: "plan_mode" });
+  });
+
+  it("a full rate-limit window refuses with the seconds until it resets, even a call that would wait for approval", () => {
+    const window = (used: number, limit = 5, resetsInSeconds = 12.3) => ({ limit, used, resetsInSeconds });
+    expect(decide({ ...active, limits: { agentPerMinute: window(4), toolPerHour: null } })).toMatchObject({ kind: "execute" });
+    expect(decide({ ...active, limits: { agentPerMinute: window(5), toolPerHour: null } })).toMatchObject({
+      kind: "reject",
+      code: "rate_limited",
+      retryAfterSeconds: 13,
+    });
+    expect(
+      decide({ ...tool({ policy: "approval_needed" }), limits: { agentPerMinute: null, toolPerHour: window(9, 5, 0.2) } }),
+    ).toMatchObject({
+      kind: "reject",
+      code: "rate_limited",
+      retryAfterSeconds: 1,
+    });
+    expect(decide({ ...active, limits: { agentPerMinute: window(0), toolPerHour: window(5, 5, 1800) } }).reason).toContain(
+      "at most 5 calls an hour of this tool",
+    );
+    // Waiting cures a rate limit, not a disabled tool or plan mode: those answer first.
+    const full = { agentPerMinute: window(5), toolPerHour: null };
+    expect(decide({ ...tool({ policy: "disabled" }), limits: full })).toMatchObject({ code: "tool_disabled" });
+    expect(decide({ ...tool({ readOnly: false }), planMode: "agent", limits: full })).toMatchObject({ code: "plan_mode" });
+    expect(decide({ ...active, agent: { paused: true }, limits: full })).toMatchObject({ code: "agent_paused" });
   });
 });

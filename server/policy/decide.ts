@@ -10,13 +10,38 @@ export type DecisionInput = {
   /** Null when the workspace has no integration by that name. */
   integration: { status: IntegrationStatus; inAgentScope: boolean } | null;
   /** Null when the integration has no tool by that name. */
-  tool: { policy: ToolPolicy; managerApproval: boolean; flagged: boolean; removed: boolean; definitionHash: string } | null;
+  tool: {
+    policy: ToolPolicy;
+    managerApproval: boolean;
+    flagged: boolean;
+    removed: boolean;
+    definitionHash: string;
+    /** Seeding classified it as a read (server/policy/classify.ts): what plan mode lets through. */
+    readOnly: boolean;
+  } | null;
+  /**
+   * Plan mode, and who asked for it: the agent's switch (`agent`, which also holds calls already
+   * made) or this one request's `Toolgate-Mode: plan` header (`request`). Null: not in plan mode.
+   */
+  planMode: "agent" | "request" | null;
+  /**
+   * The rate limits that apply to a new call, each with the calls already counted in its current
+   * fixed window before this one (`used`) and the seconds until that window ends. Null where no
+   * limit applies or nothing is counted (the tool list, calls already made: they were counted when made).
+   */
+  limits: {
+    agentPerMinute: RateWindow | null;
+    toolPerHour: RateWindow | null;
+  } | null;
   /**
    * Present when deciding about a call already made (an approval being given, the moment before
    * execution): the approvals its approvers were asked for, and the tool definition they saw.
    */
   call?: { approvals: ApprovalKind[]; definitionHash: string | null };
 };
+
+/** One rate limit's current fixed window. */
+export type RateWindow = { limit: number; used: number; resetsInSeconds: number };
 
 /** Why a call may not go on. Each maps to one public error code in the gateway (see gateway/outcome.ts). */
 export const REJECT_CODES = [
@@ -30,13 +55,15 @@ export const REJECT_CODES = [
   "unknown_tool",
   "tool_removed",
   "tool_disabled",
+  "plan_mode",
+  "rate_limited",
   "definition_changed",
   "approvals_changed",
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
 export type Decision =
-  | { kind: "reject"; code: RejectCode; reason: string }
+  | { kind: "reject"; code: RejectCode; reason: string; retryAfterSeconds?: number }
   | { kind: "execute"; reason: string }
   | { kind: "await_approval"; approvals: ApprovalKind[]; reason: string };
 
@@ -82,10 +109,42 @@ function policyDecision(tool: NonNullable<DecisionInput["tool"]>): Decision {
 }
 
 /**
+ * Plan mode lets through only what is both harmless and unattended: a tool that runs at once (`auto`,
+ * not flagged) and that seeding classified as a read.
+ */
+function planModeStop(input: DecisionInput, policy: Decision): Rejection | null {
+  if (!input.planMode) return null;
+  if (policy.kind === "execute" && input.tool?.readOnly) return null;
+  const who = input.planMode === "agent" ? "the agent is in plan mode" : "the call asked for plan mode (Toolgate-Mode: plan)";
+  const why = policy.kind !== "execute" ? "the tool does not run at once" : "the tool is not classified read-only";
+  return reject("plan_mode", `${who}: only tools that run at once and are classified read-only may be called, and ${why}`);
+}
+
+/** The first rate limit whose window is full; the refusal says when it resets. */
+function rateLimitStop(limits: DecisionInput["limits"]): Rejection | null {
+  const full = (
+    [
+      ["calls a minute for this agent", limits?.agentPerMinute],
+      ["calls an hour of this tool for this agent", limits?.toolPerHour],
+    ] as const
+  ).find(([, window]) => window && window.used >= window.limit);
+  if (!full) return null;
+  const [what, window] = full;
+  const retryAfterSeconds = Math.max(1, Math.ceil(window!.resetsInSeconds));
+  return {
+    ...reject("rate_limited", `rate limit: at most ${window!.limit} ${what}; the window resets in ${retryAfterSeconds} s`),
+    retryAfterSeconds,
+  };
+}
+
+/**
  * The one decision: whether a call may go on, a pure function of fresh state, called at every
  * enforcement point — the call (REST and MCP), the tool list, each approval, the moment before
  * execution — and shown by the explanation. In order: workspace paused → agent paused → key →
- * client outside the agent's scope → integration missing/paused → tool removed → policy.
+ * client outside the agent's scope → integration missing/paused → tool removed → policy
+ * `disabled` → plan mode → rate limits → the policy's run-now or approval. A refusal that waiting
+ * does not cure comes before the one that it does (rate limits), so Retry-After is never a false
+ * promise; a rate limit refuses even a call that would have been approved.
  * Anything it cannot evaluate denies.
  *
  * For a call already made (`input.call`), it answers whether the call may still run once the
@@ -103,7 +162,12 @@ export function decide(input: DecisionInput): Decision {
   if (!tool) return reject("unknown_tool", "no such tool");
   if (tool.removed) return reject("tool_removed", "the tool was removed upstream");
   const decision = policyDecision(tool);
-  if (!call || decision.kind === "reject") return decision;
+  if (decision.kind === "reject") return decision;
+  const planStop = planModeStop(input, decision);
+  if (planStop) return planStop;
+  const limitStop = rateLimitStop(input.limits);
+  if (limitStop) return limitStop;
+  if (!call) return decision;
   if (call.definitionHash !== tool.definitionHash)
     return reject("definition_changed", "the tool's definition changed upstream after the call was made");
   const missing = decision.kind === "await_approval" ? decision.approvals.filter((kind) => !call.approvals.includes(kind)) : [];

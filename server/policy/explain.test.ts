@@ -33,4 +33,17 @@ describe("explainPolicy", () => {
   it("says a paused integration's tools are refused", () => {
     expect(explainPolicy({ ...base, integrationStatus: "paused" }).join(" ")).toMatch(/integration_paused/);
   });
+  it("says what plan mode does to the tool: a read that runs at once stays callable, anything else is refused", () => {
+    expect(explainPolicy({ ...base, readOnly: true }).join(" ")).toMatch(/In plan mode .* can still call contoso \/ reset_password/);
+    expect(explainPolicy({ ...base, readOnly: false }).join(" ")).toMatch(/In plan mode .* refused \(403 plan_mode\)/);
+    expect(explainPolicy({ ...base, readOnly: true, policy: "approval_needed" }).join(" ")).toMatch(/403 plan_mode/);
+  });
+  it("names each agent's hourly limit on the tool, and the per-minute limits", () => {
+    const text = explainPolicy({ ...base, toolLimits: [{ agentName: "Helpdesk agent", callsPerHour: 5 }] }).join(" ");
+    expect(text).toMatch(/Helpdesk agent may call it at most 5 times an hour: .*429 rate_limited, with Retry-After/);
+    expect(text).toMatch(/calls-per-minute limit/);
+    expect(
+      explainPolicy({ ...base, policy: "disabled", toolLimits: [{ agentName: "Helpdesk agent", callsPerHour: 5 }] }).join(" "),
+    ).not.toMatch(/Helpdesk agent/);
+  });
 });

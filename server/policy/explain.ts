@@ -1,6 +1,6 @@
 import type { IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { assertNever } from "../errors";
-import { decide, type Decision } from "./decide";
+import { decide, type Decision, type DecisionInput } from "./decide";
 
 export type ExplainInput = {
   toolName: string;
@@ -11,10 +11,19 @@ export type ExplainInput = {
   integrationSlug: string;
   /** The workspace's emergency stop. */
   agentsPaused?: boolean;
+  /** Seeding classified the tool as a read (what plan mode lets through). */
+  readOnly?: boolean;
+  /** The per-agent limits set on this tool (Agents page). */
+  toolLimits?: Array<{ agentName: string; callsPerHour: number }>;
 };
 
-/** The decision for an active agent whose scope includes this integration, calling with a valid key. */
-export function decisionForExplanation(input: ExplainInput): Decision {
+type Circumstances = Pick<DecisionInput, "planMode" | "limits">;
+
+/**
+ * The decision for an active agent whose scope includes this integration, calling with a valid key —
+ * by default outside plan mode and under its limits; `circumstances` asks about plan mode or a full window.
+ */
+export function decisionForExplanation(input: ExplainInput, circumstances: Circumstances = { planMode: null, limits: null }): Decision {
   return decide({
     workspace: { agentsPaused: Boolean(input.agentsPaused) },
     agent: { paused: false },
@@ -26,8 +35,33 @@ export function decisionForExplanation(input: ExplainInput): Decision {
       flagged: input.flagged,
       removed: false,
       definitionHash: "",
+      readOnly: Boolean(input.readOnly),
     },
+    ...circumstances,
   });
+}
+
+/** What plan mode and the rate limits do to this tool, each read from the decision under that circumstance. */
+function explainPlanModeAndLimits(input: ExplainInput, call: string): string[] {
+  const lines: string[] = [];
+  const inPlanMode = decisionForExplanation(input, { planMode: "agent", limits: null });
+  lines.push(
+    inPlanMode.kind === "execute"
+      ? `In plan mode (an agent's switch on the Agents page, or a call with Toolgate-Mode: plan) the agent can still call ${call}: it runs at once and is classified read-only.`
+      : `In plan mode (an agent's switch on the Agents page, or a call with Toolgate-Mode: plan) the agent does not see ${call}, and a call is refused (403 plan_mode) before any upstream request.`,
+  );
+  for (const limit of input.toolLimits ?? []) {
+    const full = decisionForExplanation(input, {
+      planMode: null,
+      limits: { agentPerMinute: null, toolPerHour: { limit: limit.callsPerHour, used: limit.callsPerHour, resetsInSeconds: 3600 } },
+    });
+    if (full.kind === "reject" && full.code === "rate_limited")
+      lines.push(
+        `${limit.agentName} may call it at most ${limit.callsPerHour} times an hour: a call over that is refused (429 rate_limited, with Retry-After) before any upstream request, even one that would have been approved.`,
+      );
+  }
+  lines.push("An agent with a calls-per-minute limit (Agents page) is refused the same way (429 rate_limited) once over it.");
+  return lines;
 }
 
 /**
@@ -38,9 +72,12 @@ export function decisionForExplanation(input: ExplainInput): Decision {
 export function explainPolicy(input: ExplainInput): string[] {
   const call = `${input.integrationSlug} / ${input.toolName}`;
   const decision = decisionForExplanation(input);
+  if (decision.kind === "reject") return explainRefusal(decision.code, call);
+  return [...explainCall(input, call, decision), ...explainPlanModeAndLimits(input, call)];
+}
+
+function explainCall(input: ExplainInput, call: string, decision: Exclude<Decision, { kind: "reject" }>): string[] {
   switch (decision.kind) {
-    case "reject":
-      return explainRefusal(decision.code, call);
     case "execute":
       return [
         `The agent sees ${call} and its call runs at once: Toolgate makes the upstream request in the same request and returns the result.`,

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { tools } from "@/db/schema";
+import { agents, agentToolLimits, tools } from "@/db/schema";
+import { classifiedReadOnly } from "./classify";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 import { loadIntegration } from "../integrations/load";
@@ -8,7 +9,8 @@ const DESCRIPTION_PREVIEW = 400;
 
 /**
  * The detail page's rows: every tool not removed upstream, without input schemas (those load when
- * a row is expanded), descriptions cut to a preview. One query.
+ * a row is expanded), descriptions cut to a preview, with the per-agent limits set on each (for the
+ * explanation). Two queries.
  */
 export async function listToolPolicies(ctx: UserContext, input: { integrationId: string }) {
   const integration = await loadIntegration(ctx.db, ctx.user.workspaceId, input.integrationId);
@@ -23,12 +25,23 @@ export async function listToolPolicies(ctx: UserContext, input: { integrationId:
       seededPolicy: tools.seededPolicy,
       seededReason: tools.seededReason,
       flaggedAt: tools.flaggedAt,
+      managerApprovalSuggested: tools.managerApprovalSuggested,
+      reviewNote: tools.reviewNote,
     })
     .from(tools)
     .where(and(eq(tools.integrationId, integration.id), eq(tools.workspaceId, ctx.user.workspaceId), isNull(tools.removedAt)))
     .orderBy(asc(tools.name));
+  const limits = await ctx.db
+    .select({ toolId: agentToolLimits.toolId, agentName: agents.name, callsPerHour: agentToolLimits.callsPerHour })
+    .from(agentToolLimits)
+    .innerJoin(tools, eq(tools.id, agentToolLimits.toolId))
+    .innerJoin(agents, eq(agents.id, agentToolLimits.agentId))
+    .where(and(eq(tools.integrationId, integration.id), eq(agentToolLimits.workspaceId, ctx.user.workspaceId)))
+    .orderBy(asc(agents.name));
   return rows.map(({ description, ...row }) => ({
     ...row,
+    readOnly: classifiedReadOnly(row.seededPolicy),
+    toolLimits: limits.filter((limit) => limit.toolId === row.id).map(({ agentName, callsPerHour }) => ({ agentName, callsPerHour })),
     description: description.length > DESCRIPTION_PREVIEW ? `${description.slice(0, DESCRIPTION_PREVIEW)}…` : description,
     descriptionTruncated: description.length > DESCRIPTION_PREVIEW,
   }));

@@ -3,6 +3,7 @@ import type { Executor } from "@/db";
 import { rowsOf } from "@/db/results";
 import type { ApprovalKind, CallStatus, IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { IN_AGENT_SCOPE_SQL } from "../gateway/agent-scope-sql";
+import { classifiedReadOnly } from "./classify";
 import { decide, type Decision, type DecisionInput } from "./decide";
 
 export type OpenCall = { id: string; workspaceId: string; agentId: string; clientId: string | null; status: CallStatus };
@@ -17,6 +18,8 @@ type Row = {
   tool_definition_hash: string | null;
   agents_paused: boolean;
   agent_paused: boolean;
+  agent_plan_mode: boolean;
+  seeded_policy: ToolPolicy | null;
   key_id: string | null;
   key_retired: boolean;
   key_revoked: boolean;
@@ -33,7 +36,7 @@ type Row = {
 
 const OPEN_CALLS_SQL = (where: ReturnType<typeof sql>) => sql`
   select c.id, c.workspace_id, c.agent_id, c.client_id, c.status, c.tool_definition_hash,
-         w.agents_paused, a.paused as agent_paused,
+         w.agents_paused, a.paused as agent_paused, a.plan_mode as agent_plan_mode, t.seeded_policy,
          k.id as key_id, k.retired_at is not null as key_retired, k.revoked_at is not null as key_revoked,
          i.status as integration_status, ${sql.raw(IN_AGENT_SCOPE_SQL)} as in_agent_scope,
          t.id as tool_id, t.policy, t.manager_approval, t.flagged_at is not null as flagged, t.removed_at is not null as removed,
@@ -53,11 +56,15 @@ function decisionInputOf(row: Row): DecisionInput {
   return {
     workspace: { agentsPaused: Boolean(row.agents_paused) },
     agent: { paused: Boolean(row.agent_paused) },
+    // The agent's plan mode holds calls already made too; they were counted against limits when made.
+    planMode: row.agent_plan_mode ? "agent" : null,
+    limits: null,
     key: row.key_id ? { retired: Boolean(row.key_retired), revoked: Boolean(row.key_revoked) } : null,
     integration: row.integration_status ? { status: row.integration_status, inAgentScope: Boolean(row.in_agent_scope) } : null,
     tool:
-      row.tool_id && row.policy && row.definition_hash
+      row.tool_id && row.policy && row.definition_hash && row.seeded_policy
         ? {
+            readOnly: classifiedReadOnly(row.seeded_policy),
             policy: row.policy,
             managerApproval: Boolean(row.manager_approval),
             flagged: Boolean(row.flagged),

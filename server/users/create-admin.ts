@@ -4,7 +4,7 @@ import { users, workspaces } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password";
 import { ServiceError } from "../errors";
-import { slugify } from "../workspaces/slug";
+import { SLUG_PATTERN, slugify } from "../workspaces/slug";
 
 /** Finds the workspace a headless command means: the named one, or the only one there is. */
 export async function resolveWorkspace(db: Database, slug: string | undefined) {
@@ -24,7 +24,8 @@ export async function resolveWorkspace(db: Database, slug: string | undefined) {
 }
 
 /**
- * Headless set-up: adds an admin to the workspace (creating the workspace on an empty
+ * Headless set-up: adds an admin to the workspace named by its slug, creating it when it does not
+ * exist yet and a name is given (or, with no slug, to the only workspace, creating one on an empty
  * installation). Refuses an e-mail that is already taken.
  */
 export async function createAdmin(
@@ -37,16 +38,29 @@ export async function createAdmin(
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ServiceError("invalid_input", `"${input.email}" is not an e-mail address.`);
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
   if (taken) throw new ServiceError("conflict", `A user with the e-mail ${email} already exists.`);
+  const slug = input.workspaceSlug?.trim();
+  if (slug !== undefined && !SLUG_PATTERN.test(slug))
+    throw new ServiceError(
+      "invalid_input",
+      `"${slug}" is not a workspace slug: use lower-case letters, digits and dashes (up to 40), e.g. acme-msp.`,
+    );
+  // A named workspace that does not exist yet is created when --workspace-name says what to call it.
+  const [named] = slug ? await db.select().from(workspaces).where(eq(workspaces.slug, slug)) : [];
+  if (slug && !named && !input.workspaceName?.trim())
+    throw new ServiceError(
+      "not_found",
+      `No workspace with the slug "${slug}": to create it, add --workspace-name "<its name>".`,
+    );
+  const existing = slug ? (named ?? null) : await resolveWorkspace(db, undefined);
   const passwordHash = await hashPassword(input.password);
-  const existing = await resolveWorkspace(db, input.workspaceSlug);
   return db.transaction(async (tx) => {
-    const name = input.workspaceName ?? "My MSP";
+    const name = input.workspaceName?.trim() || "My MSP";
     const workspace =
       existing ??
       (
         await tx
           .insert(workspaces)
-          .values({ name, slug: slugify(name) })
+          .values({ name, slug: slug ?? slugify(name) })
           .returning()
       )[0]!;
     const [user] = await tx

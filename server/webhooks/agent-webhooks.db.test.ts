@@ -61,7 +61,7 @@ describe("agent configuration webhooks", () => {
     const { db } = database();
     const workspace = await createWorkspace(db);
     const ctx = { db, user: await createUser(db, workspace.id) };
-    process.env.TOOLGATE_ALLOW_PRIVATE_UPSTREAMS = "0";
+    process.env.TOOLGATE_UPSTREAM_ALLOWED_NETWORKS = "";
     const { forgetEnv } = await import("../env");
     forgetEnv();
     try {
@@ -71,9 +71,9 @@ describe("agent configuration webhooks", () => {
           scope: { allClients: true, clientIds: [], mspWide: true },
           webhookUrl: "http://10.0.0.5/hook",
         }),
-      ).rejects.toThrow(/private/);
+      ).rejects.toThrow(/10\.0\.0\.0\/8 \(private network\)/);
     } finally {
-      process.env.TOOLGATE_ALLOW_PRIVATE_UPSTREAMS = "1";
+      process.env.TOOLGATE_UPSTREAM_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128";
       forgetEnv();
     }
   });

@@ -7,6 +7,7 @@ import { listToolsForAgent } from "../gateway/agent-tools";
 import { loadCallView } from "../gateway/call-status";
 import { assertAllowedUpstreamUrl } from "../integrations/upstream-url";
 import { PermanentJobError, RetryLaterError } from "../jobs/errors";
+import { outboundFetch } from "../net/outbound-fetch";
 import type { JobRow } from "../jobs/worker";
 import { SIGNATURE_HEADER, signWebhook } from "./sign";
 
@@ -17,7 +18,7 @@ async function post(agent: typeof agents.$inferSelect, payload: Record<string, u
   });
   const body = JSON.stringify(payload);
   const secret = openSecret<string>(agent.webhookSecretCiphertext, webhookSecretContext(agent.id));
-  const response = await fetch(url, {
+  const response = await outboundFetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signWebhook(secret, body), "user-agent": "Toolgate-Webhooks/1" },
     body,

@@ -3,6 +3,7 @@ import { workspaces, type SmtpSettings } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
 import { sealSecret } from "../crypto/secret-box";
+import { ServiceError } from "../errors";
 
 export const smtpSecretContext = (workspaceId: string) => `smtp:${workspaceId}`;
 
@@ -34,9 +35,33 @@ export type SettingsUpdate = {
   timeZone?: string;
 };
 
+/**
+ * Saves the General settings. The stored SMTP password was given for one server: a new host, port,
+ * or a switch away from TLS needs the password entered again (it is never sent somewhere new).
+ */
 export async function updateWorkspaceSettings({ db, user }: UserContext, input: SettingsUpdate): Promise<void> {
   await db.transaction(async (tx) => {
     const { password, ...smtp } = input.smtp ?? { password: undefined };
+    if (input.smtp && !password) {
+      const [current] = await tx
+        .select({ smtp: workspaces.smtpSettings, password: workspaces.smtpPasswordCiphertext })
+        .from(workspaces)
+        .where(eq(workspaces.id, user.workspaceId))
+        .for("update");
+      const before = current?.smtp;
+      const moved =
+        before &&
+        (before.host.trim().toLowerCase() !== input.smtp.host.trim().toLowerCase() ||
+          before.port !== input.smtp.port ||
+          (before.secure && !input.smtp.secure));
+      if (current?.password && moved) {
+        throw new ServiceError(
+          "invalid_input",
+          `The SMTP server is now ${input.smtp.host}:${input.smtp.port}: enter the SMTP password again, so the stored one is never sent to a new server.`,
+          { field: "smtp.password" },
+        );
+      }
+    }
     await tx
       .update(workspaces)
       .set({

@@ -83,7 +83,7 @@ export async function startApp(database: ProofDatabase, env: Record<string, stri
       ...database.env,
       PORT: String(chosen),
       TOOLGATE_URL: `http://127.0.0.1:${chosen}`,
-      TOOLGATE_ALLOW_PRIVATE_UPSTREAMS: "1",
+      TOOLGATE_UPSTREAM_ALLOWED_NETWORKS: "127.0.0.0/8,::1/128",
       TOOLGATE_LOG_REQUESTS: "off",
       NEXT_MANUAL_SIG_HANDLE: "true",
       NEXT_TELEMETRY_DISABLED: "1",

@@ -101,7 +101,11 @@ function inputOf(state: State, call?: DecisionInput["call"]): DecisionInput {
             flagged: state.flagged,
             removed: state.tool === "removed",
             definitionHash: state.definitionChanged ? "definition-changed" : CURRENT_HASH,
+            // Plan mode is off and no limits are set in this proof's workspace: neither rung is reached.
+            readOnly: false,
           },
+    planMode: null,
+    limits: null,
     ...(call ? { call } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field, TextInput } from "@/components/ui/field";
 import { Badge, Card, EmptyState, Notice } from "@/components/ui/layout";
+import { AgentLimits, type AgentLimitsProps } from "./agent-limits";
 
 type Agent = {
   id: string;
@@ -17,6 +18,9 @@ type Agent = {
   allClients: boolean;
   mspWide: boolean;
   webhookUrl: string | null;
+  planMode: boolean;
+  callsPerMinute: number | null;
+  toolLimits: AgentLimitsProps["agent"]["toolLimits"];
   clients: Array<{ id: string; name: string }>;
   keys: Array<{ id: string; prefix: string; createdAt: Date; retiredAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null }>;
 };
@@ -28,11 +32,13 @@ export function AgentsManager({
   allPaused,
   clients,
   isAdmin,
+  tools,
 }: {
   agents: Agent[];
   allPaused: boolean;
   clients: Array<{ id: string; name: string }>;
   isAdmin: boolean;
+  tools: AgentLimitsProps["tools"];
 }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -204,6 +210,7 @@ export function AgentsManager({
                 <div>
                   <p className="flex flex-wrap items-center gap-2 font-semibold text-slate-900">
                     {agent.name} {agent.paused ? <Badge tone="amber">Paused</Badge> : <Badge tone="green">Active</Badge>}
+                    {agent.planMode ? <Badge tone="amber">Plan mode</Badge> : null}
                   </p>
                   <p className="text-sm text-slate-600 wrap-anywhere">
                     Scope: {agent.allClients ? "all clients" : agent.clients.map((client) => client.name).join(", ") || "no clients"}
@@ -283,6 +290,7 @@ export function AgentsManager({
                   <strong>Revoke as compromised</strong>: the key stops working and its calls still waiting for approval are cancelled.
                 </p>
               ) : null}
+              <AgentLimits agent={agent} tools={tools} isAdmin={isAdmin} onSaved={refresh} onError={onError} />
               <ul className="mt-3 divide-y divide-slate-100 text-sm">
                 {agent.keys.map((key) => (
                   <li key={key.id} className="flex flex-wrap items-center justify-between gap-2 py-2">

@@ -8,7 +8,11 @@ export const metadata = { title: "Agents" };
 export default async function AgentsPage() {
   const user = await requireUser();
   const caller = await getServerCaller();
-  const [{ agents, allPaused }, clients] = await Promise.all([caller.agents.list(), caller.clients.list()]);
+  const [{ agents, allPaused }, clients, tools] = await Promise.all([
+    caller.agents.list(),
+    caller.clients.list(),
+    caller.agents.limitableTools(),
+  ]);
   return (
     <>
       <PageHeader
@@ -20,6 +24,7 @@ export default async function AgentsPage() {
         allPaused={allPaused}
         clients={clients.map(({ id, name }) => ({ id, name }))}
         isAdmin={user.role === "admin"}
+        tools={tools}
       />
     </>
   );

@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { viewApprovalLink } from "@/server/approvals/deep-link";
 import { approvalCsrfToken } from "@/server/approvals/tokens";
-import { clientAddressOf } from "@/server/auth/next-auth";
+import { clientAddressOf } from "@/server/net/client-address";
 import { handleRoute } from "@/server/http";
 import { approvalPageHtml } from "../approval-html";
 

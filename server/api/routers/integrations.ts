@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { setMcpPrefix } from "../../integrations/mcp-names";
-import { INTEGRATION_STATUSES } from "@/db/schema";
+import { INTEGRATION_STATUSES, NEW_TOOL_STARTS } from "@/db/schema";
 import { connectIntegration, testConnection } from "../../integrations/connect";
 import { getIntegrationDetail } from "../../integrations/detail";
 import { listIntegrations } from "../../integrations/list";
@@ -55,6 +55,9 @@ export const integrationsRouter = createTRPCRouter({
           .trim()
           .regex(SLUG_PATTERN, "The slug must be 1–40 lower-case letters, digits or dashes, starting with a letter or digit"),
         settings: z.discriminatedUnion("kind", [mcpSettings, slackSettings, demoSettings, jiraSettings, connectwiseSettings]),
+        start: z
+          .enum(NEW_TOOL_STARTS, { error: "Choose how the new tools start: as classified, needing approval, or disabled" })
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => connectIntegration(ctx, input)),

@@ -1,4 +1,5 @@
 import { assertAllowedUpstreamUrl } from "../../integrations/upstream-url";
+import { outboundFetch } from "../../net/outbound-fetch";
 
 /**
  * fetch for everything single sign-on requests from an identity provider (discovery at the
@@ -8,7 +9,7 @@ import { assertAllowedUpstreamUrl } from "../../integrations/upstream-url";
 export async function guardedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const url = input instanceof Request ? input.url : input.toString();
   await assertAllowedUpstreamUrl(url); // the outbound-address guard (SSRF)
-  return fetch(input, { ...init, redirect: "error" });
+  return outboundFetch(input, { ...init, redirect: "error" });
 }
 
 export type DiscoveryDocument = { issuer: string; jwks_uri: string; authorization_endpoint: string; token_endpoint: string };

@@ -154,15 +154,15 @@ describe("single sign-on", () => {
     });
     expect(JSON.stringify(await caller.sso.get())).not.toContain(idp.clientSecret);
 
-    // Without TOOLGATE_ALLOW_PRIVATE_UPSTREAMS the guard refuses an issuer on a loopback address.
-    process.env.TOOLGATE_ALLOW_PRIVATE_UPSTREAMS = "0";
+    // Without loopback in TOOLGATE_UPSTREAM_ALLOWED_NETWORKS the guard refuses an issuer on a loopback address.
+    process.env.TOOLGATE_UPSTREAM_ALLOWED_NETWORKS = "";
     forgetEnv();
     try {
       await expect(
         caller.sso.save({ kind: "oidc", issuer: idp.issuer, clientId: "x", allowedDomains: [domain], enabled: true }),
-      ).rejects.toThrow(/could not be checked: .*loopback, private or link-local/);
+      ).rejects.toThrow(/could not be checked: .*\(loopback\)/);
     } finally {
-      process.env.TOOLGATE_ALLOW_PRIVATE_UPSTREAMS = "1";
+      process.env.TOOLGATE_UPSTREAM_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128";
       forgetEnv();
     }
   });

@@ -23,6 +23,7 @@ export function connectorFor(target: ConnectionTarget): Connector {
         integrationId: target.id,
         url: demoDirectoryUrl(target.config.directoryId ?? ""),
         headers: { Authorization: `Bearer ${target.secrets.demoSecret ?? ""}` },
+        trusted: true,
       });
     case "slack":
       return slackConnector(target.secrets.botToken ?? "");

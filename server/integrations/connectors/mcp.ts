@@ -3,10 +3,15 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontex
 import { injectTraceContext } from "../../telemetry/tracing";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { outboundFetch } from "../../net/outbound-fetch";
 import { sha256Hex } from "../../tokens";
 import { UpstreamError, type Connector, type DiscoveredTool, type ToolCallOutcome } from "./types";
 
-export type McpTarget = { integrationId: string; url: string; headers: Record<string, string> };
+/**
+ * `trusted` is only for the app's own demo directories (a URL built by the app, never entered by
+ * anyone): every other target connects through the outbound guard.
+ */
+export type McpTarget = { integrationId: string; url: string; headers: Record<string, string>; trusted?: boolean };
 
 const DISCOVERY_TIMEOUT_MS = 15_000;
 const MAX_PAGES = 100;
@@ -79,7 +84,7 @@ export function describeMcpError(error: unknown, url: string, timeoutMs: number)
  * headers and is cleared as soon as they arrive (a timer left running would keep every finished
  * request's objects alive until it fired).
  */
-function fetchWithOwnSignal(timeoutMs: number): typeof fetch {
+function fetchWithOwnSignal(timeoutMs: number, send: typeof fetch): typeof fetch {
   return async (input, init) => {
     const controller = new AbortController();
     const timer = setTimeout(
@@ -90,7 +95,7 @@ function fetchWithOwnSignal(timeoutMs: number): typeof fetch {
     const headers = new Headers(init?.headers);
     injectTraceContext(headers);
     try {
-      return await fetch(input, { ...init, headers, signal: controller.signal });
+      return await send(input, { ...init, headers, signal: controller.signal });
     } finally {
       clearTimeout(timer);
     }
@@ -100,7 +105,7 @@ function fetchWithOwnSignal(timeoutMs: number): typeof fetch {
 async function openClient(target: McpTarget, timeoutMs: number): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(target.url), {
     requestInit: { headers: target.headers },
-    fetch: fetchWithOwnSignal(timeoutMs),
+    fetch: fetchWithOwnSignal(timeoutMs, target.trusted ? fetch : outboundFetch),
   });
   const client = new Client({ name: "toolgate", version: "1.0.0" });
   try {

@@ -1,6 +1,7 @@
 import { WebClient, type WebAPICallResult } from "@slack/web-api";
 import type { ToolAnnotations } from "@/db/schema";
 import { getEnv } from "../../env";
+import { outboundFetch } from "../../net/outbound-fetch";
 import { UpstreamError, type Connector, type DiscoveredTool } from "./types";
 
 type SlackTool = DiscoveredTool & { method: string; toArgs?: (args: Record<string, unknown>) => Record<string, unknown> };
@@ -83,6 +84,9 @@ export function slackClient(botToken: string, options: { retries?: number; timeo
   const slackApiUrl = getEnv().SLACK_API_URL;
   return new WebClient(botToken, {
     ...(slackApiUrl ? { slackApiUrl } : {}),
+    // Every request to the Slack API (SLACK_API_URL included) connects through the outbound guard.
+    fetch: outboundFetch,
+    allowAbsoluteUrls: false,
     retryConfig: { retries: options.retries ?? 0 },
     timeout: options.timeoutMs ?? 30_000,
     rejectRateLimitedCalls: true,

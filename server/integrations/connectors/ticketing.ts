@@ -1,4 +1,5 @@
 import type { IntegrationConfig } from "@/db/schema";
+import { outboundFetch } from "../../net/outbound-fetch";
 import { UpstreamError, type IntegrationSecrets } from "./types";
 
 /** Jira Cloud REST v3 and ConnectWise Manage REST, as far as Toolgate needs them. */
@@ -28,9 +29,11 @@ async function request(target: TicketingTarget, path: string, init: RequestInit 
   const url = `${target.kind === "jira" ? base(target.config) : cwApi(target.config)}${path}`;
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: headers(target), redirect: "manual", signal: AbortSignal.timeout(15_000) });
+    response = await outboundFetch(url, { ...init, headers: headers(target), redirect: "manual", signal: AbortSignal.timeout(15_000) });
   } catch (error) {
-    throw new UpstreamError(`Could not reach ${new URL(url).host}: ${(error as Error).message}`, "unreachable");
+    // fetch says only "fetch failed"; the cause says why (a refused address, DNS, a refused connection).
+    const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+    throw new UpstreamError(`Could not reach ${new URL(url).host}: ${cause}`, "unreachable");
   }
   const name = target.kind === "jira" ? "Jira" : "ConnectWise";
   if (response.status === 401 || response.status === 403)

@@ -60,7 +60,9 @@ export function SettingsForm({
   const update = useMutation(
     trpc.settings.update.mutationOptions({
       onError: (caught) => {
-        const byPath = (caught.data as { fieldErrors?: Record<string, string> | null } | undefined)?.fieldErrors ?? null;
+        const data = caught.data as { fieldErrors?: Record<string, string> | null; field?: string | null } | undefined;
+        // Zod issues by input path; a domain refusal about one field (a new SMTP server without its password) names it.
+        const byPath = data?.fieldErrors ?? (data?.field ? { [data.field]: caught.message } : null);
         if (byPath) {
           const mapped: Record<string, string> = {};
           for (const [path, text] of Object.entries(byPath)) mapped[FIELD_OF[path] ?? "form"] ??= text;

@@ -1,8 +1,10 @@
 import { getDb } from "@/db";
 import { authenticateAgent, bearerOf } from "@/server/gateway/authenticate-agent";
 import { listToolsForAgent } from "@/server/gateway/agent-tools";
+import { callHeadersOf } from "@/server/gateway/call-hints";
 import { PUBLIC_REJECTIONS } from "@/server/gateway/outcome";
 import { errorResponse, handleRoute } from "@/server/http";
+import { ifNoneMatchMatches } from "@/server/if-none-match";
 import { agentStop } from "@/server/policy/decide";
 
 export const dynamic = "force-dynamic";
@@ -18,10 +20,12 @@ export const GET = handleRoute(async (request: Request) => {
     key: { retired: false, revoked: false },
   });
   if (stop) return errorResponse(PUBLIC_REJECTIONS[stop.code].code, PUBLIC_REJECTIONS[stop.code].message);
-  const etag = `"${agent.toolsetVersion}"`;
+  const headers = callHeadersOf(request.headers);
+  // The plan-mode list differs from the full one: it gets its own tag.
+  const etag = headers.mode === "plan" ? `"${agent.toolsetVersion}-plan"` : `"${agent.toolsetVersion}"`;
   const cacheHeaders = { etag, "cache-control": "private, no-cache" };
-  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers: cacheHeaders });
-  const tools = await listToolsForAgent(db, { id: agent.agentId, workspaceId: agent.workspaceId });
+  if (ifNoneMatchMatches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: cacheHeaders });
+  const tools = await listToolsForAgent(db, { id: agent.agentId, workspaceId: agent.workspaceId }, headers);
   return Response.json(
     {
       version: agent.toolsetVersion,

@@ -15,6 +15,7 @@ export function IntegrationActions({ detail }: { detail: IntegrationDetail }) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const [editing, setEditing] = useState(false);
+  const [fieldError, setFieldError] = useState<{ field: string; text: string } | null>(null);
   const onError = (caught: { message: string }) => setMessage({ tone: "error", text: caught.message });
   const resync = useMutation(
     trpc.integrations.resync.mutationOptions({
@@ -32,8 +33,14 @@ export function IntegrationActions({ detail }: { detail: IntegrationDetail }) {
   const setPrefix = useMutation(trpc.integrations.setMcpPrefix.mutationOptions({ onError }));
   const update = useMutation(
     trpc.integrations.update.mutationOptions({
-      onError,
+      onError: (caught) => {
+        // A refusal about one field (a new URL without the credential again) is shown beside it.
+        const field = (caught as { data?: { field?: string | null } }).data?.field;
+        setFieldError(field ? { field, text: caught.message } : null);
+        if (!field) onError(caught);
+      },
       onSuccess: () => {
+        setFieldError(null);
         setEditing(false);
         setMessage({ tone: "success", text: "Settings saved and tested." });
         router.refresh();
@@ -124,6 +131,7 @@ export function IntegrationActions({ detail }: { detail: IntegrationDetail }) {
                 label="New auth header value"
                 htmlFor="edit-header-value"
                 hint={detail.credentialsSet.authHeaderValue ? "A value is stored. Leave empty to keep it." : "None stored."}
+                error={fieldError?.field === "authHeaderValue" ? fieldError.text : null}
               >
                 <TextInput id="edit-header-value" name="authHeaderValue" type="password" autoComplete="off" />
               </Field>

@@ -444,10 +444,17 @@ const ToolRow = memo(function ToolRow({
                 Changed upstream
               </Badge>
             ) : null}
+            {tool.reviewNote ? (
+              <Badge tone="amber" title={tool.reviewNote}>
+                Review
+              </Badge>
+            ) : null}
+            {tool.readOnly ? <Badge>Read-only</Badge> : null}
           </p>
           <p className={cx("mt-1 text-sm text-slate-600", !expanded && "line-clamp-1")}>{tool.description || "No description."}</p>
           <p className="mt-1 text-xs text-slate-500">
             Seeded: {POLICY_SHORT_LABELS[tool.seededPolicy]} — {tool.seededReason}
+            {tool.managerApprovalSuggested && !choice.managerApproval ? " · Manager Approval suggested" : ""}
           </p>
           <div className="mt-2 flex flex-wrap gap-3 text-sm">
             <button
@@ -516,6 +523,8 @@ const ToolRow = memo(function ToolRow({
               flagged: Boolean(tool.flaggedAt),
               integrationStatus: integration.status,
               integrationSlug: integration.slug,
+              readOnly: tool.readOnly,
+              toolLimits: tool.toolLimits,
             }).map((line) => (
               <li key={line}>{line}</li>
             ))}

@@ -9,6 +9,7 @@ import { cx } from "@/components/ui/cx";
 import { Field, SelectInput, TextInput } from "@/components/ui/field";
 import { Badge, Card, Notice } from "@/components/ui/layout";
 import { POLICY_SHORT_LABELS } from "@/components/integration-labels";
+import type { NewToolStart } from "@/db/schema";
 
 type Kind = "mcp" | "slack" | "demo_directory" | "jira" | "connectwise";
 const KINDS: Array<{ kind: Kind; title: string; body: string }> = [
@@ -26,7 +27,23 @@ const slugFrom = (name: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 40);
 
-type TestResult = { toolCount: number; tools: Array<{ name: string; policy: "auto" | "approval_needed"; reason: string }> };
+type TestResult = {
+  toolCount: number;
+  start: NewToolStart;
+  tools: Array<{
+    name: string;
+    policy: "auto" | "approval_needed";
+    reason: string;
+    managerApprovalSuggested: boolean;
+    review: string | null;
+  }>;
+};
+
+const START_LABELS: Record<NewToolStart, string> = {
+  classified: "Start with the defaults below",
+  approval_needed: "Start with every tool needing approval",
+  disabled: "Start with every tool disabled until reviewed",
+};
 
 export function ConnectForm({
   clients,
@@ -63,6 +80,8 @@ export function ConnectForm({
     setTicketing({ ...ticketing, [field]: event.target.value });
   const [error, setError] = useState<string | null>(null);
   const [tested, setTested] = useState<TestResult | null>(null);
+  // Null: the workspace's remembered choice (the preview preselects it).
+  const [start, setStart] = useState<NewToolStart | null>(null);
 
   const test = useMutation(trpc.integrations.testConnection.mutationOptions());
   const connect = useMutation(trpc.integrations.connect.mutationOptions());
@@ -91,7 +110,9 @@ export function ConnectForm({
     const current = settings();
     if (current.kind === "demo_directory") return;
     try {
-      setTested(await test.mutateAsync(current));
+      const result = await test.mutateAsync(current);
+      setTested(result);
+      setStart((chosen) => chosen ?? result.start);
     } catch (caught) {
       setError((caught as Error).message);
     }
@@ -100,7 +121,13 @@ export function ConnectForm({
   async function onConnect() {
     setError(null);
     try {
-      const result = await connect.mutateAsync({ clientId: clientId || null, name, slug, settings: settings() });
+      const result = await connect.mutateAsync({
+        clientId: clientId || null,
+        name,
+        slug,
+        settings: settings(),
+        ...(start ? { start } : {}),
+      });
       router.push(`/settings/integrations/${result.integrationId}?connected=1`);
     } catch (caught) {
       setError((caught as Error).message);
@@ -309,10 +336,31 @@ export function ConnectForm({
                 <code>{tool.name}</code>
                 <Badge tone={tool.policy === "auto" ? "green" : "blue"}>{POLICY_SHORT_LABELS[tool.policy]}</Badge>
                 <span className="text-xs opacity-80">{tool.reason}</span>
+                {tool.review ? (
+                  <Badge tone="amber" title={tool.review}>
+                    Review
+                  </Badge>
+                ) : null}
               </li>
             ))}
           </ul>
           {tested.toolCount > 12 ? <p className="mt-1 text-xs">…and {tested.toolCount - 12} more.</p> : null}
+          <fieldset className="mt-3 space-y-1">
+            <legend className="font-medium">How the tools start (remembered for the next integration)</legend>
+            {(Object.keys(START_LABELS) as NewToolStart[]).map((choice) => (
+              <label key={choice} className="flex min-h-8 items-center gap-2">
+                <input
+                  type="radio"
+                  name="start"
+                  value={choice}
+                  checked={(start ?? tested.start) === choice}
+                  onChange={() => setStart(choice)}
+                  className="h-4 w-4"
+                />
+                {START_LABELS[choice]}
+              </label>
+            ))}
+          </fieldset>
         </Notice>
       ) : null}
       <div className="flex flex-wrap gap-3">

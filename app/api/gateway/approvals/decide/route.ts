@@ -1,6 +1,6 @@
 import { getDb } from "@/db";
 import { decideByLink } from "@/server/approvals/deep-link";
-import { clientAddressOf } from "@/server/auth/next-auth";
+import { clientAddressOf } from "@/server/net/client-address";
 import { handleRoute } from "@/server/http";
 
 export const dynamic = "force-dynamic";
