@@ -9,7 +9,7 @@ import { enqueueJobs } from "../jobs/enqueue";
 import type { JobRow } from "../jobs/worker";
 import { sendPlainMail } from "../mail/send-mail";
 import { newSecretToken, sha256Hex } from "../tokens";
-import { recordFailure, secondsUntilAllowed, type ThrottleKey } from "../auth/login-throttle";
+import { claimSignInAttempt } from "../auth/login-throttle";
 
 export const RESET_LINK_LIFETIME_MS = 60 * 60 * 1000;
 const linkContext = (userId: string) => `password-link:${userId}`;
@@ -74,11 +74,10 @@ export async function sendPasswordLinkMail(job: JobRow, db: Database): Promise<v
  */
 export async function requestPasswordReset(db: Database, input: { email: string; clientAddress: string | null }): Promise<void> {
   const email = input.email.trim().toLowerCase();
-  const keys: ThrottleKey[] = [{ kind: "email", value: `reset:${email}` }];
-  if (input.clientAddress) keys.push({ kind: "address", value: `reset:${input.clientAddress}` });
-  if ((await secondsUntilAllowed(db, keys)) > 0) return;
-  // Every request counts towards the limit, found or not.
-  await recordFailure(db, keys);
+  // Every request counts, found or not, on the sign-in throttle's keys (prefixed, so resets and
+  // sign-ins do not use up each other's allowance).
+  const claim = await claimSignInAttempt(db, `reset:${email}`, input.clientAddress ? `reset:${input.clientAddress}` : null);
+  if (!claim.allowed) return;
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   if (!user || !user.active) return;
   const [workspace] = await db
