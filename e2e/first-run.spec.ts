@@ -1,10 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { FIRST_ADMIN } from "./fixtures/accounts";
 import { openMenuIfCollapsed } from "./fixtures/api";
+import { checkPageLayout, useLayoutViewport } from "./fixtures/layout";
 
-test("a fresh installation leads to set-up; the first admin signs out and in again; a wrong password is refused", async ({ page }) => {
+test("a fresh installation leads to set-up; the first admin signs out and in again; a wrong password is refused", async ({
+  page,
+}, testInfo) => {
+  await useLayoutViewport(page, testInfo);
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
+  await checkPageLayout(page, testInfo, "setup");
   await page.goto("/settings/users");
   await expect(page).toHaveURL(/\/setup$/);
 

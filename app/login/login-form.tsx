@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, TextInput } from "@/components/ui/field";
@@ -16,7 +17,15 @@ export function LoginForm({ next }: { next: string }) {
       <Field label="E-mail" htmlFor="email">
         <TextInput id="email" name="email" defaultValue={state.values?.email} type="email" autoComplete="username" required />
       </Field>
-      <Field label="Password" htmlFor="password">
+      <Field
+        label="Password"
+        htmlFor="password"
+        hint={
+          <Link href="/forgot-password" className="font-medium text-brand-700 hover:underline">
+            Forgot password?
+          </Link>
+        }
+      >
         <TextInput id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
       <Button type="submit" size="lg" className="w-full" disabled={pending}>

@@ -25,7 +25,8 @@ export function Card({
   actions?: ReactNode;
 }) {
   return (
-    <section className={cx("rounded-lg border border-slate-200 bg-white shadow-xs", className)}>
+    // min-w-0: inside a grid or flex row a card shrinks to the screen; wide content scrolls inside it.
+    <section className={cx("min-w-0 rounded-lg border border-slate-200 bg-white shadow-xs", className)}>
       {title ? (
         <div className="flex items-center justify-between gap-2 border-b border-slate-200 px-4 py-3">
           <h2 className="text-base font-semibold text-slate-900">{title}</h2>

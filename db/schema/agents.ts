@@ -23,6 +23,8 @@ export const agents = pgTable(
     planMode: boolean().notNull().default(false),
     /** At most this many calls per minute (fixed windows, counted in `rate_limit_counters`); null: no limit. */
     callsPerMinute: integer(),
+    /** Set when an admin deletes the agent: its keys are revoked and it leaves the list, but its calls and audit history stay. */
+    deletedAt: timestamp({ withTimezone: true }),
     ...timestamps(),
   },
   (t) => [index("agents_workspace_id_idx").on(t.workspaceId)],

@@ -53,7 +53,10 @@ describe("activity", () => {
 
     const csv = callsToCsv(await caller.activity.list({}));
     expect(csv.split("\r\n")[0]).toBe(
-      "call_id,created_at,status,client,agent,integration,tool,requester,error,latency_ms,decision,arguments_sha256,state",
+      "call_id,created_at,status,client,agent,integration,tool,ticket,requester," +
+        "technician_approver,technician_decision,technician_decided_at,technician_comment," +
+        "manager_approver,manager_decision,manager_decided_at,manager_comment," +
+        "error,latency_ms,decision,arguments_sha256,state",
     );
     expect(csv.split("\r\n").filter(Boolean)).toHaveLength(5);
 
@@ -76,6 +79,8 @@ describe("activity", () => {
         clientId: null,
         clientName: null,
         requesterEmail: null,
+        ticketSystem: null,
+        ticketId: null,
         errorCode: null,
         latencyMs: 3,
         argumentsDigest: "abc",
@@ -83,7 +88,7 @@ describe("activity", () => {
       },
     ]);
     expect(csv.split("\r\n")[1]).toBe(
-      `call_1,2026-01-01T00:00:00.000Z,succeeded,MSP,'@agent,"'=HYPERLINK(""x"")","get,user",,,3,policy: auto,abc,Succeeded`,
+      `call_1,2026-01-01T00:00:00.000Z,succeeded,MSP,'@agent,"'=HYPERLINK(""x"")","get,user",,,,,,,,,,,,3,policy: auto,abc,Succeeded`,
     );
   });
 });

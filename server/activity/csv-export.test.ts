@@ -13,6 +13,8 @@ const row = (fields: Partial<CallListItem>): CallListItem => ({
   clientId: null,
   clientName: null,
   requesterEmail: null,
+  ticketSystem: null,
+  ticketId: null,
   errorCode: null,
   latencyMs: null,
   argumentsDigest: "abc",

@@ -26,6 +26,7 @@ export const callFiltersSchema = z.object({
   client: optionalText,
   agent: optionalText,
   tool: optionalText,
+  q: optionalText,
   status: z
     .enum(CALL_STATUSES)
     .optional()
@@ -43,6 +44,7 @@ export function filtersFromSearchParams(params: Record<string, string | undefine
     clientId: value.client,
     agentId: value.agent,
     tool: value.tool,
+    q: value.q,
     status: value.status,
     from: value.from,
     to: value.to,

@@ -19,6 +19,8 @@ export type CallFilters = {
   clientId?: string;
   agentId?: string;
   tool?: string;
+  /** Free text: tool or integration, ticket id, requester, or an approver (name or e-mail). */
+  q?: string;
   status?: CallStatus;
   from?: Date;
   to?: Date;
@@ -35,6 +37,24 @@ function where(workspaceId: string, filters: CallFilters): SQL {
   if (filters.tool) {
     const pattern = `%${filters.tool.replace(/[%_\\]/g, "\\$&")}%`;
     conditions.push(or(ilike(toolCalls.toolName, pattern), ilike(toolCalls.integrationSlug, pattern)));
+  }
+  if (filters.q) {
+    const pattern = `%${filters.q.replace(/[%_\\]/g, "\\$&")}%`;
+    conditions.push(
+      or(
+        ilike(toolCalls.toolName, pattern),
+        ilike(toolCalls.integrationSlug, pattern),
+        ilike(toolCalls.ticketId, pattern),
+        ilike(toolCalls.requesterEmail, pattern),
+        // An approver: the manager asked (by e-mail), or whoever decided (a user or a directory person).
+        sql`exists (select 1 from approval_requests a
+          left join users u on u.id = a.decided_by_user_id
+          left join directory_people p on p.id = coalesce(a.decided_by_person_id, a.approver_person_id)
+          where a.call_id = "tool_calls"."id" and a.workspace_id = "tool_calls"."workspace_id"
+            and (a.approver_email ilike ${pattern} or u.name ilike ${pattern} or u.email ilike ${pattern}
+              or p.name ilike ${pattern} or p.email ilike ${pattern}))`,
+      ),
+    );
   }
   if (filters.status) conditions.push(eq(toolCalls.status, filters.status));
   if (filters.from) conditions.push(gte(toolCalls.createdAt, filters.from));
@@ -65,6 +85,8 @@ export async function listCalls({ db, user }: UserContext, filters: CallFilters)
       clientId: toolCalls.clientId,
       clientName: clients.name,
       requesterEmail: toolCalls.requesterEmail,
+      ticketSystem: toolCalls.ticketSystem,
+      ticketId: toolCalls.ticketId,
       errorCode: toolCalls.errorCode,
       latencyMs: toolCalls.latencyMs,
       argumentsDigest: toolCalls.argumentsDigest,

@@ -30,7 +30,7 @@ export async function loadAgent(tx: Transaction | UserContext["db"], workspaceId
   const [agent] = await tx
     .select()
     .from(agents)
-    .where(and(eq(agents.id, agentId), eq(agents.workspaceId, workspaceId)));
+    .where(and(eq(agents.id, agentId), eq(agents.workspaceId, workspaceId), isNull(agents.deletedAt)));
   if (!agent) throw new ServiceError("not_found", "No such agent in this workspace.");
   return agent;
 }
@@ -187,8 +187,11 @@ export async function setAgentPaused(ctx: UserContext, input: { agentId: string;
 }
 
 /** Changes which clients (and whether MSP-wide integrations) an agent may reach. */
-export async function setAgentScope(ctx: UserContext, input: { agentId: string; scope: AgentScopeInput }): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+export async function setAgentScope(
+  ctx: UserContext,
+  input: { agentId: string; scope: AgentScopeInput },
+): Promise<{ cancelledCalls: number }> {
+  return ctx.db.transaction(async (tx) => {
     const agent = await loadAgent(tx, ctx.user.workspaceId, input.agentId);
     await assertClients(tx, ctx.user.workspaceId, input.scope.clientIds);
     await tx.update(agents).set({ allClients: input.scope.allClients, mspWide: input.scope.mspWide }).where(eq(agents.id, agent.id));
@@ -209,11 +212,67 @@ export async function setAgentScope(ctx: UserContext, input: { agentId: string; 
       subjectId: agent.id,
       data: { scope: input.scope },
     });
-    await recordAccessChange(tx, {
+    const change = await recordAccessChange(tx, {
       workspaceId: ctx.user.workspaceId,
       cause: "agent.scope_changed",
       actor: { type: "user", id: ctx.user.id },
     });
+    return { cancelledCalls: change.cancelledCalls.length };
+  });
+}
+
+/** Renames an agent (what the Activity log and approvers see from now on; past calls keep their agent). */
+export async function renameAgent(ctx: UserContext, input: { agentId: string; name: string }): Promise<void> {
+  const name = input.name.trim();
+  if (!name) throw new ServiceError("invalid_input", "Enter a name for the agent.");
+  await ctx.db.transaction(async (tx) => {
+    const agent = await loadAgent(tx, ctx.user.workspaceId, input.agentId);
+    if (agent.name === name) return;
+    await tx.update(agents).set({ name }).where(eq(agents.id, agent.id));
+    await recordAudit(tx, {
+      workspaceId: ctx.user.workspaceId,
+      actorType: "user",
+      actorId: ctx.user.id,
+      action: "agent.renamed",
+      subjectType: "agent",
+      subjectId: agent.id,
+      data: { from: agent.name, to: name },
+    });
+  });
+}
+
+/**
+ * Deletes an agent for good while keeping its history: the row stays (its calls and audit events
+ * still name it) but it leaves every list, every key is revoked and it is paused, so the one
+ * decision refuses it and every call of it still waiting is cancelled, in this transaction.
+ */
+export async function deleteAgent(ctx: UserContext, input: { agentId: string }): Promise<{ cancelledCalls: number }> {
+  return ctx.db.transaction(async (tx) => {
+    const agent = await loadAgent(tx, ctx.user.workspaceId, input.agentId);
+    const now = new Date();
+    await tx
+      .update(agents)
+      .set({ deletedAt: now, paused: true, webhookUrl: null, webhookSecretCiphertext: null })
+      .where(eq(agents.id, agent.id));
+    await tx
+      .update(agentKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(agentKeys.agentId, agent.id), isNull(agentKeys.revokedAt)));
+    await recordAudit(tx, {
+      workspaceId: ctx.user.workspaceId,
+      actorType: "user",
+      actorId: ctx.user.id,
+      action: "agent.deleted",
+      subjectType: "agent",
+      subjectId: agent.id,
+      data: { name: agent.name },
+    });
+    const change = await recordAccessChange(tx, {
+      workspaceId: ctx.user.workspaceId,
+      cause: "agent.deleted",
+      actor: { type: "user", id: ctx.user.id },
+    });
+    return { cancelledCalls: change.cancelledCalls.length };
   });
 }
 
@@ -262,7 +321,11 @@ export async function setAllAgentsPaused(ctx: UserContext, input: { paused: bool
 }
 
 export async function listAgents(ctx: UserContext) {
-  const rows = await ctx.db.select().from(agents).where(eq(agents.workspaceId, ctx.user.workspaceId)).orderBy(asc(agents.name));
+  const rows = await ctx.db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.workspaceId, ctx.user.workspaceId), isNull(agents.deletedAt)))
+    .orderBy(asc(agents.name));
   const ids = rows.map((row) => row.id);
   const keys = ids.length
     ? await ctx.db

@@ -160,6 +160,10 @@ describe("cross-workspace isolation", () => {
       "approvals.resendManagerRequest": () => caller.approvals.resendManagerRequest({ approvalRequestId: w.approvalB.id }),
       "integrations.setMcpPrefix": () => caller.integrations.setMcpPrefix({ integrationId: w.integrationId, prefix: "stolen" }),
       "agents.retireKey": () => caller.agents.retireKey({ keyId: w.keyB.id }),
+      "agents.rename": () => caller.agents.rename({ agentId: w.agentB.agentId, name: "Renamed by A" }),
+      "agents.delete": () => caller.agents.delete({ agentId: w.agentB.agentId }),
+      "settings.channels": () => caller.settings.channels(),
+      "settings.sendTestEmail": () => caller.settings.sendTestEmail(),
       "approvals.runAgain": () => caller.approvals.runAgain({ callId: w.callB }),
     };
     const historyBefore = (await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).length;

@@ -47,6 +47,12 @@ function readableZodMessage(error: ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
 }
 
+function zodFieldErrors(error: ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) errors[issue.path.join(".") || "form"] ??= issue.message;
+  return errors;
+}
+
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -57,9 +63,15 @@ const t = initTRPC.context<TrpcContext>().create({
         : error.code === "INTERNAL_SERVER_ERROR"
           ? "Something went wrong on our side; nothing was changed."
           : shape.message;
-    // A refusal about one form field names it, so the form can show the message beside that field.
+    // Forms show each problem next to its field: zod issues keyed by input path (e.g. "smtp.from"),
+    // and a domain refusal about one field names it.
+    const fieldErrors = cause instanceof ZodError ? zodFieldErrors(cause) : null;
     const field = isServiceError(cause) && typeof cause.details?.field === "string" ? cause.details.field : null;
-    return { ...shape, message, data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null, field } };
+    return {
+      ...shape,
+      message,
+      data: { ...shape.data, stack: undefined, serviceCode: isServiceError(cause) ? cause.code : null, field, fieldErrors },
+    };
   },
 });
 

@@ -13,11 +13,12 @@ export async function listClients({ db, user }: UserContext, input: { includeArc
       slug: clients.slug,
       name: clients.name,
       archivedAt: clients.archivedAt,
-      integrationCount:
-        sql<number>`(select count(*) from ${integrations} where ${integrations.clientId} = ${clients.id} and ${integrations.status} <> 'disconnected')`.mapWith(
-          Number,
-        ),
-      peopleCount: sql<number>`(select count(*) from directory_people p where p.client_id = ${clients.id})`.mapWith(Number),
+      // Written with explicit aliases: drizzle renders a column of the single table being selected
+      // without its table name, so `client_id = id` inside a subquery would compare the subquery's
+      // own row with itself.
+      integrationCount: sql<number>`(select count(*) from integrations i
+        where i.client_id = "clients"."id" and i.status <> 'disconnected')`.mapWith(Number),
+      peopleCount: sql<number>`(select count(*) from directory_people p where p.client_id = "clients"."id")`.mapWith(Number),
     })
     .from(clients)
     .where(and(eq(clients.workspaceId, user.workspaceId), input.includeArchived ? undefined : isNull(clients.archivedAt)))

@@ -1,6 +1,7 @@
 import { executeApprovedCall, expireCall } from "../approvals/execute-approved";
 import { planApprovalDeliveries } from "../approvals/deliver/plan";
 import { deliverEmail, deliverSlack, deliverTicketNote, updateApprovalMessages } from "../approvals/deliver/send";
+import { sendPasswordLinkMail } from "../users/password-link-mail";
 import { deliverCallWebhook, deliverConfigWebhook } from "../webhooks/agent-webhooks";
 import type { JobHandlers } from "./worker";
 
@@ -14,6 +15,7 @@ export const jobHandlers: JobHandlers = {
   deliver_jira: deliverTicketNote,
   deliver_connectwise: deliverTicketNote,
   update_approval_messages: updateApprovalMessages,
+  send_password_link: sendPasswordLinkMail,
   execute_call: async (job, db) => {
     await executeApprovedCall(db, String(job.payload.callId));
   },

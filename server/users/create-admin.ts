@@ -47,10 +47,7 @@ export async function createAdmin(
   // A named workspace that does not exist yet is created when --workspace-name says what to call it.
   const [named] = slug ? await db.select().from(workspaces).where(eq(workspaces.slug, slug)) : [];
   if (slug && !named && !input.workspaceName?.trim())
-    throw new ServiceError(
-      "not_found",
-      `No workspace with the slug "${slug}": to create it, add --workspace-name "<its name>".`,
-    );
+    throw new ServiceError("not_found", `No workspace with the slug "${slug}": to create it, add --workspace-name "<its name>".`);
   const existing = slug ? (named ?? null) : await resolveWorkspace(db, undefined);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {

@@ -5,6 +5,7 @@ import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 import { getEnv } from "../env";
 import { newSecretToken, sha256Hex } from "../tokens";
+import { enqueuePasswordLinkMail, workspaceCanEmail } from "./password-link-mail";
 
 export const SETUP_LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;
 
@@ -15,11 +16,13 @@ export const SETUP_LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;
 export async function inviteUser(
   { db, user: actor }: UserContext,
   input: { email: string; name: string; role: UserRole },
-): Promise<{ userId: string; setupLink: string }> {
+): Promise<{ userId: string; setupLink: string; emailed: boolean }> {
   const email = input.email.trim().toLowerCase();
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
   if (existing) throw new ServiceError("conflict", `A user with the e-mail ${email} already exists.`);
   const token = newSecretToken(32);
+  // With SMTP set up the invitation is also e-mailed; the link is still shown once to the admin.
+  const emailed = await workspaceCanEmail(db, actor.workspaceId);
   const userId = await db.transaction(async (tx) => {
     const [created] = await tx
       .insert(users)
@@ -39,11 +42,12 @@ export async function inviteUser(
       action: "user.invited",
       subjectType: "user",
       subjectId: created.id,
-      data: { email, role: input.role },
+      data: { email, role: input.role, emailed },
     });
+    if (emailed) await enqueuePasswordLinkMail(tx, { workspaceId: actor.workspaceId, userId: created.id, token, purpose: "invite" });
     return created.id;
   });
-  return { userId, setupLink: `${getEnv().publicUrl}/set-password/${token}` };
+  return { userId, setupLink: `${getEnv().publicUrl}/set-password/${token}`, emailed };
 }
 
 /** A new one-time link for an existing user (a lost link, a forgotten password); older links stop working. */

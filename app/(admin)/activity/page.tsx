@@ -49,9 +49,20 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
       />
       <form
         method="get"
-        className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto]"
+        role="search"
+        aria-label="Filter calls"
+        // Wraps rather than squeezes: every control keeps room for its longest choice.
+        className="mb-4 grid gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-2 lg:flex lg:flex-wrap lg:items-center"
       >
-        <SelectInput name="client" defaultValue={params.client ?? ""} aria-label="Client">
+        <TextInput
+          name="q"
+          type="search"
+          defaultValue={params.q ?? params.tool ?? ""}
+          placeholder="Search tool, ticket, requester, approver"
+          aria-label="Search"
+          className="sm:col-span-2 lg:w-80 lg:flex-auto"
+        />
+        <SelectInput name="client" defaultValue={params.client ?? ""} aria-label="Client" className="lg:w-auto lg:min-w-60 lg:flex-auto">
           <option value="">All clients and the MSP</option>
           <option value="msp">MSP-wide integrations</option>
           {clients.map((client) => (
@@ -60,7 +71,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
             </option>
           ))}
         </SelectInput>
-        <SelectInput name="agent" defaultValue={params.agent ?? ""} aria-label="Agent">
+        <SelectInput name="agent" defaultValue={params.agent ?? ""} aria-label="Agent" className="lg:w-auto lg:min-w-48 lg:flex-auto">
           <option value="">All agents</option>
           {agents.map((agent) => (
             <option key={agent.id} value={agent.id}>
@@ -68,8 +79,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
             </option>
           ))}
         </SelectInput>
-        <TextInput name="tool" defaultValue={params.tool ?? ""} placeholder="Tool or integration" aria-label="Tool" />
-        <SelectInput name="status" defaultValue={params.status ?? ""} aria-label="Status">
+        <SelectInput name="status" defaultValue={params.status ?? ""} aria-label="Status" className="lg:w-auto lg:min-w-44">
           <option value="">Any status</option>
           {CALL_STATUSES.map((status) => (
             <option key={status} value={status}>
@@ -77,7 +87,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
             </option>
           ))}
         </SelectInput>
-        <TextInput name="from" type="date" defaultValue={params.from ?? ""} aria-label="From date" />
+        <TextInput name="from" type="date" defaultValue={params.from ?? ""} aria-label="From date" className="lg:w-auto" />
         <Button type="submit">Filter</Button>
       </form>
       {calls.length === 0 ? (
@@ -93,13 +103,14 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
                 href={`/activity/${call.id}`}
                 className="flex flex-col gap-1 p-3 hover:bg-slate-50 sm:flex-row sm:items-center sm:justify-between"
               >
-                <span className="min-w-0">
+                <span className="min-w-0 wrap-anywhere">
                   <span className="font-medium text-slate-900">
                     {call.integration} / {call.tool}
                   </span>
                   <span className="block text-sm text-slate-500">
                     {call.agentName} · {call.clientName ?? "MSP"}
                     {call.requesterEmail ? ` · for ${call.requesterEmail}` : ""}
+                    {call.ticketId ? ` · ticket ${call.ticketId}` : ""}
                     {call.errorCode ? ` · ${call.errorCode}` : ""}
                   </span>
                 </span>

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { RelativeTime } from "@/components/relative-time";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Field, TextInput } from "@/components/ui/field";
 import { Badge, Card, EmptyState, Notice } from "@/components/ui/layout";
 import { AgentLimits, type AgentLimitsProps } from "./agent-limits";
@@ -45,6 +46,7 @@ export function AgentsManager({
   const [secret, setSecret] = useState<Secret | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [allClients, setAllClients] = useState(true);
+  const [editing, setEditing] = useState<string | null>(null);
   const onError = (caught: { message: string }) => setError(caught.message);
   const refresh = () => {
     setError(null);
@@ -64,6 +66,19 @@ export function AgentsManager({
     }),
   );
   const setPaused = useMutation(trpc.agents.setPaused.mutationOptions({ onError, onSuccess: refresh }));
+  const deleteAgent = useMutation(
+    trpc.agents.delete.mutationOptions({
+      onError,
+      onSuccess: (result) => {
+        refresh();
+        setNotice(
+          `Agent deleted: its keys no longer work and its calls stay in the Activity log.${
+            result.cancelledCalls > 0 ? ` ${result.cancelledCalls} call(s) still waiting for approval were cancelled.` : ""
+          }`,
+        );
+      },
+    }),
+  );
   const setAllPaused = useMutation(trpc.agents.setAllPaused.mutationOptions({ onError, onSuccess: refresh }));
 
   async function onCreate(event: FormEvent<HTMLFormElement>) {
@@ -97,15 +112,20 @@ export function AgentsManager({
         <Notice tone="success">
           <p className="font-medium">{secret.title}</p>
           {secret.lines.map(([label, value]) => (
-            <p key={label} className="mt-1 break-all">
-              {label}:{" "}
-              <code
-                className="rounded bg-white px-1 font-mono text-xs"
-                data-testid={label === "API key" ? "new-api-key" : "new-webhook-secret"}
-              >
-                {value}
-              </code>
-            </p>
+            <div key={label} className="mt-2 flex flex-col gap-2 sm:flex-row sm:items-center">
+              <p className="min-w-0 break-all">
+                {label}:{" "}
+                <code
+                  className="rounded bg-white px-1 font-mono text-xs"
+                  data-testid={label === "API key" ? "new-api-key" : "new-webhook-secret"}
+                >
+                  {value}
+                </code>
+              </p>
+              <div className="shrink-0">
+                <CopyButton value={value} label={label} />
+              </div>
+            </div>
           ))}
         </Notice>
       ) : null}
@@ -192,7 +212,7 @@ export function AgentsManager({
                     {agent.name} {agent.paused ? <Badge tone="amber">Paused</Badge> : <Badge tone="green">Active</Badge>}
                     {agent.planMode ? <Badge tone="amber">Plan mode</Badge> : null}
                   </p>
-                  <p className="text-sm text-slate-600">
+                  <p className="text-sm text-slate-600 wrap-anywhere">
                     Scope: {agent.allClients ? "all clients" : agent.clients.map((client) => client.name).join(", ") || "no clients"}
                     {agent.mspWide ? " + MSP-wide integrations" : ""}
                     {agent.webhookUrl ? ` · webhook ${agent.webhookUrl}` : ""}
@@ -223,11 +243,53 @@ export function AgentsManager({
                       }}
                       title="Issue another key; the current one keeps working until you retire it"
                     >
-                      New key
+                      New key (old one keeps working)
+                    </Button>
+                    <Button size="sm" variant="secondary" onClick={() => setEditing(editing === agent.id ? null : agent.id)}>
+                      {editing === agent.id ? "Close edit" : "Edit"}
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      className="text-red-700"
+                      onClick={() => {
+                        if (
+                          window.confirm(
+                            `Delete ${agent.name}? Its keys stop working at once and its calls waiting for approval are cancelled. Its calls and audit history stay in the Activity log.`,
+                          )
+                        )
+                          deleteAgent.mutate({ agentId: agent.id });
+                      }}
+                    >
+                      Delete
                     </Button>
                   </div>
                 ) : null}
               </div>
+              {isAdmin && editing === agent.id ? (
+                <EditAgentForm
+                  agent={agent}
+                  clients={clients}
+                  onDone={(message, webhookSecret) => {
+                    setEditing(null);
+                    setError(null);
+                    setNotice(message);
+                    if (webhookSecret)
+                      setSecret({
+                        title: `New webhook signing secret for ${agent.name}: copy it now, it is shown only once.`,
+                        lines: [["Webhook signing secret", webhookSecret]],
+                      });
+                    router.refresh();
+                  }}
+                  onError={(message) => setError(message)}
+                />
+              ) : null}
+              {isAdmin && agent.keys.some((key) => !key.revokedAt && !key.retiredAt) ? (
+                <p className="mt-3 text-xs text-slate-500">
+                  <strong>Retire</strong> a key after the agent has its new one: the key stops working, calls already made with it go on.{" "}
+                  <strong>Revoke as compromised</strong>: the key stops working and its calls still waiting for approval are cancelled.
+                </p>
+              ) : null}
               <AgentLimits agent={agent} tools={tools} isAdmin={isAdmin} onSaved={refresh} onError={onError} />
               <ul className="mt-3 divide-y divide-slate-100 text-sm">
                 {agent.keys.map((key) => (
@@ -257,7 +319,7 @@ export function AgentsManager({
                           title="Stops accepting this key. Calls already made with it go on (approvals still count)."
                           onClick={() => retireKey.mutate({ keyId: key.id })}
                         >
-                          Retire
+                          Retire (rotation)
                         </Button>
                       ) : null}
                       {isAdmin && !key.revokedAt ? (
@@ -286,5 +348,116 @@ export function AgentsManager({
         </ul>
       )}
     </div>
+  );
+}
+
+/** Name, scope and webhook of one agent; the scope change goes through the server's access-change path. */
+function EditAgentForm({
+  agent,
+  clients,
+  onDone,
+  onError,
+}: {
+  agent: Agent;
+  clients: Array<{ id: string; name: string }>;
+  onDone: (message: string, webhookSecret: string | null) => void;
+  onError: (message: string) => void;
+}) {
+  const trpc = useTRPC();
+  const rename = useMutation(trpc.agents.rename.mutationOptions());
+  const setScope = useMutation(trpc.agents.setScope.mutationOptions());
+  const setWebhook = useMutation(trpc.agents.setWebhook.mutationOptions());
+  const [allClients, setAllClients] = useState(agent.allClients);
+  const pending = rename.isPending || setScope.isPending || setWebhook.isPending;
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const name = String(data.get("name") ?? "").trim();
+    const clientIds = allClients ? [] : data.getAll("clientIds").map(String);
+    const mspWide = data.get("mspWide") === "on";
+    const webhookUrl = String(data.get("webhookUrl") ?? "").trim() || null;
+    const sameClients =
+      agent.allClients === allClients &&
+      (allClients || (clientIds.length === agent.clients.length && agent.clients.every((client) => clientIds.includes(client.id))));
+    const done: string[] = [];
+    let webhookSecret: string | null = null;
+    try {
+      if (name !== agent.name) {
+        await rename.mutateAsync({ agentId: agent.id, name });
+        done.push("renamed");
+      }
+      if (!sameClients || mspWide !== agent.mspWide) {
+        const { cancelledCalls } = await setScope.mutateAsync({ agentId: agent.id, scope: { allClients, clientIds, mspWide } });
+        done.push(
+          cancelledCalls > 0
+            ? `scope changed; ${cancelledCalls} call(s) waiting for approval outside the new scope were cancelled`
+            : "scope changed",
+        );
+      }
+      if (webhookUrl !== agent.webhookUrl) {
+        webhookSecret = (await setWebhook.mutateAsync({ agentId: agent.id, webhookUrl })).webhookSecret;
+        done.push(webhookUrl ? "webhook set" : "webhook removed");
+      }
+    } catch (caught) {
+      onError((caught as Error).message);
+      return;
+    }
+    onDone(done.length ? `${agent.name}: ${done.join(", ")}.` : "Nothing to change.", webhookSecret);
+  }
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      className="mt-4 space-y-4 rounded-md border border-slate-200 bg-slate-50 p-4"
+      aria-label={`Edit ${agent.name}`}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Name" htmlFor={`edit-name-${agent.id}`}>
+          <TextInput id={`edit-name-${agent.id}`} name="name" required defaultValue={agent.name} />
+        </Field>
+        <Field
+          label="Configuration webhook"
+          htmlFor={`edit-webhook-${agent.id}`}
+          hint="Empty: no webhook. A new URL gets a new signing secret, shown once."
+        >
+          <TextInput id={`edit-webhook-${agent.id}`} name="webhookUrl" type="url" defaultValue={agent.webhookUrl ?? ""} />
+        </Field>
+      </div>
+      <fieldset className="space-y-2 text-sm">
+        <legend className="font-medium text-slate-800">Which clients it may reach</legend>
+        <p className="text-amber-800" data-testid="scope-warning">
+          Narrowing the scope cancels this agent’s calls waiting for approval for the clients (or MSP-wide integrations) it loses.
+        </p>
+        <label className="flex min-h-10 items-center gap-2">
+          <input type="radio" checked={allClients} onChange={() => setAllClients(true)} className="h-5 w-5" /> All clients
+        </label>
+        <label className="flex min-h-10 items-center gap-2">
+          <input type="radio" checked={!allClients} onChange={() => setAllClients(false)} className="h-5 w-5" /> Only these clients:
+        </label>
+        {!allClients ? (
+          <div className="grid gap-1 pl-7 sm:grid-cols-2">
+            {clients.map((client) => (
+              <label key={client.id} className="flex min-h-10 items-center gap-2">
+                <input
+                  type="checkbox"
+                  name="clientIds"
+                  value={client.id}
+                  defaultChecked={agent.clients.some((chosen) => chosen.id === client.id)}
+                  className="h-5 w-5"
+                />{" "}
+                {client.name}
+              </label>
+            ))}
+          </div>
+        ) : null}
+        <label className="flex min-h-10 items-center gap-2">
+          <input type="checkbox" name="mspWide" defaultChecked={agent.mspWide} className="h-5 w-5" /> Also the MSP’s own integrations
+        </label>
+      </fieldset>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Saving…" : "Save agent"}
+      </Button>
+    </form>
   );
 }

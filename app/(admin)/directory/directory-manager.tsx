@@ -88,9 +88,11 @@ export function DirectoryManager({
           Add people by hand or import a CSV file with their managers below.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+        // One list of people: a table from md up, a stack of cards on a phone (same elements, so
+        // every control keeps one label and nothing scrolls sideways).
+        <div className="rounded-lg border border-slate-200 bg-white md:overflow-x-auto">
+          <table className="block w-full text-sm md:table md:min-w-full md:divide-y md:divide-slate-200" data-testid="directory-people">
+            <thead className="hidden bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 md:table-header-group">
               <tr>
                 <th className="px-4 py-3">Person</th>
                 <th className="px-4 py-3">Manager</th>
@@ -98,24 +100,25 @@ export function DirectoryManager({
                 {isAdmin ? <th className="px-4 py-3 text-right">Actions</th> : null}
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="block divide-y divide-slate-100 md:table-row-group">
               {people.map((person) => (
-                <tr key={person.id}>
-                  <td className="px-4 py-3">
+                <tr key={person.id} className="grid grid-cols-[1fr_auto] gap-x-3 gap-y-2 p-4 md:table-row md:p-0">
+                  <td className="col-span-2 min-w-0 md:table-cell md:px-4 md:py-3">
                     <p className="font-medium text-slate-900">{person.name}</p>
-                    <p className="text-slate-500">{person.email}</p>
+                    <p className="break-all text-slate-500">{person.email}</p>
                     {person.reports > 0 ? (
                       <p className="text-xs text-slate-500">
                         {person.reports} direct report{person.reports === 1 ? "" : "s"}
                       </p>
                     ) : null}
                   </td>
-                  <td className="px-4 py-3">
+                  <td className="min-w-0 md:table-cell md:px-4 md:py-3">
+                    <span className="mb-1 block text-xs font-medium text-slate-500 md:hidden">Manager</span>
                     {isAdmin ? (
                       <SelectInput
                         aria-label={`Manager of ${person.name}`}
                         value={person.managerId ?? ""}
-                        className="min-w-44"
+                        className="w-full md:min-w-44"
                         onChange={(event) => update.mutate({ personId: person.id, managerId: event.target.value || null })}
                       >
                         <option value="">— none —</option>
@@ -131,9 +134,12 @@ export function DirectoryManager({
                       (person.managerName ?? "—")
                     )}
                   </td>
-                  <td className="px-4 py-3 font-mono text-xs text-slate-600">{person.slackUserId ?? "—"}</td>
+                  <td className="row-start-3 min-w-0 font-mono text-xs text-slate-600 md:table-cell md:px-4 md:py-3">
+                    <span className="font-sans font-medium text-slate-500 md:hidden">Slack: </span>
+                    {person.slackUserId ?? "—"}
+                  </td>
                   {isAdmin ? (
-                    <td className="px-4 py-3 text-right">
+                    <td className="self-end md:table-cell md:px-4 md:py-3 md:text-right">
                       <Button size="sm" variant="ghost" onClick={() => remove.mutate({ personId: person.id })}>
                         Remove
                       </Button>
@@ -178,8 +184,8 @@ export function DirectoryManager({
           <Card title="Import from CSV">
             <div className="space-y-3">
               <p className="text-sm text-slate-600">
-                Columns: <code className="rounded bg-slate-100 px-1">email,name,manager_email[,slack_user_id]</code>. Known people are
-                updated. A file with any bad row imports nothing until you choose to import only the good rows.
+                Columns: <code className="rounded bg-slate-100 px-1 break-all">email,name,manager_email[,slack_user_id]</code>. Known people
+                are updated. A file with any bad row imports nothing until you choose to import only the good rows.
               </p>
               <input
                 type="file"

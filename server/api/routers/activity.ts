@@ -12,6 +12,7 @@ export const activityRouter = createTRPCRouter({
         clientId: z.string().max(64).optional(),
         agentId: id.optional(),
         tool: z.string().max(200).optional(),
+        q: z.string().max(200).optional(),
         status: z.enum(CALL_STATUSES).optional(),
         from: z.date().optional(),
         to: z.date().optional(),

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import {
   createAgent,
+  deleteAgent,
   issueAgentKey,
   listAgents,
+  renameAgent,
   retireAgentKey,
   revokeAgentKey,
   setAgentPaused,
@@ -33,6 +35,10 @@ export const agentsRouter = createTRPCRouter({
   issueKey: adminProcedure.input(z.object({ agentId: id })).mutation(({ ctx, input }) => issueAgentKey(ctx, input)),
   retireKey: adminProcedure.input(z.object({ keyId: id })).mutation(({ ctx, input }) => retireAgentKey(ctx, input)),
   revokeKey: adminProcedure.input(z.object({ keyId: id })).mutation(({ ctx, input }) => revokeAgentKey(ctx, input)),
+  rename: adminProcedure
+    .input(z.object({ agentId: id, name: z.string().trim().min(1, "Enter a name").max(120) }))
+    .mutation(({ ctx, input }) => renameAgent(ctx, input)),
+  delete: adminProcedure.input(z.object({ agentId: id })).mutation(({ ctx, input }) => deleteAgent(ctx, input)),
   setPaused: adminProcedure.input(z.object({ agentId: id, paused: z.boolean() })).mutation(({ ctx, input }) => setAgentPaused(ctx, input)),
   setScope: adminProcedure.input(z.object({ agentId: id, scope })).mutation(({ ctx, input }) => setAgentScope(ctx, input)),
   setWebhook: adminProcedure.input(z.object({ agentId: id, webhookUrl })).mutation(({ ctx, input }) => setAgentWebhook(ctx, input)),

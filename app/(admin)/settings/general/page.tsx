@@ -8,14 +8,15 @@ export const metadata = { title: "General settings" };
 
 export default async function GeneralSettingsPage() {
   const user = await requireUser();
-  const settings = await (await getServerCaller()).settings.get();
+  const caller = await getServerCaller();
+  const [settings, channels] = await Promise.all([caller.settings.get(), caller.settings.channels()]);
   return (
     <>
       <PageHeader
         title="General settings"
         description="How long approvals wait, how many an agent may have open, and how managers are e-mailed."
       />
-      <SettingsForm settings={settings} isAdmin={user.role === "admin"} timeZones={timeZoneChoices()} />
+      <SettingsForm settings={settings} channels={channels} isAdmin={user.role === "admin"} timeZones={timeZoneChoices()} />
     </>
   );
 }

@@ -6,7 +6,8 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
 import { Field, SelectInput, TextInput } from "@/components/ui/field";
-import { Card, Notice } from "@/components/ui/layout";
+import { Badge, Card, Notice } from "@/components/ui/layout";
+import type { ChannelState } from "@/server/workspaces/approval-channels";
 
 type Settings = {
   name: string;
@@ -19,44 +20,98 @@ type Settings = {
   timeZone: string;
 };
 
-export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Settings; isAdmin: boolean; timeZones: string[] }) {
+const CHANNEL_LABELS: Record<ChannelState["channel"], string> = {
+  slack: "Slack app",
+  smtp: "E-mail (SMTP)",
+  jira: "Jira",
+  connectwise: "ConnectWise",
+};
+
+/** Which form field shows the error for each input path of settings.update. */
+const FIELD_OF: Record<string, string> = {
+  name: "name",
+  approvalExpiryHours: "approvalExpiryHours",
+  maxPendingApprovalsPerAgent: "maxPending",
+  callRetentionDays: "retentionDays",
+  timeZone: "timeZone",
+  "smtp.host": "smtpHost",
+  "smtp.port": "smtpPort",
+  "smtp.username": "smtpUsername",
+  "smtp.password": "smtpPassword",
+  "smtp.from": "smtpFrom",
+};
+
+export function SettingsForm({
+  settings,
+  isAdmin,
+  timeZones,
+  channels,
+}: {
+  settings: Settings;
+  isAdmin: boolean;
+  timeZones: string[];
+  channels: ChannelState[];
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);
-  const [passwordError, setPasswordError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [testResult, setTestResult] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const update = useMutation(
     trpc.settings.update.mutationOptions({
       onError: (caught) => {
-        // A new SMTP server without the password again is refused: said beside the password field.
-        const field = (caught as { data?: { field?: string | null } }).data?.field;
-        setPasswordError(field === "smtp.password" ? caught.message : null);
-        setMessage(field === "smtp.password" ? null : { tone: "error", text: caught.message });
+        const data = caught.data as { fieldErrors?: Record<string, string> | null; field?: string | null } | undefined;
+        // Zod issues by input path; a domain refusal about one field (a new SMTP server without its password) names it.
+        const byPath = data?.fieldErrors ?? (data?.field ? { [data.field]: caught.message } : null);
+        if (byPath) {
+          const mapped: Record<string, string> = {};
+          for (const [path, text] of Object.entries(byPath)) mapped[FIELD_OF[path] ?? "form"] ??= text;
+          setFieldErrors(mapped);
+          setMessage({ tone: "error", text: mapped.form ?? "Nothing was saved: fix the fields marked above." });
+        } else {
+          setFieldErrors({});
+          setMessage({ tone: "error", text: caught.message });
+        }
       },
       onSuccess: () => {
-        setPasswordError(null);
+        setFieldErrors({});
         setMessage({ tone: "success", text: "Settings saved." });
         router.refresh();
       },
     }),
   );
+  const testEmail = useMutation(
+    trpc.settings.sendTestEmail.mutationOptions({
+      onError: (caught) => setTestResult({ tone: "error", text: caught.message }),
+      onSuccess: (result) => setTestResult({ tone: "success", text: `Test e-mail sent to ${result.to}. Check that inbox.` }),
+    }),
+  );
+  const errorOf = (field: string) => fieldErrors[field] ?? null;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const host = String(data.get("smtpHost") ?? "").trim();
+    const from = String(data.get("smtpFrom") ?? "").trim();
+    const username = String(data.get("smtpUsername") || "").trim();
+    const portText = String(data.get("smtpPort") ?? "").trim();
+    // E-mail is off only when every SMTP field is empty: a missing host next to a sender address is
+    // a mistake to point out, not a reason to throw the other fields away.
+    const smtpOff = !host && !from && !username && (!portText || portText === "587");
+    setMessage(null);
     update.mutate({
       name: String(data.get("name")),
       approvalExpiryHours: Number(data.get("approvalExpiryHours")),
       maxPendingApprovalsPerAgent: Number(data.get("maxPending")),
       callRetentionDays: data.get("retentionDays") ? Number(data.get("retentionDays")) : null,
       timeZone: String(data.get("timeZone") ?? settings.timeZone),
-      smtp: host
+      smtp: !smtpOff
         ? {
             host,
-            port: Number(data.get("smtpPort") || 587),
+            port: portText ? Number(portText) : 587,
             secure: data.get("smtpSecure") === "on",
             username: String(data.get("smtpUsername") || "") || null,
-            from: String(data.get("smtpFrom") ?? ""),
+            from,
             password: String(data.get("smtpPassword") || "") || undefined,
           }
         : null,
@@ -64,15 +119,43 @@ export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Setti
   }
 
   return (
-    <form onSubmit={onSubmit} className="max-w-3xl space-y-6">
-      {message ? <Notice tone={message.tone}>{message.text}</Notice> : null}
+    <form onSubmit={onSubmit} className="max-w-3xl space-y-6" noValidate>
+      <Card title="How approvers are reached">
+        <ul className="divide-y divide-slate-100 text-sm" aria-label="Approval channels">
+          {channels.map((channel) => (
+            <li
+              key={channel.channel}
+              className="flex flex-col gap-2 py-2 sm:flex-row sm:items-center sm:justify-between"
+              data-testid={`channel-${channel.channel}`}
+            >
+              <span className="min-w-0">
+                <span className="flex items-center gap-2 font-medium text-slate-900">
+                  {CHANNEL_LABELS[channel.channel]}
+                  {channel.ready ? <Badge tone="green">Ready</Badge> : <Badge tone="amber">Not set up</Badge>}
+                </span>
+                <span className="block text-slate-600 wrap-anywhere">{channel.detail}</span>
+              </span>
+              {isAdmin ? (
+                <a href={channel.setupHref} className="shrink-0 font-medium text-brand-700 hover:underline">
+                  {channel.ready ? "Manage" : "Set up"} {CHANNEL_LABELS[channel.channel]}
+                </a>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </Card>
       <fieldset disabled={!isAdmin} className="space-y-6">
         <Card title="Workspace">
-          <Field label="MSP name" htmlFor="name" hint="Shown to approvers on the approval page.">
+          <Field label="MSP name" htmlFor="name" error={errorOf("name")} hint="Shown to approvers on the approval page.">
             <TextInput id="name" name="name" defaultValue={settings.name} />
           </Field>
           <div className="mt-4">
-            <Field label="Time zone" htmlFor="timeZone" hint="The Overview counts calls per day in this time zone.">
+            <Field
+              label="Time zone"
+              htmlFor="timeZone"
+              error={errorOf("timeZone")}
+              hint="The Overview counts calls per day in this time zone."
+            >
               <SelectInput id="timeZone" name="timeZone" defaultValue={settings.timeZone}>
                 {timeZones.map((zone) => (
                   <option key={zone} value={zone}>
@@ -85,7 +168,12 @@ export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Setti
         </Card>
         <Card title="Approvals">
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Requests expire after (hours)" htmlFor="approvalExpiryHours" hint="An unanswered request expires the call.">
+            <Field
+              label="Requests expire after (hours)"
+              htmlFor="approvalExpiryHours"
+              error={errorOf("approvalExpiryHours")}
+              hint="An unanswered request expires the call."
+            >
               <TextInput
                 id="approvalExpiryHours"
                 name="approvalExpiryHours"
@@ -99,6 +187,7 @@ export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Setti
             <Field
               label="Pending approvals per agent"
               htmlFor="maxPending"
+              error={errorOf("maxPending")}
               hint="More get 429 too_many_pending_approvals, so approvers are never flooded."
             >
               <TextInput
@@ -113,6 +202,7 @@ export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Setti
             <Field
               label="Keep call arguments and results (days)"
               htmlFor="retentionDays"
+              error={errorOf("retentionDays")}
               hint="After this, finished calls keep only their digests and audit events. Empty: keep them."
             >
               <TextInput
@@ -127,30 +217,31 @@ export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Setti
             </Field>
           </div>
         </Card>
+        <div id="smtp" className="scroll-mt-4" />
         <Card title="E-mail (SMTP) for managers">
           <p className="mb-4 text-sm text-slate-600">
-            Managers work at your clients and are rarely in your Slack: their approval requests go by e-mail. Leave the host empty to turn
+            Managers work at your clients and are rarely in your Slack: their approval requests go by e-mail. Empty every field to turn
             e-mail off.
           </p>
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Host" htmlFor="smtpHost">
+            <Field label="Host" htmlFor="smtpHost" error={errorOf("smtpHost")}>
               <TextInput id="smtpHost" name="smtpHost" defaultValue={settings.smtp?.host ?? ""} placeholder="smtp.example.com" />
             </Field>
-            <Field label="Port" htmlFor="smtpPort">
+            <Field label="Port" htmlFor="smtpPort" error={errorOf("smtpPort")}>
               <TextInput id="smtpPort" name="smtpPort" type="number" defaultValue={settings.smtp?.port ?? 587} />
             </Field>
-            <Field label="Username" htmlFor="smtpUsername">
+            <Field label="Username" htmlFor="smtpUsername" error={errorOf("smtpUsername")}>
               <TextInput id="smtpUsername" name="smtpUsername" defaultValue={settings.smtp?.username ?? ""} autoComplete="off" />
             </Field>
             <Field
               label="Password"
               htmlFor="smtpPassword"
+              error={errorOf("smtpPassword")}
               hint={settings.smtpPasswordSet ? "A password is stored (encrypted). Leave empty to keep it." : "Stored encrypted."}
-              error={passwordError}
             >
               <TextInput id="smtpPassword" name="smtpPassword" type="password" autoComplete="new-password" />
             </Field>
-            <Field label="From address" htmlFor="smtpFrom">
+            <Field label="From address" htmlFor="smtpFrom" error={errorOf("smtpFrom")}>
               <TextInput
                 id="smtpFrom"
                 name="smtpFrom"
@@ -165,9 +256,25 @@ export function SettingsForm({ settings, isAdmin, timeZones }: { settings: Setti
           </div>
         </Card>
         {isAdmin ? (
-          <Button type="submit" disabled={update.isPending}>
-            {update.isPending ? "Saving…" : "Save settings"}
-          </Button>
+          <div className="space-y-3">
+            {message ? <Notice tone={message.tone}>{message.text}</Notice> : null}
+            <div className="flex flex-wrap items-center gap-3">
+              <Button type="submit" disabled={update.isPending}>
+                {update.isPending ? "Saving…" : "Save settings"}
+              </Button>
+              <Button
+                variant="secondary"
+                onClick={() => testEmail.mutate()}
+                disabled={testEmail.isPending || !settings.smtp}
+                title={settings.smtp ? "Sends a test e-mail to you over the saved SMTP settings" : "Save SMTP settings first"}
+              >
+                {testEmail.isPending ? "Sending…" : "Send test e-mail"}
+              </Button>
+            </div>
+            {testResult ? <Notice tone={testResult.tone}>{testResult.text}</Notice> : null}
+          </div>
+        ) : message ? (
+          <Notice tone={message.tone}>{message.text}</Notice>
         ) : null}
       </fieldset>
     </form>

@@ -14,7 +14,7 @@ type UserListItem = { id: string; email: string; name: string; role: UserRole; a
 export function UsersManager({ users, currentUserId, isAdmin }: { users: UserListItem[]; currentUserId: string; isAdmin: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [link, setLink] = useState<{ name: string; url: string } | null>(null);
+  const [link, setLink] = useState<{ name: string; url: string; emailedTo?: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const onError = (caught: { message: string }) => setError(caught.message);
   const onSuccess = () => {
@@ -34,7 +34,7 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
       .mutateAsync({ email: String(form.get("email")), name, role: form.get("role") as UserRole })
       .catch(() => null);
     if (result) {
-      setLink({ name, url: result.setupLink });
+      setLink({ name, url: result.setupLink, emailedTo: result.emailed ? String(form.get("email")) : undefined });
       setError(null);
       (event.target as HTMLFormElement).reset();
       router.refresh();
@@ -49,6 +49,7 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
           <p className="font-medium">
             Pass this one-time link to {link.name} so they can set their password (valid for 7 days, shown only now):
           </p>
+          {link.emailedTo ? <p className="mt-1">We also e-mailed it to {link.emailedTo}.</p> : null}
           <p className="mt-1 break-all font-mono text-xs" data-testid="setup-link">
             {link.url}
           </p>
@@ -75,9 +76,10 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
           </form>
         </Card>
       ) : null}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+      {/* A table from md up, a stack of cards on a phone (the same elements, restyled). */}
+      <div className="rounded-lg border border-slate-200 bg-white md:overflow-x-auto">
+        <table className="block w-full text-sm md:table md:min-w-full md:divide-y md:divide-slate-200" data-testid="users-table">
+          <thead className="hidden bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 md:table-header-group">
             <tr>
               <th className="px-4 py-3">User</th>
               <th className="px-4 py-3">Role</th>
@@ -85,16 +87,16 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
               {isAdmin ? <th className="px-4 py-3 text-right">Actions</th> : null}
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className="block divide-y divide-slate-100 md:table-row-group">
             {users.map((user) => (
-              <tr key={user.id}>
-                <td className="px-4 py-3">
+              <tr key={user.id} className="grid grid-cols-[auto_1fr] items-center gap-x-3 gap-y-2 p-4 md:table-row md:p-0">
+                <td className="col-span-2 min-w-0 md:table-cell md:px-4 md:py-3">
                   <p className="font-medium text-slate-900">
                     {user.name} {user.id === currentUserId ? <span className="text-slate-500">(you)</span> : null}
                   </p>
-                  <p className="text-slate-500">{user.email}</p>
+                  <p className="break-all text-slate-500">{user.email}</p>
                 </td>
-                <td className="px-4 py-3">
+                <td className="md:table-cell md:px-4 md:py-3">
                   {isAdmin ? (
                     <SelectInput
                       aria-label={`Role of ${user.name}`}
@@ -109,7 +111,7 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
                     user.role
                   )}
                 </td>
-                <td className="px-4 py-3">
+                <td className="md:table-cell md:px-4 md:py-3">
                   {!user.active ? (
                     <Badge tone="red">{user.ssoLinked && !user.hasPassword ? "Waiting for activation" : "Deactivated"}</Badge>
                   ) : user.hasPassword || user.ssoLinked ? (
@@ -126,7 +128,7 @@ export function UsersManager({ users, currentUserId, isAdmin }: { users: UserLis
                   ) : null}
                 </td>
                 {isAdmin ? (
-                  <td className="space-x-2 whitespace-nowrap px-4 py-3 text-right">
+                  <td className="col-span-2 flex flex-wrap gap-2 md:table-cell md:space-x-2 md:whitespace-nowrap md:px-4 md:py-3 md:text-right">
                     <Button
                       size="sm"
                       variant="ghost"

@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/layout";
 import { cx } from "@/components/ui/cx";
 import { IntegrationActions } from "./integration-actions";
 import { PolicyHistory } from "./policy-history";
+import { SaveConfirmationProvider } from "./save-confirmation";
 import { ToolPolicyEditor } from "./tool-policy-editor";
 
 export const metadata = { title: "Integration" };
@@ -90,17 +91,19 @@ export default async function IntegrationDetailPage({
           isAdmin={isAdmin}
         />
       ) : (
-        <ToolPolicyEditor
-          key={detail.revision}
-          detail={detail}
-          tools={await caller.policies.tools({ integrationId })}
-          copySources={(await caller.integrations.list())
-            .filter((other) => other.kind === detail.kind && other.id !== detail.id)
-            .map(({ id, name }) => ({ id, name }))}
-          isAdmin={isAdmin}
-          justConnected={connected === "1"}
-          reach={await caller.approvals.reach({ clientId: detail.clientId })}
-        />
+        <SaveConfirmationProvider>
+          <ToolPolicyEditor
+            key={detail.revision}
+            detail={detail}
+            tools={await caller.policies.tools({ integrationId })}
+            copySources={(await caller.integrations.list())
+              .filter((other) => other.kind === detail.kind && other.id !== detail.id)
+              .map(({ id, name }) => ({ id, name }))}
+            isAdmin={isAdmin}
+            justConnected={connected === "1"}
+            reach={await caller.approvals.reach({ clientId: detail.clientId })}
+          />
+        </SaveConfirmationProvider>
       )}
     </>
   );

@@ -1,34 +1,4 @@
-type JsonSchema = {
-  type?: string | string[];
-  description?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  enum?: unknown[];
-  items?: JsonSchema;
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  default?: unknown;
-};
-
-function typeOf(schema: JsonSchema): string {
-  const base = Array.isArray(schema.type) ? schema.type.join(" | ") : (schema.type ?? "any");
-  if (base === "array" && schema.items) return `array of ${typeOf(schema.items)}`;
-  return schema.format ? `${base} (${schema.format})` : base;
-}
-
-function constraints(schema: JsonSchema): string[] {
-  const out: string[] = [];
-  if (schema.enum) out.push(`one of ${schema.enum.map((value) => JSON.stringify(value)).join(", ")}`);
-  if (schema.minimum !== undefined) out.push(`≥ ${schema.minimum}`);
-  if (schema.maximum !== undefined) out.push(`≤ ${schema.maximum}`);
-  if (schema.minLength !== undefined) out.push(`at least ${schema.minLength} characters`);
-  if (schema.maxLength !== undefined) out.push(`at most ${schema.maxLength} characters`);
-  if (schema.default !== undefined) out.push(`default ${JSON.stringify(schema.default)}`);
-  return out;
-}
+import { describeConstraints as constraints, describeType as typeOf, type JsonSchema } from "@/components/schema/schema-words";
 
 /** A tool's input JSON Schema as a readable list of arguments, with the raw schema one click away. */
 export function SchemaView({ schema }: { schema: Record<string, unknown> }) {

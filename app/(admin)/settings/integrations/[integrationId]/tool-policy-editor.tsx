@@ -15,6 +15,7 @@ import { cx } from "@/components/ui/cx";
 import { SelectInput, TextInput } from "@/components/ui/field";
 import { Badge, EmptyState, Notice } from "@/components/ui/layout";
 import { Switch } from "@/components/ui/switch";
+import { useSaveConfirmation } from "./save-confirmation";
 import { SchemaView } from "./schema-view";
 import { useLeaveWarning } from "./use-leave-warning";
 
@@ -51,6 +52,7 @@ export function ToolPolicyEditor({
   const [bulkPolicy, setBulkPolicy] = useState<ToolPolicy>("approval_needed");
   const [copyFrom, setCopyFrom] = useState(copySources[0]?.id ?? "");
   const [switchedOff, setSwitchedOff] = useState<Set<string>>(() => new Set());
+  const saveConfirmation = useSaveConfirmation();
 
   const stored = useMemo(
     () => new Map(tools.map((tool) => [tool.id, { policy: tool.policy, managerApproval: tool.managerApproval }])),
@@ -61,6 +63,7 @@ export function ToolPolicyEditor({
 
   const setChoice = useCallback(
     (toolId: string, next: Choice) => {
+      saveConfirmation.clear();
       setDrafts((previous) => {
         const copy = new Map(previous);
         if (sameChoice(next, stored.get(toolId)!)) copy.delete(toolId);
@@ -68,7 +71,7 @@ export function ToolPolicyEditor({
         return copy;
       });
     },
-    [stored],
+    [stored, saveConfirmation],
   );
 
   const onPolicyChange = useCallback(
@@ -106,10 +109,10 @@ export function ToolPolicyEditor({
     const changes = [...drafts.entries()].map(([toolId, choice]) => ({ toolId, ...choice }));
     try {
       const result = await save.mutateAsync({ integrationId: detail.id, revision: detail.revision, changes });
-      setNotice({
-        tone: "success",
-        text: `Saved ${result.applied} change${result.applied === 1 ? "" : "s"}. Agents see them on their next call (toolset version ${result.toolsetVersion}).`,
-      });
+      setNotice(null);
+      saveConfirmation.show(
+        `Saved ${result.applied} change${result.applied === 1 ? "" : "s"}. Agents see them on their next call (toolset version ${result.toolsetVersion}).`,
+      );
       setDrafts(new Map());
       router.refresh();
     } catch (caught) {
@@ -259,7 +262,9 @@ export function ToolPolicyEditor({
             checked={filters.flagged}
             onChange={(event) => setFilters({ ...filters, flagged: event.target.checked })}
           />
-          Flagged
+          <span>
+            Flagged <span className="text-slate-500">(changed upstream, needs review)</span>
+          </span>
         </label>
         <span className="text-sm text-slate-500 lg:ml-auto" aria-live="polite">
           {visible.length} of {tools.length} tools
