@@ -15,7 +15,8 @@ type Behaviour = { delayMs?: number; fail?: string; hang?: boolean };
  * list can be changed between syncs, it pages its list, counts every request per tool, records the
  * headers it received, and can delay, fail or hang a tool on command.
  */
-export async function startMcpUpstream(options: { tools: UpstreamTool[]; token?: string; pageSize?: number }) {
+/** `port`: listen there (to bring an upstream back where it was, after `close`). */
+export async function startMcpUpstream(options: { tools: UpstreamTool[]; token?: string; pageSize?: number; port?: number }) {
   let tools = options.tools;
   const calls: Array<{ name: string; arguments: Record<string, unknown>; headers: Record<string, string>; at: number }> = [];
   const requestHeaders: Array<Record<string, string>> = [];
@@ -48,10 +49,11 @@ export async function startMcpUpstream(options: { tools: UpstreamTool[]; token?:
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await mcp.connect(transport);
     return transport.handleRequest(request);
-  });
+  }, options.port ?? 0);
 
   return {
     url: `${server.url}/mcp`,
+    port: server.port,
     calls,
     requestHeaders,
     setTools(next: UpstreamTool[]) {

@@ -12,6 +12,7 @@ import {
   type CallStatus,
 } from "@/db/schema";
 import { loadReachSetup, requestChannels } from "../approvals/reach";
+import { runAgainOption } from "../approvals/execute-approved";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 
@@ -145,6 +146,8 @@ export async function getCallDetail({ db, user }: UserContext, input: { callId: 
     ...call.call,
     agentName: call.agentName,
     clientName: call.clientName,
+    /** Whether (and how) an admin may run it again: see runAgainOption. */
+    runAgain: runAgainOption(call.call, new Date()),
     approvals: approvals.map(({ request, decidedByUser, decidedByPerson, approverName, approverSlackId }) => ({
       ...request,
       decidedByName: decidedByUser ?? decidedByPerson,

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { approvalRequests, integrations, toolCalls, tools } from "@/db/schema";
 import { recordAudit } from "../audit/record";
@@ -16,6 +16,34 @@ import { storableText } from "../gateway/storable";
 import { decideCallAlreadyMade } from "../policy/open-call-decisions";
 
 export type ExecutionOutcome = "not_claimed" | "cancelled" | "succeeded" | "failed";
+
+/** How an approved call's failed upstream request is recorded, by whether the upstream can have acted. */
+const FAILURE_OF_DELIVERY = {
+  not_sent: {
+    code: "upstream_unreachable",
+    hint: " The request never reached the upstream; an admin can run it again while the approval is valid.",
+  },
+  unknown: {
+    code: "outcome_unknown",
+    hint: " Outcome unknown: the upstream may have acted. Check it; an admin can then run the call again while the approval is valid.",
+  },
+  answered: { code: "upstream_failed", hint: "" },
+} as const;
+
+/**
+ * Whether an admin may run a failed call again (pure: runCallAgain and the call page ask it):
+ * `unreached` when the upstream certainly did not act, `unknown_outcome` when it may have (the
+ * admin must confirm they checked), `expired` once the approval's expiry has passed.
+ */
+export function runAgainOption(
+  call: Pick<typeof toolCalls.$inferSelect, "status" | "errorCode" | "expiresAt">,
+  now: Date,
+): "unreached" | "unknown_outcome" | "expired" | null {
+  if (call.status !== "failed") return null;
+  const option = call.errorCode === "upstream_unreachable" ? "unreached" : call.errorCode === "outcome_unknown" ? "unknown_outcome" : null;
+  if (!option) return null;
+  return call.expiresAt && call.expiresAt.getTime() <= now.getTime() ? "expired" : option;
+}
 
 async function finish(
   db: Database,
@@ -76,8 +104,7 @@ export async function executeApprovedCall(db: Database, callId: string): Promise
     secrets = { arguments: { unreadable: true } };
   }
   const args = mergeSecretArguments(call.arguments, secrets.arguments ?? {});
-  const digestOk =
-    argumentsDigest(args) === call.argumentsDigest && requests.every((request) => request.digest === call.argumentsDigest);
+  const digestOk = argumentsDigest(args) === call.argumentsDigest && requests.every((request) => request.digest === call.argumentsDigest);
   let stop: { code: string; reason: string } | null = null;
   if (!verdict) stop = { code: "unknown_tool", reason: "the call cannot be evaluated" };
   else if (verdict.decision.kind === "reject") stop = { code: verdict.decision.code, reason: verdict.decision.reason };
@@ -127,8 +154,10 @@ export async function executeApprovedCall(db: Database, callId: string): Promise
     );
     return "succeeded";
   }
-  const message = storableText(outcome.message);
-  await finish(db, call, { status: "failed", errorCode: "upstream_failed", errorMessage: message, latencyMs }, "call.failed", {
+  // What an admin may do next depends on whether the upstream can have acted (see runCallAgain).
+  const failure = FAILURE_OF_DELIVERY[outcome.delivery ?? "answered"];
+  const message = storableText(`${outcome.message}${failure.hint}`);
+  await finish(db, call, { status: "failed", errorCode: failure.code, errorMessage: message, latencyMs }, "call.failed", {
     latencyMs,
     afterApproval: true,
     error: message,
@@ -247,10 +276,43 @@ export async function sweepCalls(db: Database): Promise<{ executed: number; rele
   return { executed, released: released.length, unknown: unknown.length, expired };
 }
 
-/** After an admin has checked the upstream: a call that ended "outcome unknown" runs again (audited). */
-export async function runCallAgain(ctx: UserContext, input: { callId: string }): Promise<void> {
+/**
+ * An admin runs a failed approved call again — the approvals already given still hold — only when
+ * the upstream certainly did not act (`upstream_unreachable`) or, once the admin confirms they
+ * checked, when its outcome is unknown; only while the approval is valid (before the call's
+ * expiry); and only when the one decision still lets it run. Otherwise the agent must ask again.
+ * The call goes back to `approved` (conditional update, audited), so the agent follows it through
+ * its usual status and the execution makes the decision once more, right before the request.
+ */
+export async function runCallAgain(ctx: UserContext, input: { callId: string; confirmUnknownOutcome?: boolean }): Promise<void> {
+  const workspaceId = ctx.user.workspaceId;
+  const [call] = await ctx.db
+    .select()
+    .from(toolCalls)
+    .where(and(eq(toolCalls.id, input.callId), eq(toolCalls.workspaceId, workspaceId)));
+  if (!call) throw new ServiceError("not_found", "No such call.");
+  const code = call.errorCode ?? "";
+  const option = runAgainOption(call, new Date());
+  if (!option)
+    throw new ServiceError(
+      "conflict",
+      "Only a failed call that never reached its upstream, or whose outcome is unknown, can be run again; for this one the agent must ask again.",
+    );
+  if (option === "expired")
+    throw new ServiceError("conflict", "The approval has expired: the agent must ask again, and people approve anew.");
+  if (option === "unknown_outcome" && !input.confirmUnknownOutcome)
+    throw new ServiceError(
+      "invalid_input",
+      "The upstream may have acted on this call: confirm that you checked it did not, before running it again.",
+    );
+  const verdict = await decideCallAlreadyMade(ctx.db, workspaceId, call.id);
+  if (!verdict || verdict.decision.kind === "reject")
+    throw new ServiceError(
+      "conflict",
+      `It may no longer run: ${verdict?.decision.kind === "reject" ? verdict.decision.reason : "the call cannot be evaluated"}. The agent must ask again.`,
+    );
   await ctx.db.transaction(async (tx) => {
-    const [call] = await tx
+    const [again] = await tx
       .update(toolCalls)
       .set({
         status: "approved",
@@ -263,25 +325,27 @@ export async function runCallAgain(ctx: UserContext, input: { callId: string }):
       })
       .where(
         and(
-          eq(toolCalls.id, input.callId),
-          eq(toolCalls.workspaceId, ctx.user.workspaceId),
+          eq(toolCalls.id, call.id),
+          eq(toolCalls.workspaceId, workspaceId),
           eq(toolCalls.status, "failed"),
-          eq(toolCalls.errorCode, "outcome_unknown"),
+          eq(toolCalls.errorCode, code),
+          or(isNull(toolCalls.expiresAt), gt(toolCalls.expiresAt, sql`now()`)),
         ),
       )
       .returning();
-    if (!call) throw new ServiceError("conflict", "Only a call whose outcome is unknown can be run again.");
+    if (!again) throw new ServiceError("conflict", "Someone else ran it again, or the approval expired, a moment ago.");
     await recordAudit(tx, {
-      workspaceId: call.workspaceId,
+      workspaceId,
       actorType: "user",
       actorId: ctx.user.id,
       action: "call.run_again",
-      clientId: call.clientId,
+      clientId: again.clientId,
       subjectType: "call",
-      subjectId: call.id,
-      callId: call.id,
+      subjectId: again.id,
+      callId: again.id,
+      data: { previousError: code, ...(code === "outcome_unknown" ? { confirmedUnknownOutcome: true } : {}) },
     });
-    await enqueueJobs(tx, [{ kind: "execute_call", workspaceId: call.workspaceId, payload: { callId: call.id } }]);
-    await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: "approved" });
+    await enqueueJobs(tx, [{ kind: "execute_call", workspaceId, payload: { callId: again.id } }]);
+    await publishEvent(tx, { type: "call", workspaceId, callId: again.id, status: "approved" });
   });
 }

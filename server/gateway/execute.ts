@@ -26,7 +26,7 @@ export async function executeUpstream(
       const connector = connectorFor({ id: target.id, kind: target.kind, config: target.config, secrets: openIntegrationSecrets(target) });
       return await connector.callTool(toolName, args, { timeoutMs });
     } catch (error) {
-      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+      return { ok: false, message: error instanceof Error ? error.message : String(error), delivery: "unknown" };
     }
   });
 }

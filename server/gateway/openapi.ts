@@ -184,7 +184,7 @@ export function gatewayOpenApi(serverUrl: string) {
             code: {
               type: "string",
               description:
-                "Why the call ended without a result: `upstream_failed`, `denied`, `expired`, `cancelled`, or the code it was refused with.",
+                "Why the call ended without a result: `upstream_failed` (the upstream answered with an error), `upstream_unreachable` (an approved call that never reached the upstream; an admin may run it again), `outcome_unknown` (the upstream may have acted), `denied`, `expired`, `cancelled`, or the code it was refused with.",
             },
             message: { type: ["string", "null"] },
           },

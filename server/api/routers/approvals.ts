@@ -41,5 +41,7 @@ export const approvalsRouter = createTRPCRouter({
     .query(({ ctx, input }) => explainReach(ctx.db, ctx.user.workspaceId, input.clientId)),
   /** True when technician requests reach nobody outside the inbox (the banner). */
   unreached: protectedProcedure.query(({ ctx }) => technicianRequestsUnreached(ctx.db, ctx.user.workspaceId)),
-  runAgain: adminProcedure.input(z.object({ callId: id })).mutation(({ ctx, input }) => runCallAgain(ctx, input)),
+  runAgain: adminProcedure
+    .input(z.object({ callId: id, confirmUnknownOutcome: z.boolean().optional() }))
+    .mutation(({ ctx, input }) => runCallAgain(ctx, input)),
 });

@@ -30,6 +30,17 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Errors that mean no byte of a request reached the upstream (so it certainly did not act). */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_TOOLGATE_OUTBOUND_REFUSED"]);
+
+/** Whether a failed `tools/call` can have reached the upstream: see ToolCallOutcome. */
+function deliveryOf(error: unknown, described: UpstreamError): "not_sent" | "unknown" | undefined {
+  if (NOT_SENT_CODES.has(causeCode(error) ?? "")) return "not_sent";
+  // An HTTP status or a JSON-RPC error is the upstream's own answer.
+  if (error instanceof StreamableHTTPError || (error instanceof McpError && error.code !== ErrorCode.RequestTimeout)) return undefined;
+  return described.reason === "unauthorized" || described.reason === "not_mcp" ? undefined : "unknown";
+}
+
 /** Turns whatever the SDK or fetch threw into one sentence an admin can act on. */
 export function describeMcpError(error: unknown, url: string, timeoutMs: number): UpstreamError {
   const where = new URL(url).host;
@@ -190,7 +201,8 @@ export function mcpConnector(target: McpTarget): Connector {
       try {
         client = await cachedClient(target, timeoutMs);
       } catch (error) {
-        return { ok: false, message: describeMcpError(error, target.url, timeoutMs).message };
+        // The session could not be opened: the call itself was never sent.
+        return { ok: false, message: describeMcpError(error, target.url, timeoutMs).message, delivery: "not_sent" };
       }
       try {
         const result = (await client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs })) as CallToolResult;
@@ -202,7 +214,9 @@ export function mcpConnector(target: McpTarget): Connector {
       } catch (error) {
         // The connection may be broken: the next call starts afresh (this one is not retried).
         dropCachedClient(target);
-        return { ok: false, message: describeMcpError(error, target.url, timeoutMs).message };
+        const described = describeMcpError(error, target.url, timeoutMs);
+        const delivery = deliveryOf(error, described);
+        return { ok: false, message: described.message, ...(delivery ? { delivery } : {}) };
       }
     },
   };

@@ -11,7 +11,13 @@ export type DiscoveredTool = {
   annotations: ToolAnnotations;
 };
 
-export type ToolCallOutcome = { ok: true; result: unknown } | { ok: false; message: string };
+/**
+ * A tool call's result. A failure says, where the connector knows, whether the upstream can have
+ * acted: `not_sent` (the request never left: connection refused, no such host, a refused
+ * destination), `unknown` (sent, but no answer: a timeout, a dropped connection). Absent: the
+ * upstream answered with its error.
+ */
+export type ToolCallOutcome = { ok: true; result: unknown } | { ok: false; message: string; delivery?: "not_sent" | "unknown" };
 
 /** Decrypted credentials of an integration (never leaves the server). */
 export type IntegrationSecrets = {

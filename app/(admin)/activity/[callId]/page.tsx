@@ -84,7 +84,12 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
               <span className="font-medium">{call.errorCode}</span>: {call.errorMessage}
             </p>
           ) : null}
-          {call.errorCode === "outcome_unknown" && user.role === "admin" ? <RunAgain callId={call.id} /> : null}
+          {user.role === "admin" && (call.runAgain === "unreached" || call.runAgain === "unknown_outcome") ? (
+            <RunAgain callId={call.id} outcomeUnknown={call.runAgain === "unknown_outcome"} />
+          ) : null}
+          {call.runAgain === "expired" ? (
+            <p className="mt-2 text-sm text-slate-600">The approval has expired: the agent must ask again, and people approve anew.</p>
+          ) : null}
           {call.result !== null ? (
             <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(call.result, null, 2)}</pre>
           ) : null}
@@ -119,7 +124,10 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
             entry.type === "event" ? (
               <li
                 key={entry.id}
-                className={cx("flex flex-wrap gap-x-3", entry.event.data.level === "warning" && "rounded bg-amber-50 px-2 py-1 text-amber-900")}
+                className={cx(
+                  "flex flex-wrap gap-x-3",
+                  entry.event.data.level === "warning" && "rounded bg-amber-50 px-2 py-1 text-amber-900",
+                )}
                 data-action={entry.event.action}
               >
                 <span className="text-slate-500">{when(entry.at)}</span>
