@@ -222,7 +222,7 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
           data: { by: actorName, kind: request.kind, notMyReport: Boolean(input.notMyReport) },
         });
         jobs.push(
-          ...others.map((other) => ({
+          ...others.map((other): NewJob => ({
             kind: "update_approval_messages",
             workspaceId: call.workspaceId,
             payload: { approvalRequestId: other.id },

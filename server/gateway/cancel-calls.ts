@@ -58,12 +58,12 @@ export async function cancelCalls(
     })),
   );
   const jobs: NewJob[] = [
-    ...requests.map((request) => ({
+    ...requests.map((request): NewJob => ({
       kind: "update_approval_messages",
       workspaceId: cancelled[0]!.workspaceId,
       payload: { approvalRequestId: request.id },
     })),
-    ...cancelled.map((call) => ({ kind: "agent_call_webhook", workspaceId: call.workspaceId, payload: { callId: call.id } })),
+    ...cancelled.map((call): NewJob => ({ kind: "agent_call_webhook", workspaceId: call.workspaceId, payload: { callId: call.id } })),
   ];
   await enqueueJobs(tx, jobs);
   for (const call of cancelled)

@@ -9,7 +9,7 @@ import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
 import { decideApproval } from "../approvals/decide";
 import { sweepCalls } from "../approvals/execute-approved";
 import { closeMcpClients } from "../integrations/connectors/mcp";
-import { enqueueJobs } from "./enqueue";
+import { insertJobs } from "./enqueue";
 import { createWorker, type JobRow } from "./worker";
 
 const database = setupTestDatabase();
@@ -54,11 +54,11 @@ describe("fair claiming across workspaces", () => {
       longRunningKinds: [kind],
       pollIntervalMs: 60_000,
     });
-    await enqueueJobs(db, slowTool(kind, noisy.id, 20));
+    await insertJobs(db, slowTool(kind, noisy.id, 20));
     await worker.start();
     try {
       await expect.poll(() => jobsOf.startedBy(noisy.id), { timeout: 10_000 }).toBeGreaterThan(0);
-      await enqueueJobs(db, slowTool(kind, quiet.id, 1));
+      await insertJobs(db, slowTool(kind, quiet.id, 1));
       // Every noisy job still hangs: the quiet workspace's job must not wait for one of them.
       await expect.poll(() => jobsOf.startedBy(quiet.id), { timeout: 10_000 }).toBe(1);
       expect(jobsOf.startedBy(noisy.id)).toBeLessThan(4);
@@ -81,9 +81,9 @@ describe("fair claiming across workspaces", () => {
       longRunningPerWorkspace: 3,
       pollIntervalMs: 60_000,
     });
-    await enqueueJobs(db, slowTool(kind, first.id, 10));
-    await enqueueJobs(db, slowTool(kind, second.id, 10));
-    await enqueueJobs(db, slowTool(kind, third.id, 1));
+    await insertJobs(db, slowTool(kind, first.id, 10));
+    await insertJobs(db, slowTool(kind, second.id, 10));
+    await insertJobs(db, slowTool(kind, third.id, 1));
     await worker.start();
     try {
       await expect.poll(() => jobsOf.started.length, { timeout: 10_000 }).toBe(3);
@@ -112,11 +112,11 @@ describe("fair claiming across workspaces", () => {
       pollIntervalMs: 200,
     };
     const workers = [createWorker(primary, options), createWorker(secondary, options)];
-    const noisyIds = await enqueueJobs(db, slowTool(kind, noisy.id, 20));
+    const noisyIds = await insertJobs(db, slowTool(kind, noisy.id, 20));
     await Promise.all(workers.map((worker) => worker.start()));
     try {
       await expect.poll(() => jobsOf.startedBy(noisy.id), { timeout: 10_000 }).toBe(4);
-      const quietIds = await enqueueJobs(db, slowTool(kind, quiet.id, 1));
+      const quietIds = await insertJobs(db, slowTool(kind, quiet.id, 1));
       await expect.poll(() => jobsOf.startedBy(quiet.id), { timeout: 10_000 }).toBe(1);
       expect(jobsOf.startedBy(noisy.id)).toBe(4);
       expect(new Set(jobsOf.started.map((entry) => entry.worker))).toEqual(new Set(workers.map((worker) => worker.id)));

@@ -5,7 +5,7 @@ import { sendPasswordLinkMail } from "../users/password-link-mail";
 import { deliverCallWebhook, deliverConfigWebhook } from "../webhooks/agent-webhooks";
 import type { JobHandlers } from "./worker";
 
-/** Every kind of outbox job and the function that performs it. */
+/** Every kind of outbox job (jobs/kinds.ts) and the function that performs it: the compiler finds a missing one. */
 export const jobHandlers: JobHandlers = {
   agent_config_webhook: deliverConfigWebhook,
   agent_call_webhook: deliverCallWebhook,
@@ -17,11 +17,11 @@ export const jobHandlers: JobHandlers = {
   update_approval_messages: updateApprovalMessages,
   send_password_link: sendPasswordLinkMail,
   execute_call: async (job, db) => {
-    await executeApprovedCall(db, String(job.payload.callId));
+    await executeApprovedCall(db, job.payload.callId);
   },
   // A call decided in time is left as it is (the update is conditional).
   expire_call: async (job, db) => {
-    await expireCall(db, String(job.payload.callId));
+    await expireCall(db, job.payload.callId);
   },
 };
 

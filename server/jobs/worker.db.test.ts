@@ -2,7 +2,7 @@ import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { jobAttempts, jobs } from "@/db/schema";
 import { setupTestDatabase } from "@/test/database";
-import { enqueueJob } from "./enqueue";
+import { insertJob } from "./enqueue";
 import { PermanentJobError } from "./errors";
 import { createWorker, type JobRow } from "./worker";
 
@@ -21,11 +21,11 @@ describe("outbox worker", () => {
     const ran: string[] = [];
     await db
       .transaction(async (tx) => {
-        await enqueueJob(tx, { kind: "probe", payload: { marker: "rolled-back" } });
+        await insertJob(tx, { kind: "probe", payload: { marker: "rolled-back" } });
         throw new Error("roll back");
       })
       .catch(() => {});
-    const committed = await enqueueJob(db, { kind: "probe", payload: { marker: "committed" } });
+    const committed = await insertJob(db, { kind: "probe", payload: { marker: "committed" } });
     const worker = createWorker(database(), { handlers: { probe: async (job) => void ran.push(String(job.payload.marker)) } });
     while ((await worker.runOnce()) > 0);
     expect(ran).toEqual(["committed"]);
@@ -37,7 +37,7 @@ describe("outbox worker", () => {
   it("retries a failing job with backoff, records each attempt, then marks it dead with its error", async () => {
     const { db } = database();
     let calls = 0;
-    const id = await enqueueJob(db, { kind: "flaky", payload: {}, maxAttempts: 3 });
+    const id = await insertJob(db, { kind: "flaky", payload: {}, maxAttempts: 3 });
     const delays: number[] = [];
     const worker = createWorker(database(), {
       handlers: {
@@ -66,8 +66,8 @@ describe("outbox worker", () => {
 
   it("schedules the retry in the future by default and marks a permanent failure dead at once", async () => {
     const { db } = database();
-    const retried = await enqueueJob(db, { kind: "later", payload: {} });
-    const permanent = await enqueueJob(db, { kind: "never", payload: {} });
+    const retried = await insertJob(db, { kind: "later", payload: {} });
+    const permanent = await insertJob(db, { kind: "never", payload: {} });
     const worker = createWorker(database(), {
       handlers: {
         later: async () => {
@@ -93,7 +93,7 @@ describe("outbox worker", () => {
     await worker.start();
     try {
       await worker.runOnce();
-      await enqueueJob(db, { kind: "wake", payload: {} });
+      await insertJob(db, { kind: "wake", payload: {} });
       await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(1);
     } finally {
       await worker.stop();
@@ -117,9 +117,9 @@ describe("outbox worker", () => {
     });
     await worker.start();
     try {
-      await enqueueJob(db, { kind: "slow", payload: {} });
+      await insertJob(db, { kind: "slow", payload: {} });
       await expect.poll(() => events.includes("slow started"), { timeout: 5_000 }).toBe(true);
-      for (let n = 1; n <= 3; n++) await enqueueJob(db, { kind: "quick", payload: { n } });
+      for (let n = 1; n <= 3; n++) await insertJob(db, { kind: "quick", payload: { n } });
       // Batch by batch, these would wait for the slow job, which is released only afterwards.
       await expect.poll(() => events.filter((event) => event.startsWith("quick")).length, { timeout: 5_000 }).toBe(3);
       expect(events).not.toContain("slow finished");
@@ -155,9 +155,9 @@ describe("outbox worker", () => {
     });
     await worker.start();
     try {
-      for (let n = 0; n < 3; n++) await enqueueJob(db, { kind: "hanging", payload: { n } });
+      for (let n = 0; n < 3; n++) await insertJob(db, { kind: "hanging", payload: { n } });
       await expect.poll(() => events.filter((event) => event === "hanging started").length, { timeout: 5_000 }).toBe(2);
-      for (let n = 0; n < 3; n++) await enqueueJob(db, { kind: "delivery", payload: { n } });
+      for (let n = 0; n < 3; n++) await insertJob(db, { kind: "delivery", payload: { n } });
       await expect.poll(() => events.filter((event) => event === "delivered").length, { timeout: 5_000 }).toBe(3);
       // The lane's third job waits for a free slot in its own lane.
       expect(events.filter((event) => event === "hanging started")).toHaveLength(2);

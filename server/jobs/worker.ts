@@ -6,13 +6,17 @@ import { jobAttempts, jobs } from "@/db/schema";
 import { subscribeEvents } from "../events/bus";
 import { errorText, log } from "../log/logger";
 import { PermanentJobError, RetryLaterError } from "./errors";
+import type { JobKind, JobOf } from "./kinds";
 
 export type JobRow = typeof jobs.$inferSelect;
+/** The app's handler table: one handler per job kind, each given the payload its kind promises (jobs/kinds.ts). */
+export type JobHandlers = { [K in JobKind]: (job: JobOf<K>, db: Database) => Promise<void> };
+/** A handler of any kind, given the stored row (what the worker engine's own tests register). */
 export type JobHandler = (job: JobRow, db: Database) => Promise<void>;
-export type JobHandlers = Record<string, JobHandler>;
 
 export type WorkerOptions = {
-  handlers: JobHandlers;
+  /** The app's typed table (jobs/handlers.ts), or an engine test's own kinds. */
+  handlers: JobHandlers | Record<string, JobHandler>;
   /** Jobs one worker runs at once in each lane (default 10); also what one `runOnce` claims. */
   batchSize?: number;
   /**
@@ -136,7 +140,8 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
     const startedAt = new Date();
     const [job] = await db.select().from(jobs).where(eq(jobs.id, claimed.id));
     if (!job) return;
-    const handler = options.handlers[job.kind];
+    // The row's kind and payload were written by enqueueJobs, typed by the same map.
+    const handler = (options.handlers as Record<string, JobHandler | undefined>)[job.kind];
     let error: unknown = null;
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);

@@ -1,7 +1,7 @@
 import parsePrometheusTextFormat, { type ParsedFamily } from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agents, toolCalls } from "@/db/schema";
-import { enqueueJob } from "@/server/jobs/enqueue";
+import { insertJob } from "@/server/jobs/enqueue";
 import { createWorker } from "@/server/jobs/worker";
 import { forgetEnv } from "@/server/env";
 import { observeJobAttempt } from "@/server/metrics/registry";
@@ -76,8 +76,8 @@ describe("GET /api/metrics", () => {
       .insert(toolCalls)
       .values([{ ...pendingCall, createdAt: new Date(Date.now() - 120_000) }, pendingCall, { ...pendingCall, status: "succeeded" }]);
     const before = await scrape();
-    await enqueueJob(db, { kind: "metrics_test_later", payload: {}, runAt: new Date(Date.now() + 3_600_000) });
-    await enqueueJob(db, { kind: "deliver_slack", payload: {} });
+    await insertJob(db, { kind: "metrics_test_later", payload: {}, runAt: new Date(Date.now() + 3_600_000) });
+    await insertJob(db, { kind: "deliver_slack", payload: {} });
     await health(new Request("http://localhost/api/health"));
 
     const worker = createWorker(database(), {

@@ -3,6 +3,7 @@ import type { Database, Executor } from "@/db";
 import { approvalRequests, deliveries, jobs, toolCalls, users, type DeliveryChannel } from "@/db/schema";
 import { newId } from "@/db/ids";
 import { publishEvent } from "../../events/bus";
+import type { DeliveryPayload, JobKind } from "../../jobs/kinds";
 import type { JobRow } from "../../jobs/worker";
 import { technicianRoutes } from "../reach";
 import { approvalSlackApp, ticketingIntegration, workspaceSmtp } from "./channels";
@@ -70,6 +71,14 @@ export function managerDeliveries(
   ];
 }
 
+/** The job that sends a delivery, by channel (agent webhooks are jobs of their own). */
+const DELIVERY_JOB = {
+  slack: "deliver_slack",
+  email: "deliver_email",
+  jira: "deliver_jira",
+  connectwise: "deliver_connectwise",
+} as const satisfies Record<Exclude<DeliveryChannel, "webhook">, JobKind>;
+
 /** One delivery row and one outbox job per message, in one transaction. */
 export async function writeDeliveries(db: Executor, workspaceId: string, callId: string, planned: Planned[]): Promise<void> {
   if (planned.length === 0) return;
@@ -78,9 +87,13 @@ export async function writeDeliveries(db: Executor, workspaceId: string, callId:
     await tx.insert(jobs).values(
       rows.map((row) => ({
         id: row.jobId,
-        kind: `deliver_${row.channel}`,
+        kind: DELIVERY_JOB[row.channel as Exclude<DeliveryChannel, "webhook">],
         workspaceId,
-        payload: { deliveryId: row.id, approverUserId: row.approverUserId ?? null, approverPersonId: row.approverPersonId ?? null },
+        payload: {
+          deliveryId: row.id,
+          approverUserId: row.approverUserId ?? null,
+          approverPersonId: row.approverPersonId ?? null,
+        } satisfies DeliveryPayload,
       })),
     );
     await tx.insert(deliveries).values(
