@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalRequests, toolCalls, toolPolicyChanges, tools } from "@/db/schema";
 import { POST } from "@/app/api/gateway/route";
@@ -165,6 +165,20 @@ describe("cross-workspace isolation", () => {
       "settings.channels": () => caller.settings.channels(),
       "settings.sendTestEmail": () => caller.settings.sendTestEmail(),
       "approvals.runAgain": () => caller.approvals.runAgain({ callId: w.callB }),
+      "approvals.pendingCount": async () => {
+        // B's waiting request is not A's to count.
+        const [own] = await w.db
+          .select({ n: count() })
+          .from(approvalRequests)
+          .where(and(eq(approvalRequests.workspaceId, w.adminA.workspaceId), eq(approvalRequests.status, "pending")));
+        expect(await caller.approvals.pendingCount()).toBe(Number(own!.n));
+        expect(await createCaller({ db: w.db, user: w.adminB }).approvals.pendingCount()).toBeGreaterThan(0);
+        return caller.approvals.pendingCount();
+      },
+      "approvals.reach": () => caller.approvals.reach({ clientId: w.clientB.id }),
+      "approvals.unreached": () => caller.approvals.unreached(),
+      "users.myApprovalNotify": () => caller.users.myApprovalNotify(),
+      "users.setMyApprovalNotify": () => caller.users.setMyApprovalNotify({ approvalNotify: "email" }),
     };
     const historyBefore = (await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).length;
     // Every procedure of the router is probed: a new one without a probe fails here.
