@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { approvalRequests, integrations, toolCalls, tools } from "@/db/schema";
+import type { AuditAction } from "../audit/actions";
 import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
@@ -49,7 +50,7 @@ async function finish(
   db: Database,
   call: typeof toolCalls.$inferSelect,
   fields: Partial<typeof toolCalls.$inferInsert> & { status: "succeeded" | "failed" | "cancelled" },
-  action: string,
+  action: AuditAction,
   data: Record<string, unknown>,
 ) {
   await db.transaction(async (tx) => {

@@ -35,7 +35,7 @@ async function workspaceWithEvents(db: Database, count: number, at?: (index: num
     const entry = {
       workspaceId: workspace.id,
       actorType: "system" as const,
-      action: `test.step_${index}`,
+      action: "workspace.settings_changed" as const,
       data: { index, nested: { b: [1, "two", null], a: true } },
     };
     if (at) await db.insert(auditEvents).values({ ...entry, at: at(index) });
@@ -204,7 +204,7 @@ describe("the audit chain", () => {
           await released;
         });
         await insertedSlow;
-        await recordAudit(db, { workspaceId: workspace.id, actorType: "system", action: "test.fast" });
+        await recordAudit(db, { workspaceId: workspace.id, actorType: "system", action: "workspace.settings_changed" });
         await sealAuditEvents(db, KEY);
         // The fast event waits: the slow transaction is older and still open.
         expect(await db.select().from(auditSeals).where(eq(auditSeals.workspaceId, workspace.id))).toHaveLength(0);

@@ -1,11 +1,12 @@
 import { auditEvents, type AuditActorType } from "@/db/schema";
 import type { Executor } from "@/db";
+import type { AuditAction } from "./actions";
 
 export type AuditEntry = {
   workspaceId: string;
   actorType: AuditActorType;
   actorId?: string | null;
-  action: string;
+  action: AuditAction;
   clientId?: string | null;
   subjectType?: string;
   subjectId?: string;

@@ -3,7 +3,7 @@ import { newId } from "@/db/ids";
 import type { Decision } from "../policy/decide";
 import type { CallEnvelope } from "./envelope";
 import type { GatewayOutcome } from "./outcome";
-import { recordCallCompleted, recordCallRefused, type CallRecord } from "./record-call";
+import { recordCallCompleted, recordCallRefused, type AuditFields, type CallRecord } from "./record-call";
 import type { ResolvedCall } from "./resolve-call";
 
 /** What one gateway request knows once its call is resolved and decided, shared by the paths below. */
@@ -39,7 +39,7 @@ export function auditData(ctx: CallContext, extra: Record<string, unknown>): Rec
  * the claimed row for an Idempotency-Key, else a new row (group-committed).
  */
 export async function refuse(ctx: CallContext, outcome: Extract<GatewayOutcome, { kind: "rejected" }>): Promise<GatewayOutcome> {
-  const audit = { action: "call.rejected", data: auditData(ctx, { outcome: outcome.code, reason: ctx.decision.reason }) };
+  const audit: AuditFields = { action: "call.rejected", data: auditData(ctx, { outcome: outcome.code, reason: ctx.decision.reason }) };
   const callId = ctx.claimedId ?? newId("call");
   const latencyMs = Math.round(performance.now() - ctx.started);
   if (ctx.claimedId) {

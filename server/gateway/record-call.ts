@@ -1,3 +1,4 @@
+import type { AuditAction } from "../audit/actions";
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle, Executor } from "@/db";
 import { newId } from "@/db/ids";
@@ -35,7 +36,7 @@ export type CallRecord = {
   secretCiphertext?: string | null;
 };
 
-export type AuditFields = { action: string; data: Record<string, unknown> };
+export type AuditFields = { action: AuditAction; data: Record<string, unknown> };
 
 // postgres.js cannot serialise a Date parameter of unknown type in raw SQL: send ISO text and cast.
 const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;

@@ -13,7 +13,7 @@ import type { Decision } from "../policy/decide";
 import { auditData, refuse, type CallContext } from "./call-context";
 import { rejected, type GatewayOutcome } from "./outcome";
 import { sealCallSecrets } from "./call-secrets";
-import { insertCallWithAudit } from "./record-call";
+import { insertCallWithAudit, type AuditFields } from "./record-call";
 
 /**
  * The approval path: the requester (confirmed by the ticket where one is named), their manager
@@ -97,7 +97,7 @@ export async function requestApproval(ctx: CallContext, decision: Extract<Decisi
       // Write-only arguments wait sealed until the call runs, then are gone.
       secretCiphertext: Object.keys(secretArguments).length ? sealCallSecrets(callId, { arguments: secretArguments }) : null,
     };
-    const audit = {
+    const audit: AuditFields = {
       action: "call.pending_approval",
       data: auditData(ctx, { approvals: decision.approvals, reason: decision.reason }),
     };

@@ -1,3 +1,4 @@
+import type { AuditAction } from "../audit/actions";
 import { and, eq, sql } from "drizzle-orm";
 import { integrations, type IntegrationStatus } from "@/db/schema";
 import { recordAudit } from "../audit/record";
@@ -10,7 +11,7 @@ import { loadIntegration } from "./load";
 import { recordAccessChange } from "./toolset-version";
 import { assertAllowedUpstreamUrl } from "./upstream-url";
 
-const STATUS_ACTIONS: Record<IntegrationStatus, string> = {
+const STATUS_ACTIONS: Record<IntegrationStatus, AuditAction> = {
   active: "integration.resumed",
   paused: "integration.paused",
   disconnected: "integration.disconnected",
