@@ -16,6 +16,26 @@ export default defineConfig([
     "playwright-report/**",
   ]),
   {
+    // Pages and route handlers reach the database only through server/ (types of the schema are fine).
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "drizzle-orm", message: "Query the database in server/, not in app/.", allowTypeImports: true },
+            {
+              name: "@/db/schema",
+              message: "Read the schema through server/, not in app/ (type imports are fine).",
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

@@ -1,21 +1,19 @@
 import type { ReactNode } from "react";
-import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { workspaces } from "@/db/schema";
 import { requireUser } from "@/server/auth/current-user";
 import { MobileMenu } from "@/components/mobile-menu";
 import { LiveNavLinks } from "@/components/live-nav";
 import { NotificationPreference } from "@/components/notification-preference";
 import { getServerCaller } from "@/server/api/server-caller";
 import { TRPCReactProvider } from "@/components/trpc/client";
+import { workspaceName } from "@/server/workspaces/settings";
 import { signOutAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
-  const db = await getDb();
-  const [workspace] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, user.workspaceId));
+  const workspace = { name: await workspaceName(await getDb(), user.workspaceId) };
   const pending = await (await getServerCaller()).approvals.pendingCount();
   const account = (
     <div className="space-y-2 border-t border-slate-200 pt-4 text-sm">

@@ -19,6 +19,9 @@ export const CALL_STATUS_LABELS: Record<CallStatus, string> = {
   cancelled: "Cancelled",
 };
 
+/** Every call state, in the order filters offer them (every state has a label: the compiler checks). */
+export const CALL_STATES = Object.keys(CALL_STATUS_LABELS) as CallStatus[];
+
 export const APPROVAL_STATUS_LABELS: Record<ApprovalStatus, string> = {
   pending: "Pending",
   approved: "Approved",

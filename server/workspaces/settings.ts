@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { Database } from "@/db";
 import { workspaces, type SmtpSettings } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
@@ -8,6 +9,12 @@ import { ServiceError } from "../errors";
 export const smtpSecretContext = (workspaceId: string) => `smtp:${workspaceId}`;
 
 /** Workspace settings as the General page shows them (the SMTP password only as "set or not"). */
+/** The workspace's display name (the admin pages' header). */
+export async function workspaceName(db: Database, workspaceId: string): Promise<string | null> {
+  const [row] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  return row?.name ?? null;
+}
+
 export async function getWorkspaceSettings({ db, user }: UserContext) {
   const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, user.workspaceId));
   return {

@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { CALL_STATUSES } from "@/db/schema";
 import { getServerCaller } from "@/server/api/server-caller";
 import { filtersFromSearchParams } from "@/server/activity/filters";
 import { requireUser } from "@/server/auth/current-user";
+import { CALL_STATES } from "@/server/calls/labels";
 import { CALL_STATUS_LABELS, CallStatusBadge } from "@/components/call-status-badge";
 import { RelativeTime } from "@/components/relative-time";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -81,7 +81,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
         </SelectInput>
         <SelectInput name="status" defaultValue={params.status ?? ""} aria-label="Status" className="lg:w-auto lg:min-w-44">
           <option value="">Any status</option>
-          {CALL_STATUSES.map((status) => (
+          {CALL_STATES.map((status) => (
             <option key={status} value={status}>
               {CALL_STATUS_LABELS[status]}
             </option>
