@@ -61,8 +61,9 @@ test("an invited technician signs in through the identity provider (code + PKCE)
   const tess = await browser.newContext();
   const page = await tess.newPage();
   await signInWithSso(page, email, `tess-${id}`);
-  await expect(page).toHaveURL(/\/overview$/);
-  await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
+  // Technicians land on Approvals.
+  await expect(page).toHaveURL(/\/approvals$/);
+  await expect(page.getByRole("heading", { name: "Approvals", level: 1 })).toBeVisible();
   const users = await trpcQuery<UserRow[]>(admin.request, "users.list");
   const row = users.find((user) => user.email === email)!;
   expect(row.ssoLinked).toBe(true);
@@ -77,7 +78,7 @@ test("an invited technician signs in through the identity provider (code + PKCE)
 
   // Deactivated: the session in use ends, and signing in again through the identity provider is refused.
   await signInWithSso(page, email, `tess-${id}`);
-  await expect(page).toHaveURL(/\/overview$/);
+  await expect(page).toHaveURL(/\/approvals$/);
   await trpcMutation(admin.request, "users.setActive", { userId: row.id, active: false });
   await page.goto("/overview");
   await expect(page).toHaveURL(/\/login/);
@@ -102,7 +103,7 @@ test("someone uninvited from an allowed domain is created inactive; once an admi
   expect(created).toMatchObject({ active: false, ssoLinked: true });
   await trpcMutation(admin.request, "users.setActive", { userId: created.id, active: true });
   await signInWithSso(page, email, `newcomer-${id}`);
-  await expect(page).toHaveURL(/\/overview$/);
+  await expect(page).toHaveURL(/\/approvals$/);
   await Promise.all([admin.close(), context.close()]);
 });
 
