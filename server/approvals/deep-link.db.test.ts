@@ -67,7 +67,7 @@ describe("the deep-link approval page", () => {
       expect(html).toContain(world.annEmail);
       expect(html).not.toContain("<script");
     }
-    expect(open(managerToken).then((response) => response.headers.get("content-security-policy"))).resolves.toContain("default-src 'none'");
+    await expect(open(managerToken).then((response) => response.headers.get("content-security-policy"))).resolves.toContain("default-src 'none'");
     const requests = await world.db.select().from(approvalRequests).where(eq(approvalRequests.callId, callId));
     expect(requests.every((request) => request.status === "pending")).toBe(true);
   });
