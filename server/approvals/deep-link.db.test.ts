@@ -13,7 +13,10 @@ const database = setupTestDatabase();
 let upstream: McpUpstream;
 beforeAll(async () => {
   upstream = await startMcpUpstream({
-    tools: [tool("reset_password", { description: "Sets a new temporary password for a user and signs them out everywhere." }), tool("delete_user")],
+    tools: [
+      tool("reset_password", { description: "Sets a new temporary password for a user and signs them out everywhere." }),
+      tool("delete_user"),
+    ],
   });
 });
 afterAll(async () => {
@@ -67,7 +70,9 @@ describe("the deep-link approval page", () => {
       expect(html).toContain(world.annEmail);
       expect(html).not.toContain("<script");
     }
-    await expect(open(managerToken).then((response) => response.headers.get("content-security-policy"))).resolves.toContain("default-src 'none'");
+    await expect(open(managerToken).then((response) => response.headers.get("content-security-policy"))).resolves.toContain(
+      "default-src 'none'",
+    );
     const requests = await world.db.select().from(approvalRequests).where(eq(approvalRequests.callId, callId));
     expect(requests.every((request) => request.status === "pending")).toBe(true);
   });
