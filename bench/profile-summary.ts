@@ -1,16 +1,26 @@
-// `node --import tsx bench/profile-summary.ts <file.cpuprofile> [top]`: where a V8 CPU profile's
+// `node --import tsx bench/profile-summary.ts <file.cpuprofile | BENCH_PROFILE_DIR> [top]`: where a V8 CPU profile's
 // time went — self time by area (Next.js, React, the MCP SDK, zod, the database driver, Node
 // internals, Toolgate's own code, garbage collection, idle) and the top functions by self time.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) {
-  console.error("usage: profile-summary.ts <file.cpuprofile> [top]");
+const [path, topArg] = process.argv.slice(2);
+if (!path) {
+  console.error("usage: profile-summary.ts <file.cpuprofile | directory> [top]");
   process.exit(2);
 }
+// A directory (BENCH_PROFILE_DIR): its newest profile.
+const file = statSync(path).isDirectory()
+  ? join(
+      path,
+      readdirSync(path)
+        .filter((name) => name.endsWith(".cpuprofile"))
+        .sort((a, b) => statSync(join(path, b)).mtimeMs - statSync(join(path, a)).mtimeMs)[0] ?? "",
+    )
+  : path;
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfMs = new Map<number, number>();
