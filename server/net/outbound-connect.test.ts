@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSmtpCapture } from "@/test/smtp-capture";
 import { startSlackStub, type SlackStub } from "@/test/slack-stub";
-import { smtpTransport } from "../approvals/deliver/send";
+import { sendPlainMail, smtpTransport } from "../mail/send-mail";
 import { forgetEnv } from "../env";
 import { slackConnector } from "../integrations/connectors/slack";
 import { testTicketing } from "../integrations/connectors/ticketing";
@@ -95,6 +95,11 @@ describe("connect-time outbound guard", () => {
       /refuses to connect to mail\.rebind\.test/,
     );
     expect(smtp.messages).toHaveLength(0);
+    // Password links, invitations and the test e-mail go through the same guarded transport.
+    await expect(sendPlainMail(settings, "a@msp.test", { subject: "s", text: "t" })).rejects.toThrow(
+      /refuses to connect to mail\.rebind\.test/,
+    );
+    expect(smtp.messages).toHaveLength(0);
     policy("127.0.0.1/32");
     await smtpTransport(settings).sendMail({ from: "t@msp.test", to: "a@msp.test", subject: "s", text: "t" });
     expect(smtp.messages).toHaveLength(1);
@@ -104,7 +109,11 @@ describe("connect-time outbound guard", () => {
     policy("");
     const before = connections;
     await expect(
-      testTicketing({ kind: "jira", config: { siteUrl: `http://jira.rebind.test:${port}`, accountEmail: "a@b.test" }, secrets: { apiToken: "t" } }),
+      testTicketing({
+        kind: "jira",
+        config: { siteUrl: `http://jira.rebind.test:${port}`, accountEmail: "a@b.test" },
+        secrets: { apiToken: "t" },
+      }),
     ).rejects.toThrow(/refuses to connect to jira\.rebind\.test/);
     await expect(
       testTicketing({ kind: "connectwise", config: { siteUrl: `http://cw.rebind.test:${port}`, companyId: "c" }, secrets: {} }),

@@ -1,16 +1,13 @@
 import { and, eq } from "drizzle-orm";
-import type { Socket } from "node:net";
-import nodemailer from "nodemailer";
-import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import type { Database } from "@/db";
 import { approvalRequests, deliveries, directoryPeople, toolCalls, users, type DeliveryChannel } from "@/db/schema";
 import { getEnv } from "../../env";
+import { smtpTransport } from "../../mail/send-mail";
 import { postTicketNote } from "../../integrations/connectors/ticketing";
 import { UpstreamError } from "../../integrations/connectors/types";
 import { slackClient } from "../../integrations/connectors/slack";
 import { openIntegrationSecrets } from "../../integrations/credentials";
 import { PermanentJobError, RetryLaterError } from "../../jobs/errors";
-import { connectGuardedSocket } from "../../net/outbound-fetch";
 import type { JobRow } from "../../jobs/worker";
 import { approvalLink, mintApprovalToken, type Approver } from "../tokens";
 import { approvalSlackApp, ticketingIntegration, workspaceSmtp } from "./channels";
@@ -182,27 +179,6 @@ async function sendMail(smtp: WorkspaceSmtp, to: string, email: { subject: strin
   const transport = smtpTransport(smtp);
   const info = await transport.sendMail({ from: smtp.from, to, subject: email.subject, text: email.text, html: email.html });
   return String(info.messageId ?? "");
-}
-
-/** nodemailer's transport for the workspace's SMTP server, connecting only through the outbound guard. */
-export function smtpTransport(smtp: WorkspaceSmtp) {
-  return nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    ...(smtp.username ? { auth: { user: smtp.username, pass: smtp.password ?? "" } } : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
-    tls: { rejectUnauthorized: process.env.TOOLGATE_SMTP_INSECURE_TLS !== "1" },
-    // The SMTP host is reached through the outbound guard (checked as the socket connects).
-    getSocket: (options: SMTPTransport.Options, callback: (error: Error | null, socketOptions?: { connection: Socket }) => void) => {
-      connectGuardedSocket(String(options.host ?? smtp.host), Number(options.port ?? smtp.port), 10_000).then(
-        (connection) => callback(null, { connection }),
-        (error: Error) => callback(error),
-      );
-    },
-  });
 }
 
 /**
