@@ -348,9 +348,8 @@ async function main(): Promise<void> {
     for (const target of Object.keys(targets) as Target[]) await run({ ...targets[target], connections: 10 });
 
     log(`sequential phase: one client, ${SEQUENTIAL_CALLS} calls per target per round…`);
-    const sequential = await measureSequential({
-      rounds: ROUNDS,
-      calls: SEQUENTIAL_CALLS,
+    // Fresh SDK clients (one persistent session each) for every sequential phase.
+    const sequentialTargets = async () => ({
       mcp: {
         B0: await mcpClient(`${upstreamUrl}/mcp`),
         P0: await mcpClient(`${proxyUrl}/mcp`),
@@ -362,6 +361,7 @@ async function main(): Promise<void> {
         G_deny: { url: targets.G_deny.url, headers: targets.G_deny.headers, body: targets.G_deny.body, expect: 403 },
       },
     });
+    const sequential = await measureSequential({ rounds: ROUNDS, calls: SEQUENTIAL_CALLS, ...(await sequentialTargets()) });
     await fetch(`${APP}/api/bench/stats?reset=1`);
 
     const results: Record<string, unknown> = {};
@@ -451,20 +451,7 @@ async function main(): Promise<void> {
       integrations: number;
       tools: number;
     };
-    const scaled = await measureSequential({
-      rounds: ROUNDS,
-      calls: SEQUENTIAL_CALLS,
-      mcp: {
-        B0: await mcpClient(`${upstreamUrl}/mcp`),
-        P0: await mcpClient(`${proxyUrl}/mcp`),
-        M: await mcpClient(`${APP}/api/mcp`, agentKey),
-      },
-      rest: {
-        B1: { url: targets.B1.url, headers: targets.B1.headers, body: targets.B1.body, expect: 200 },
-        G: { url: targets.G.url, headers: targets.G.headers, body: targets.G.body, expect: 200 },
-        G_deny: { url: targets.G_deny.url, headers: targets.G_deny.headers, body: targets.G_deny.body, expect: 403 },
-      },
-    });
+    const scaled = await measureSequential({ rounds: ROUNDS, calls: SEQUENTIAL_CALLS, ...(await sequentialTargets()) });
     const scale = {
       seeded,
       sequential: scaled,
