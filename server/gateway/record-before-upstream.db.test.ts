@@ -90,6 +90,33 @@ describe("no upstream call without a record", () => {
     expect(row!.status).toBe("succeeded");
   });
 
+  it("commits the record before the upstream request durably, and only the completion without waiting for the disk", async () => {
+    const w = await world();
+    // A trigger notes the synchronous_commit each write's transaction commits with.
+    await w.db.execute(sql`create table if not exists commit_modes (call_id text, op text, setting text)`);
+    await w.db.execute(sql`
+      create or replace function note_commit_mode() returns trigger language plpgsql as $$
+      begin
+        insert into commit_modes values (new.id, tg_op, current_setting('synchronous_commit'));
+        return new;
+      end $$`);
+    await w.db.execute(sql`drop trigger if exists note_commit_mode on tool_calls`);
+    await w.db.execute(
+      sql`create trigger note_commit_mode after insert or update on tool_calls for each row execute function note_commit_mode()`,
+    );
+    try {
+      const { status, body } = await w.call("get_slow");
+      expect(status).toBe(200);
+      const rows = await database().query<{ op: string; setting: string }>(
+        "select op, setting from commit_modes where call_id = $1 order by op",
+        [body.callId],
+      );
+      expect(rows.map((row) => `${row.op} ${row.setting}`)).toEqual(["INSERT on", "UPDATE off"]);
+    } finally {
+      await w.db.execute(sql`drop trigger if exists note_commit_mode on tool_calls`);
+    }
+  });
+
   it("a crash between the record and the completion leaves a row the sweep marks as outcome unknown, never re-run", async () => {
     const w = await world();
     const { body } = await w.call("get_slow");

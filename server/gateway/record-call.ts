@@ -104,8 +104,9 @@ export async function insertCallWithAudit(db: Executor, call: CallRecord, audit:
  * written before its upstream request, or a refusal with its audit event), and completions (an
  * `executing` row becomes succeeded or failed, with its audit event). A completion only applies to
  * a row still `executing`, and is timed by the database's clock like the row's `created_at`.
+ * `asyncCommit` makes the statement's own commit skip the wait for the WAL flush (see commitModeOf).
  */
-const WRITE_CALLS_SQL = `
+const writeCallsSql = ({ asyncCommit }: { asyncCommit: boolean }) => `
     with v as (
       select * from jsonb_to_recordset($1::jsonb) as v(id text, workspace_id text, agent_id text, agent_key_id text, agent_key_prefix text,
         integration_id text, tool_id text, tool_definition_hash text, client_id text, integration_slug text, tool_name text, arguments jsonb,
@@ -121,9 +122,13 @@ const WRITE_CALLS_SQL = `
       from v
       returning id
     ), f as (
-      select * from jsonb_to_recordset($2::jsonb) as f(id text, workspace_id text, agent_id text, status call_status, result jsonb,
+      select f.* from jsonb_to_recordset($2::jsonb) as f(id text, workspace_id text, agent_id text, status call_status, result jsonb,
         result_digest text, error_code text, error_message text, decision_reason text, latency_ms int, audit_id text, audit_action text,
-        audit_data jsonb)
+        audit_data jsonb)${
+          // Read with the completions, so it runs when there are any: a transaction-local setting
+          // that this statement's implicit transaction commits with.
+          asyncCommit ? ", (select set_config('synchronous_commit', 'off', true)) as commit_mode" : ""
+        }
     ), finished as (
       update tool_calls c set status = f.status, result = f.result, result_digest = f.result_digest, error_code = f.error_code,
         error_message = f.error_message,
@@ -144,10 +149,26 @@ type Waiter = { insert?: Row; finish?: Row; resolve: () => void; reject: (error:
 /** Per database handle: writes waiting for the next statement, and whether one is under way. */
 const batches = new WeakMap<DatabaseHandle, { waiting: Waiter[]; writing: boolean }>();
 
+const WRITE_CALLS_SQL = { sync: writeCallsSql({ asyncCommit: false }), async: writeCallsSql({ asyncCommit: true }) };
+
+/**
+ * How a batch commits. A new row is the record-before-upstream guarantee (or a refusal's audit
+ * event): its commit waits until it is on disk. A batch of completions only commits asynchronously
+ * — the agent's answer does not wait for a disk flush (one fsync, several ms on this project's
+ * machines). Should the database server itself crash in the next moment (an app crash loses
+ * nothing committed), the last completions can be lost: their rows stay `executing` and the
+ * sweep marks them "outcome unknown", as after an app crash mid-call. WAL order keeps the loss to
+ * the tail: any later synchronous commit makes every earlier one durable too.
+ */
+export function commitModeOf(batch: { inserts: number; finishes: number }): "sync" | "async" {
+  return batch.inserts === 0 && batch.finishes > 0 ? "async" : "sync";
+}
+
 async function writeRows(handle: DatabaseHandle, waiters: Waiter[]): Promise<void> {
   const inserts = waiters.flatMap((waiter) => (waiter.insert ? [waiter.insert] : []));
   const finishes = waiters.flatMap((waiter) => (waiter.finish ? [waiter.finish] : []));
-  await handle.query(WRITE_CALLS_SQL, [JSON.stringify(inserts), JSON.stringify(finishes)]);
+  const mode = commitModeOf({ inserts: inserts.length, finishes: finishes.length });
+  await handle.query(WRITE_CALLS_SQL[mode], [JSON.stringify(inserts), JSON.stringify(finishes)]);
 }
 
 async function flush(handle: DatabaseHandle): Promise<void> {
