@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { RelativeTime } from "@/components/relative-time";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -11,19 +12,7 @@ import { Field, TextInput } from "@/components/ui/field";
 import { Badge, Card, EmptyState, Notice } from "@/components/ui/layout";
 import { AgentLimits, type AgentLimitsProps } from "./agent-limits";
 
-type Agent = {
-  id: string;
-  name: string;
-  paused: boolean;
-  allClients: boolean;
-  mspWide: boolean;
-  webhookUrl: string | null;
-  planMode: boolean;
-  callsPerMinute: number | null;
-  toolLimits: AgentLimitsProps["agent"]["toolLimits"];
-  clients: Array<{ id: string; name: string }>;
-  keys: Array<{ id: string; prefix: string; createdAt: Date; retiredAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null }>;
-};
+type Agent = RouterOutputs["agents"]["list"]["agents"][number];
 
 type Secret = { title: string; lines: Array<[string, string]> };
 

@@ -4,9 +4,9 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { InboxItem } from "@/server/approvals/inbox";
 import { requesterSourceLabel } from "@/server/approvals/requester-source";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { APPROVAL_STATUS_LABELS, callStateLabel } from "@/server/calls/labels";
 import { channelsInWords, reachesOnlyInbox } from "@/server/approvals/channel-words";
 import { Button } from "@/components/ui/button";
@@ -86,6 +86,8 @@ export function ApprovalInbox({
     </div>
   );
 }
+
+type InboxItem = RouterOutputs["approvals"]["inbox"]["items"][number];
 
 const REQUEST_TONES = { pending: "violet", approved: "green", denied: "red", expired: "neutral", cancelled: "neutral" } as const;
 

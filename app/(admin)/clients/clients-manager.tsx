@@ -5,11 +5,12 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { Field, TextInput } from "@/components/ui/field";
 import { Badge, Card, EmptyState, Notice } from "@/components/ui/layout";
 
-type Client = { id: string; slug: string; name: string; archivedAt: Date | null; integrationCount: number; peopleCount: number };
+type Client = RouterOutputs["clients"]["list"][number];
 
 export function ClientsManager({ clients, isAdmin }: { clients: Client[]; isAdmin: boolean }) {
   const trpc = useTRPC();

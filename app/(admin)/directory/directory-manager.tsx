@@ -4,27 +4,13 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { Field, SelectInput, TextArea, TextInput } from "@/components/ui/field";
 import { Card, EmptyState, Notice } from "@/components/ui/layout";
 
-type Person = {
-  id: string;
-  email: string;
-  name: string;
-  slackUserId: string | null;
-  managerId: string | null;
-  managerName: string | null;
-  managerEmail: string | null;
-  reports: number;
-};
-type Report = {
-  applied: boolean;
-  created: number;
-  updated: number;
-  validRows: number;
-  errors: Array<{ line: number; email: string; message: string }>;
-};
+type Person = RouterOutputs["directory"]["list"][number];
+type Report = RouterOutputs["directory"]["importCsv"];
 
 export function DirectoryManager({
   client,

@@ -4,21 +4,13 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { Field, SelectInput, TextInput } from "@/components/ui/field";
 import { Badge, Card, Notice } from "@/components/ui/layout";
-import type { ChannelState } from "@/server/workspaces/approval-channels";
 
-type Settings = {
-  name: string;
-  agentsPaused: boolean;
-  approvalExpiryHours: number;
-  maxPendingApprovalsPerAgent: number;
-  callRetentionDays: number | null;
-  smtp: { host: string; port: number; secure: boolean; username: string | null; from: string } | null;
-  smtpPasswordSet: boolean;
-  timeZone: string;
-};
+type Settings = RouterOutputs["settings"]["get"];
+type ChannelState = RouterOutputs["settings"]["channels"][number];
 
 const CHANNEL_LABELS: Record<ChannelState["channel"], string> = {
   slack: "Slack app",

@@ -4,26 +4,13 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { Field, SelectInput, TextInput } from "@/components/ui/field";
 import { Card, Notice } from "@/components/ui/layout";
 
-type Kind = "entra" | "google" | "oidc";
-type Settings = {
-  source: "settings" | "environment" | null;
-  kind: Kind | null;
-  issuer: string;
-  tenant: string;
-  clientId: string;
-  clientSecretSet: boolean;
-  allowedDomains: string[];
-  enabled: boolean;
-  callbackUrl: string;
-  working: boolean;
-  passwordSignIn: boolean;
-  breakGlassUserId: string | null;
-  breakGlassCandidates: Array<{ id: string; name: string; email: string }>;
-};
+type Settings = RouterOutputs["sso"]["get"];
+type Kind = NonNullable<Settings["kind"]>;
 
 export function SsoSettingsForm({ settings }: { settings: Settings }) {
   const trpc = useTRPC();

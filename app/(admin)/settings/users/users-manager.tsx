@@ -4,12 +4,13 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { Field, SelectInput, TextInput } from "@/components/ui/field";
 import { Badge, Card, Notice } from "@/components/ui/layout";
 import type { UserRole } from "@/db/schema";
 
-type UserListItem = { id: string; email: string; name: string; role: UserRole; active: boolean; hasPassword: boolean; ssoLinked: boolean };
+type UserListItem = RouterOutputs["users"]["list"][number];
 
 export function UsersManager({ users, currentUserId, isAdmin }: { users: UserListItem[]; currentUserId: string; isAdmin: boolean }) {
   const trpc = useTRPC();

@@ -3,14 +3,14 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { IntegrationDetail } from "@/server/integrations/detail";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { Field, TextInput } from "@/components/ui/field";
 import { Notice } from "@/components/ui/layout";
 
 /** Re-sync, pause/resume, disconnect, and edit settings or rotate credentials. */
-export function IntegrationActions({ detail }: { detail: IntegrationDetail }) {
+export function IntegrationActions({ detail }: { detail: RouterOutputs["integrations"]["get"] }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);

@@ -3,25 +3,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { ToolPolicyRow } from "@/server/policy/list-tools";
 import { POLICY_SHORT_LABELS } from "@/components/integration-labels";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { EmptyState, Notice } from "@/components/ui/layout";
 import type { ToolPolicy } from "@/db/schema";
 
-type Entry = {
-  id: string;
-  toolId: string;
-  toolName: string;
-  source: string;
-  fromPolicy: ToolPolicy;
-  toPolicy: ToolPolicy;
-  fromManagerApproval: boolean;
-  toManagerApproval: boolean;
-  at: Date;
-  by: string | null;
-};
+type Entry = RouterOutputs["policies"]["history"][number];
+type ToolPolicyRow = RouterOutputs["policies"]["tools"][number];
 
 const describe = (policy: ToolPolicy, manager: boolean) => `${POLICY_SHORT_LABELS[policy]}${manager ? " + manager" : ""}`;
 const SOURCES: Record<string, string> = {

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/components/trpc/client";
+import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { Field, SelectInput, TextInput } from "@/components/ui/field";
@@ -27,17 +28,7 @@ const slugFrom = (name: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 40);
 
-type TestResult = {
-  toolCount: number;
-  start: NewToolStart;
-  tools: Array<{
-    name: string;
-    policy: "auto" | "approval_needed";
-    reason: string;
-    managerApprovalSuggested: boolean;
-    review: string | null;
-  }>;
-};
+type TestResult = RouterOutputs["integrations"]["testConnection"];
 
 const START_LABELS: Record<NewToolStart, string> = {
   classified: "Start with the defaults below",
