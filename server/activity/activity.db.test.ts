@@ -9,6 +9,7 @@ import { createClient } from "../clients/clients";
 import { connectIntegration } from "../integrations/connect";
 import { closeMcpClients } from "../integrations/connectors/mcp";
 import { callsToCsv } from "./csv-export";
+import { filtersFromSearchParams } from "./filters";
 
 const database = setupTestDatabase();
 let upstream: McpUpstream;
@@ -64,6 +65,31 @@ describe("activity", () => {
     expect(await stranger.activity.list({})).toEqual([]);
     await expect(stranger.activity.detail({ callId: pending!.id })).rejects.toThrow(/No such call/);
     expect(uniqueSuffix()).toBeTruthy();
+  });
+
+  it("narrows to one integration's named tools, as the impact preview links to them", async () => {
+    const { db } = database();
+    const workspace = await createWorkspace(db);
+    const admin = await createUser(db, workspace.id);
+    const ctx = { db, user: admin };
+    const { integrationId } = await connectIntegration(ctx, {
+      clientId: null,
+      name: "A",
+      slug: "a-dir",
+      settings: { kind: "mcp", url: upstream.url },
+    });
+    await connectIntegration(ctx, { clientId: null, name: "B", slug: "b-dir", settings: { kind: "mcp", url: upstream.url } });
+    const agent = await createTestAgent(db, admin);
+    for (const [integration, toolName] of [
+      ["a-dir", "get_user"],
+      ["a-dir", "reset_password"],
+      ["b-dir", "get_user"],
+    ])
+      await POST(gatewayRequest(agent.key, { integration, tool: toolName, arguments: {} }));
+    const filters = filtersFromSearchParams({ integration: integrationId, tools: "get_user, ,nothing_here" });
+    expect(filters).toMatchObject({ integrationId, tools: ["get_user", "nothing_here"] });
+    const calls = await createCaller(ctx).activity.list(filters);
+    expect(calls.map((call) => [call.integration, call.tool])).toEqual([["a-dir", "get_user"]]);
   });
 
   it("neutralises spreadsheet formulas in the CSV", () => {

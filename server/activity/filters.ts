@@ -26,6 +26,19 @@ export const callFiltersSchema = z.object({
   client: optionalText,
   agent: optionalText,
   tool: optionalText,
+  integration: optionalText,
+  /** Comma-separated exact tool names. */
+  tools: z
+    .string()
+    .max(10_000)
+    .optional()
+    .transform((value) => {
+      const names = (value ?? "")
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean);
+      return names.length ? names.slice(0, 100) : undefined;
+    }),
   q: optionalText,
   status: z
     .enum(CALL_STATUSES)
@@ -44,6 +57,8 @@ export function filtersFromSearchParams(params: Record<string, string | undefine
     clientId: value.client,
     agentId: value.agent,
     tool: value.tool,
+    integrationId: value.integration,
+    tools: value.tools,
     q: value.q,
     status: value.status,
     from: value.from,

@@ -20,6 +20,9 @@ export type CallFilters = {
   clientId?: string;
   agentId?: string;
   tool?: string;
+  /** One integration, and exactly these tool names of it (the impact preview's link to the calls it would change). */
+  integrationId?: string;
+  tools?: string[];
   /** Free text: tool or integration, ticket id, requester, or an approver (name or e-mail). */
   q?: string;
   status?: CallStatus;
@@ -39,6 +42,8 @@ function where(workspaceId: string, filters: CallFilters): SQL {
     const pattern = `%${filters.tool.replace(/[%_\\]/g, "\\$&")}%`;
     conditions.push(or(ilike(toolCalls.toolName, pattern), ilike(toolCalls.integrationSlug, pattern)));
   }
+  if (filters.integrationId) conditions.push(eq(toolCalls.integrationId, filters.integrationId));
+  if (filters.tools?.length) conditions.push(inArray(toolCalls.toolName, filters.tools));
   if (filters.q) {
     const pattern = `%${filters.q.replace(/[%_\\]/g, "\\$&")}%`;
     conditions.push(

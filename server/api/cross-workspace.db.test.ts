@@ -127,6 +127,12 @@ describe("cross-workspace isolation", () => {
           revision: w.revision,
           changes: [{ toolId: w.toolB.id, policy: "auto", managerApproval: false }],
         }),
+      "policies.previewImpact": () =>
+        caller.policies.previewImpact({
+          integrationId: w.integrationId,
+          changes: [{ toolId: w.toolB.id, policy: "auto", managerApproval: false }],
+          days: 7,
+        }),
       "policies.restoreDefault": () =>
         caller.policies.restoreDefault({ integrationId: w.integrationId, toolId: w.toolB.id, revision: w.revision }),
       "policies.confirmDefinitions": () =>

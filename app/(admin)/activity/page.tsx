@@ -87,9 +87,21 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
             </option>
           ))}
         </SelectInput>
+        {/* The impact preview's link narrows to one integration's tools; filtering again keeps that. */}
+        {params.integration ? <input type="hidden" name="integration" value={params.integration} /> : null}
+        {params.tools ? <input type="hidden" name="tools" value={params.tools} /> : null}
         <TextInput name="from" type="date" defaultValue={params.from ?? ""} aria-label="From date" className="lg:w-auto" />
         <Button type="submit">Filter</Button>
       </form>
+      {filters.tools?.length ? (
+        <p className="mb-3 text-sm text-slate-600" data-testid="tools-filter">
+          Only calls of {filters.tools.join(", ")}
+          {filters.integrationId ? " in one integration" : ""} ·{" "}
+          <Link className="text-brand-700 hover:underline" href="/activity">
+            Show all calls
+          </Link>
+        </p>
+      ) : null}
       {calls.length === 0 ? (
         <EmptyState title="No calls match">
           Each call an agent makes through the gateway — allowed, refused, waiting for approval, approved, denied — is listed here with its

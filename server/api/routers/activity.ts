@@ -12,6 +12,8 @@ export const activityRouter = createTRPCRouter({
         clientId: z.string().max(64).optional(),
         agentId: id.optional(),
         tool: z.string().max(200).optional(),
+        integrationId: id.optional(),
+        tools: z.array(z.string().max(200)).max(100).optional(),
         q: z.string().max(200).optional(),
         status: z.enum(CALL_STATUSES).optional(),
         from: z.date().optional(),

@@ -9,8 +9,10 @@ import { useTRPC } from "@/components/trpc/client";
 import { messageOf, serviceCodeOf } from "@/components/trpc/errors";
 import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
 import { EmptyState, Notice } from "@/components/ui/layout";
 import { BulkBar } from "./bulk-bar";
+import { ImpactPreviewPanel } from "./impact-preview-panel";
 import { choiceOf, type ToolPolicyRow } from "./policy-drafts";
 import { filterTools, NO_FILTERS, PolicyFilters, type Filters } from "./policy-filters";
 import { useSaveConfirmation } from "./save-confirmation";
@@ -115,7 +117,7 @@ export function ToolPolicyEditor({
   const allVisibleSelected = visible.length > 0 && visible.every((tool) => selected.has(tool.id));
 
   return (
-    <div className="space-y-4 pb-24">
+    <div className={cx("space-y-4", drafts.size > 0 ? "pb-64 sm:pb-48" : "pb-24")}>
       {justConnected || !detail.policiesReviewedAt ? (
         tools.length > 0 && !detail.policiesReviewedAt ? (
           <Notice tone="info">
@@ -218,6 +220,7 @@ export function ToolPolicyEditor({
             setNotice(null);
           }}
           onSave={onSave}
+          preview={<ImpactPreviewPanel integrationId={detail.id} drafts={drafts} />}
         />
       ) : null}
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 
 /** The bar fixed at the bottom while there are drafts: the count, Discard and Save. */
@@ -8,11 +9,14 @@ export function UnsavedBar({
   saving,
   onDiscard,
   onSave,
+  preview,
 }: {
   count: number;
   saving: boolean;
   onDiscard: () => void;
   onSave: () => void;
+  /** What the change would do (the impact preview), above the count. */
+  preview?: ReactNode;
 }) {
   return (
     <div
@@ -20,6 +24,7 @@ export function UnsavedBar({
       role="region"
       aria-label="Unsaved changes"
     >
+      {preview}
       <div className="mx-auto flex max-w-5xl items-center justify-between gap-3">
         <p className="text-sm font-medium text-slate-900" data-testid="unsaved-count">
           {count} unsaved change{count === 1 ? "" : "s"}
