@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TOOL_POLICIES } from "@/db/schema";
 import { listPolicyHistory } from "../../policy/history";
 import { getToolDefinition, listToolPolicies, policiesByToolName } from "../../policy/list-tools";
+import { policyRulesSchema } from "../../policy/rules";
 import { confirmToolDefinitions, restoreSeededDefault, saveToolPolicies } from "../../policy/save";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
@@ -21,7 +22,7 @@ export const policiesRouter = createTRPCRouter({
         integrationId: id,
         revision,
         changes: z
-          .array(z.object({ toolId: id, policy: z.enum(TOOL_POLICIES), managerApproval: z.boolean() }))
+          .array(z.object({ toolId: id, policy: z.enum(TOOL_POLICIES), managerApproval: z.boolean(), rules: policyRulesSchema.optional() }))
           .max(10_000, "Save at most 10,000 changes at once"),
       }),
     )

@@ -7,7 +7,7 @@ import type { ToolPolicy } from "@/db/schema";
 import type { IntegrationDetail } from "@/server/integrations/detail";
 import type { ToolPolicyRow } from "@/server/policy/list-tools";
 import type { ExplainReach } from "@/server/approvals/channel-words";
-import { explainPolicy } from "@/server/policy/explain";
+import type { PolicyRule } from "@/server/policy/rules";
 import { POLICY_LABELS, POLICY_SHORT_LABELS } from "@/components/integration-labels";
 import { useTRPC } from "@/components/trpc/client";
 import { Button } from "@/components/ui/button";
@@ -15,15 +15,18 @@ import { cx } from "@/components/ui/cx";
 import { SelectInput, TextInput } from "@/components/ui/field";
 import { Badge, EmptyState, Notice } from "@/components/ui/layout";
 import { Switch } from "@/components/ui/switch";
+import { ExplainPanel } from "./explain-panel";
 import { useSaveConfirmation } from "./save-confirmation";
 import { SchemaView } from "./schema-view";
+import { ToolRulesEditor } from "./tool-rules-editor";
 import { useLeaveWarning } from "./use-leave-warning";
 
-type Choice = { policy: ToolPolicy; managerApproval: boolean };
+type Choice = { policy: ToolPolicy; managerApproval: boolean; rules: readonly PolicyRule[] };
 type Filters = { query: string; policy: ToolPolicy | "all"; changedSinceSeeded: boolean; flagged: boolean };
 const PAGE = 200;
 
-const sameChoice = (a: Choice, b: Choice) => a.policy === b.policy && a.managerApproval === b.managerApproval;
+const sameChoice = (a: Choice, b: Choice) =>
+  a.policy === b.policy && a.managerApproval === b.managerApproval && JSON.stringify(a.rules) === JSON.stringify(b.rules);
 
 export function ToolPolicyEditor({
   detail,
@@ -55,7 +58,7 @@ export function ToolPolicyEditor({
   const saveConfirmation = useSaveConfirmation();
 
   const stored = useMemo(
-    () => new Map(tools.map((tool) => [tool.id, { policy: tool.policy, managerApproval: tool.managerApproval }])),
+    () => new Map(tools.map((tool) => [tool.id, { policy: tool.policy, managerApproval: tool.managerApproval, rules: tool.rules }])),
     [tools],
   );
   const current = useCallback((tool: ToolPolicyRow): Choice => drafts.get(tool.id) ?? stored.get(tool.id)!, [drafts, stored]);
@@ -84,7 +87,7 @@ export function ToolPolicyEditor({
         else copy.delete(tool.id);
         return copy;
       });
-      setChoice(tool.id, { policy, managerApproval });
+      setChoice(tool.id, { ...before, policy, managerApproval });
     },
     [drafts, stored, setChoice],
   );
@@ -106,7 +109,7 @@ export function ToolPolicyEditor({
 
   async function onSave() {
     setError(null);
-    const changes = [...drafts.entries()].map(([toolId, choice]) => ({ toolId, ...choice }));
+    const changes = [...drafts.entries()].map(([toolId, choice]) => ({ toolId, ...choice, rules: [...choice.rules] }));
     try {
       const result = await save.mutateAsync({ integrationId: detail.id, revision: detail.revision, changes });
       setNotice(null);
@@ -136,7 +139,11 @@ export function ToolPolicyEditor({
     for (const tool of tools) {
       if (!selected.has(tool.id)) continue;
       const before = current(tool);
-      setChoice(tool.id, { policy: bulkPolicy, managerApproval: bulkPolicy === "approval_needed" ? before.managerApproval : false });
+      setChoice(tool.id, {
+        ...before,
+        policy: bulkPolicy,
+        managerApproval: bulkPolicy === "approval_needed" ? before.managerApproval : false,
+      });
     }
     setNotice({
       tone: "info",
@@ -158,7 +165,8 @@ export function ToolPolicyEditor({
         const match = byName.get(tool.name);
         if (!match) continue;
         matched++;
-        setChoice(tool.id, { policy: match.policy, managerApproval: match.managerApproval });
+        // Rules are plain JSON by argument path: they copy between tools of the same name.
+        setChoice(tool.id, { policy: match.policy, managerApproval: match.managerApproval, rules: match.rules });
       }
       const name = copySources.find((candidate) => candidate.id === copyFrom)?.name ?? "the other integration";
       setNotice({
@@ -341,7 +349,8 @@ export function ToolPolicyEditor({
               integration={detail}
               reach={reach}
               onPolicy={onPolicyChange}
-              onManager={(target, value) => setChoice(target.id, { policy: current(target).policy, managerApproval: value })}
+              onManager={(target, value) => setChoice(target.id, { ...current(target), managerApproval: value })}
+              onRules={(target, rules) => setChoice(target.id, { ...current(target), rules })}
               onSelect={(target, value) =>
                 setSelected((previous) => {
                   const copy = new Set(previous);
@@ -404,6 +413,7 @@ type RowProps = {
   reach: ExplainReach;
   onPolicy: (tool: ToolPolicyRow, policy: ToolPolicy) => void;
   onManager: (tool: ToolPolicyRow, value: boolean) => void;
+  onRules: (tool: ToolPolicyRow, rules: PolicyRule[]) => void;
   onSelect: (tool: ToolPolicyRow, value: boolean) => void;
   onConfirm: ((tool: ToolPolicyRow) => void) | null;
 };
@@ -420,6 +430,7 @@ const ToolRow = memo(function ToolRow({
   reach,
   onPolicy,
   onManager,
+  onRules,
   onSelect,
   onConfirm,
 }: RowProps) {
@@ -518,25 +529,30 @@ const ToolRow = memo(function ToolRow({
           Manager Approval was switched off: it applies only to tools that need technician approval.
         </p>
       ) : null}
+      <ToolRulesEditor
+        toolId={tool.id}
+        toolLabel={label}
+        rules={choice.rules}
+        own={choice}
+        isAdmin={isAdmin}
+        onChange={(rules) => onRules(tool, rules)}
+      />
       {explaining ? (
-        <div className="mt-3 rounded-md border border-brand-100 bg-brand-50 p-3 text-sm text-brand-900" data-testid="explain">
-          {changed ? <p className="mb-1 font-medium">With your unsaved choice:</p> : null}
-          <ul className="list-disc space-y-1 pl-5">
-            {explainPolicy({
-              toolName: tool.name,
-              policy: choice.policy,
-              managerApproval: choice.managerApproval,
-              flagged: Boolean(tool.flaggedAt),
-              integrationStatus: integration.status,
-              integrationSlug: integration.slug,
-              reach,
-              readOnly: tool.readOnly,
-              toolLimits: tool.toolLimits,
-            }).map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ul>
-        </div>
+        <ExplainPanel
+          changed={changed}
+          input={{
+            toolName: tool.name,
+            policy: choice.policy,
+            managerApproval: choice.managerApproval,
+            flagged: Boolean(tool.flaggedAt),
+            integrationStatus: integration.status,
+            integrationSlug: integration.slug,
+            reach,
+            readOnly: tool.readOnly,
+            toolLimits: tool.toolLimits,
+            rules: choice.rules,
+          }}
+        />
       ) : null}
       {expanded ? <ToolDefinition toolId={tool.id} /> : null}
     </li>
