@@ -51,6 +51,7 @@ ${description ? `<dd class="desc" data-testid="tool-description">${escapeHtml(de
 <dt>For</dt><dd>${requester}</dd>
 <dt>Asked by</dt><dd>${escapeHtml(summary.agentName)}${summary.ticket ? ` · ticket ${escapeHtml(summary.ticket.system)} ${escapeHtml(summary.ticket.id)}` : ""}</dd>
 ${summary.reason ? `<dt>Reason given</dt><dd>${escapeHtml(summary.reason)}</dd>` : ""}
+${summary.decidingRule ? `<dt>Why approval is needed</dt><dd>${escapeHtml(oneLine(summary.decidingRule))}</dd>` : ""}
 <dt>Exactly these arguments</dt><dd><pre>${escapeHtml(argumentsJson(summary.arguments))}</pre></dd>
 </dl></div>`;
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { DecidingRule } from "@/server/policy/rules";
 import { agents } from "./agents";
 import { idColumn } from "./columns";
 import { workspaces } from "./workspaces";
@@ -65,6 +66,8 @@ export const toolCalls = pgTable(
     status: callStatus().notNull(),
     /** The decision's reason in words (which policy, flagged definition, …). */
     decisionReason: text().notNull(),
+    /** The tool's rule that decided the call (`decision.rule`), when one did: "rule 2, group is one of [Domain Admins]". */
+    decisionRule: jsonb().$type<DecidingRule>(),
     errorCode: text(),
     errorMessage: text(),
     result: jsonb(),

@@ -1,6 +1,7 @@
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { clients } from "./clients";
 import { idColumn, timestamps } from "./columns";
+import type { PolicyRule } from "@/server/policy/rules";
 import { toolPolicy } from "./policies";
 import { workspaces } from "./workspaces";
 
@@ -85,6 +86,8 @@ export const tools = pgTable(
     definitionHash: text().notNull(),
     policy: toolPolicy().notNull(),
     managerApproval: boolean().notNull().default(false),
+    /** Conditions on arguments, in order (server/policy/rules.ts); the strictest matching rule wins over the policy. */
+    rules: jsonb().$type<PolicyRule[]>().notNull().default([]),
     seededPolicy: toolPolicy().notNull(),
     seededReason: text().notNull(),
     /** Seeding suggests Manager Approval (the upstream marks the tool destructive); the admin decides. */

@@ -1,4 +1,5 @@
-import { boolean, index, integer, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { PolicyRule } from "@/server/policy/rules";
 import { idColumn } from "./columns";
 import { workspaces } from "./workspaces";
 
@@ -25,6 +26,9 @@ export const toolPolicyChanges = pgTable(
     toPolicy: toolPolicy().notNull(),
     fromManagerApproval: boolean().notNull(),
     toManagerApproval: boolean().notNull(),
+    /** The tool's rules before and after the save (equal when only the policy changed). */
+    fromRules: jsonb().$type<PolicyRule[]>().notNull().default([]),
+    toRules: jsonb().$type<PolicyRule[]>().notNull().default([]),
     /** The integration revision this save produced. */
     revision: integer().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

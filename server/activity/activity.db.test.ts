@@ -111,6 +111,7 @@ describe("activity", () => {
         latencyMs: 3,
         argumentsDigest: "abc",
         decisionReason: "policy: auto",
+        decisionRule: null,
       },
     ]);
     expect(csv.split("\r\n")[1]).toBe(

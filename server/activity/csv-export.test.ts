@@ -19,6 +19,7 @@ const row = (fields: Partial<CallListItem>): CallListItem => ({
   latencyMs: null,
   argumentsDigest: "abc",
   decisionReason: "policy",
+  decisionRule: null,
   ...fields,
 });
 

@@ -97,6 +97,7 @@ export async function listCalls({ db, user }: UserContext, filters: CallFilters)
       latencyMs: toolCalls.latencyMs,
       argumentsDigest: toolCalls.argumentsDigest,
       decisionReason: toolCalls.decisionReason,
+      decisionRule: toolCalls.decisionRule,
     })
     .from(toolCalls)
     .innerJoin(agents, eq(agents.id, toolCalls.agentId))

@@ -4,6 +4,7 @@ import { rowsOf } from "@/db/results";
 import type { IntegrationStatus, ToolAnnotations, ToolPolicy } from "@/db/schema";
 import { classifiedReadOnly } from "../policy/classify";
 import { decide } from "../policy/decide";
+import { rulesFromStorage } from "../policy/rules";
 import { IN_AGENT_SCOPE_SQL } from "./agent-scope-sql";
 
 export type AgentScope = { id: string; workspaceId: string };
@@ -44,6 +45,7 @@ type Row = {
   flagged: boolean;
   removed: boolean;
   definition_hash: string;
+  rules: unknown;
 };
 
 const asJson = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
@@ -81,7 +83,7 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope, request
              w.agents_paused, a.paused as agent_paused, a.plan_mode as agent_plan_mode,
              t.name, t.mcp_name, t.title, t.description, t.input_schema, t.output_schema, t.annotations, t.policy, t.seeded_policy,
              t.manager_approval,
-             t.flagged_at is not null as flagged, t.removed_at is not null as removed, t.definition_hash
+             t.flagged_at is not null as flagged, t.removed_at is not null as removed, t.definition_hash, t.rules
       from agents a
       join workspaces w on w.id = a.workspace_id
       join tools t on t.workspace_id = a.workspace_id
@@ -91,7 +93,9 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope, request
   );
   const out: AgentTool[] = [];
   for (const row of rows) {
+    // No call is at hand: with arguments unknown, a tool is listed unless every path disables it.
     const decision = decide({
+      arguments: null,
       workspace: { agentsPaused: Boolean(row.agents_paused) },
       agent: { paused: Boolean(row.agent_paused) },
       key: { retired: false, revoked: false },
@@ -105,6 +109,7 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope, request
         removed: Boolean(row.removed),
         definitionHash: row.definition_hash,
         readOnly: classifiedReadOnly(row.seeded_policy),
+        rules: rulesFromStorage(row.rules),
       },
     });
     if (decision.kind === "reject" || !row.mcp_name) continue;

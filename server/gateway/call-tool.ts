@@ -2,7 +2,7 @@ import type { DatabaseHandle } from "@/db";
 import { newId } from "@/db/ids";
 import { argumentsDigest } from "../crypto/canonical-json";
 import { enqueueJob } from "../jobs/enqueue";
-import { decide } from "../policy/decide";
+import { decide, type Decision } from "../policy/decide";
 import { agentKeyHash } from "../agents/keys";
 import { requestApproval } from "./request-approval";
 import { parseEnvelope, type CallEnvelope } from "./envelope";
@@ -55,7 +55,11 @@ function callOf(envelope: CallEnvelope, headers: CallHeaders | undefined, needsM
  * are stored as a marker (and kept sealed for the approval path until the call runs); the digest
  * is of the arguments that run.
  */
-function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): { base: CallRecord; secretArguments: Record<string, unknown> } {
+function baseRecord(
+  resolved: ResolvedCall,
+  envelope: CallEnvelope,
+  decision: Decision,
+): { base: CallRecord; secretArguments: Record<string, unknown> } {
   const paths = resolved.tool ? secretArgumentPaths(resolved.tool.definitionHash, resolved.tool.inputSchema) : [];
   const { stored, secrets } = splitSecretArguments(envelope.arguments, paths);
   const base: CallRecord = {
@@ -77,6 +81,7 @@ function baseRecord(resolved: ResolvedCall, envelope: CallEnvelope): { base: Cal
     reason: envelope.reason ?? null,
     status: "rejected",
     decisionReason: "",
+    decisionRule: decision.rule ?? null,
   };
   return { base, secretArguments: secrets };
 }
@@ -108,11 +113,11 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
     const refusal = PUBLIC_REJECTIONS[resolved.keyRevoked ? "key_revoked" : "key_retired"];
     return rejected(refusal.code, refusal.message);
   }
-  const decision = await tracedDecision(() => decide(decisionInputOf(resolved, input.headers?.mode ?? null)));
+  const decision = await tracedDecision(() => decide(decisionInputOf(resolved, envelope.arguments, input.headers?.mode ?? null)));
   touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
 
   const call = callOf(envelope, input.headers, decision.kind === "await_approval" && decision.approvals.includes("manager"));
-  const { base, secretArguments } = baseRecord(resolved, call);
+  const { base, secretArguments } = baseRecord(resolved, call, decision);
   let requesterConflict: ServiceError | null = null;
   try {
     const named = namedRequester({

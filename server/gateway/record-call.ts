@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { DatabaseHandle, Executor } from "@/db";
 import { newId } from "@/db/ids";
 import type { CallStatus, RequesterSource, TicketSystem } from "@/db/schema";
+import type { DecidingRule } from "../policy/rules";
 
 /** A call row as the gateway writes it when the call arrives. */
 export type CallRecord = {
@@ -27,6 +28,8 @@ export type CallRecord = {
   reason: string | null;
   status: CallStatus;
   decisionReason: string;
+  /** The tool's rule that decided (`decision.rule`), when one did. */
+  decisionRule?: DecidingRule | null;
   errorCode?: string | null;
   errorMessage?: string | null;
   idempotencyKey?: string | null;
@@ -64,6 +67,7 @@ export const CALL_INSERT_COLUMNS = [
   "reason",
   "status",
   "decision_reason",
+  "decision_rule",
   "error_code",
   "error_message",
   "idempotency_key",
@@ -83,12 +87,13 @@ export async function insertCallWithAudit(db: Executor, call: CallRecord, audit:
     with c as (
       insert into tool_calls (id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id, tool_definition_hash,
         client_id, integration_slug, tool_name, arguments, arguments_digest, requester_email, requester_person_id, requester_source,
-        ticket_system, ticket_id, reason, status, decision_reason, error_code, error_message, idempotency_key, request_hash, expires_at,
-        secret_ciphertext)
+        ticket_system, ticket_id, reason, status, decision_reason, decision_rule, error_code, error_message, idempotency_key, request_hash,
+        expires_at, secret_ciphertext)
       values (${id}, ${call.workspaceId}, ${call.agentId}, ${call.agentKeyId}, ${call.agentKeyPrefix}, ${call.integrationId}, ${call.toolId},
         ${call.toolDefinitionHash}, ${call.clientId}, ${call.integrationSlug}, ${call.toolName}, ${JSON.stringify(call.arguments)}::jsonb,
         ${call.argumentsDigest}, ${call.requesterEmail}, ${call.requesterPersonId ?? null}, ${call.requesterSource ?? null},
-        ${call.ticketSystem}, ${call.ticketId}, ${call.reason}, ${call.status}, ${call.decisionReason}, ${call.errorCode ?? null},
+        ${call.ticketSystem}, ${call.ticketId}, ${call.reason}, ${call.status}, ${call.decisionReason},
+        ${call.decisionRule ? JSON.stringify(call.decisionRule) : null}::jsonb, ${call.errorCode ?? null},
         ${call.errorMessage ?? null}, ${call.idempotencyKey ?? null}, ${call.requestHash ?? null}, ${iso(call.expiresAt)}::timestamptz,
         ${call.secretCiphertext ?? null})
       returning id
@@ -111,14 +116,14 @@ const writeCallsSql = ({ asyncCommit }: { asyncCommit: boolean }) => `
       select * from jsonb_to_recordset($1::jsonb) as v(id text, workspace_id text, agent_id text, agent_key_id text, agent_key_prefix text,
         integration_id text, tool_id text, tool_definition_hash text, client_id text, integration_slug text, tool_name text, arguments jsonb,
         arguments_digest text, requester_email text, requester_person_id text, requester_source text, ticket_system text, ticket_id text,
-        reason text, status call_status, decision_reason text, error_code text, error_message text, idempotency_key text, request_hash text,
+        reason text, status call_status, decision_reason text, decision_rule jsonb, error_code text, error_message text, idempotency_key text, request_hash text,
         expires_at timestamptz, secret_ciphertext text, started boolean, audit_id text, audit_action text, audit_data jsonb)
     ), inserted as (
       insert into tool_calls (${CALL_INSERT_COLUMNS.join(", ")})
       select id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id, tool_definition_hash, client_id,
         integration_slug, tool_name, coalesce(arguments, '{}'::jsonb), arguments_digest, requester_email, requester_person_id,
-        requester_source, ticket_system, ticket_id, reason, status, decision_reason, error_code, error_message, idempotency_key,
-        request_hash, expires_at, secret_ciphertext, case when started then clock_timestamp() end
+        requester_source, ticket_system, ticket_id, reason, status, decision_reason, decision_rule, error_code, error_message,
+        idempotency_key, request_hash, expires_at, secret_ciphertext, case when started then clock_timestamp() end
       from v
       returning id
     ), f as (
@@ -227,6 +232,7 @@ function insertRow(call: CallRecord, started: boolean, audit: AuditFields | null
     reason: call.reason,
     status: call.status,
     decision_reason: call.decisionReason,
+    decision_rule: call.decisionRule ?? null,
     error_code: call.errorCode ?? null,
     error_message: call.errorMessage ?? null,
     idempotency_key: call.idempotencyKey ?? null,

@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "@/db";
 import type { IntegrationConfig, IntegrationKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { classifiedReadOnly } from "../policy/classify";
 import type { DecisionInput, RateWindow } from "../policy/decide";
+import { rulesFromStorage, type PolicyRule } from "../policy/rules";
 import { IN_AGENT_SCOPE_SQL } from "./agent-scope-sql";
 
 /** Everything one call needs to be decided and executed, from one round trip. */
@@ -46,6 +47,8 @@ export type ResolvedCall = {
     sensitiveResult: boolean;
     /** Seeding classified it as a read. */
     readOnly: boolean;
+    /** Its conditions on arguments (read in the same query: the decision evaluates them on the call's arguments). */
+    rules: readonly PolicyRule[];
   };
 };
 
@@ -60,7 +63,7 @@ const RESOLVED_COLUMNS = `
            w.agents_paused, w.approval_expiry_seconds, w.max_pending_approvals_per_agent,
            i.id as integration_id, i.slug as integration_slug, i.kind, i.status, i.client_id, i.config, i.secret_ciphertext,
            ${IN_AGENT_SCOPE_SQL} as in_agent_scope,
-           t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.flagged_at, t.removed_at,
+           t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.rules, t.flagged_at, t.removed_at,
            t.input_schema, t.definition_hash, t.output_schema is not null as has_output_schema, t.sensitive_result, t.seeded_policy,
            l.calls_per_hour as tool_calls_per_hour
     from agent_keys k
@@ -194,14 +197,16 @@ function resolvedOf(row: Row | undefined): ResolvedCall | null {
           hasOutputSchema: Boolean(row.has_output_schema),
           sensitiveResult: Boolean(row.sensitive_result),
           readOnly: classifiedReadOnly(row.seeded_policy as ToolPolicy),
+          rules: rulesFromStorage(row.rules),
         }
       : null,
   };
 }
 
-/** The decision's input for a new call, from the one read (and the request's `Toolgate-Mode`). */
-export function decisionInputOf(resolved: ResolvedCall, requestMode: "plan" | null = null): DecisionInput {
+/** The decision's input for a new call, from the one read, the call's arguments (and the request's `Toolgate-Mode`). */
+export function decisionInputOf(resolved: ResolvedCall, args: Record<string, unknown>, requestMode: "plan" | null = null): DecisionInput {
   return {
+    arguments: args,
     planMode: resolved.agentPlanMode ? "agent" : requestMode === "plan" ? "request" : null,
     limits: resolved.limits,
     workspace: { agentsPaused: resolved.workspaceAgentsPaused },
@@ -215,6 +220,7 @@ export function decisionInputOf(resolved: ResolvedCall, requestMode: "plan" | nu
       removed: resolved.tool.removed,
       definitionHash: resolved.tool.definitionHash,
       readOnly: resolved.tool.readOnly,
+      rules: resolved.tool.rules,
     },
   };
 }

@@ -82,6 +82,7 @@ describe("re-sync", () => {
         key: { retired: false, revoked: false },
         planMode: null,
         limits: null,
+        arguments: null,
         integration: { status: "active", inAgentScope: true },
         tool: { ...row!, flagged: row!.flaggedAt !== null, removed: row!.removedAt !== null, readOnly: false },
       });

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { APPROVAL_KINDS, INTEGRATION_STATUSES, TOOL_POLICIES, type ApprovalKind } from "@/db/schema";
+import { APPROVAL_KINDS, INTEGRATION_STATUSES, TOOL_POLICIES, type ApprovalKind, type ToolPolicy } from "@/db/schema";
 import { decide, type DecisionInput } from "./decide";
+import type { PolicyRule } from "./rules";
 
 const active: DecisionInput = {
   workspace: { agentsPaused: false },
   agent: { paused: false },
   key: { retired: false, revoked: false },
   integration: { status: "active", inAgentScope: true },
-  tool: { policy: "auto", managerApproval: false, flagged: false, removed: false, definitionHash: "h1", readOnly: true },
+  tool: { policy: "auto", managerApproval: false, flagged: false, removed: false, definitionHash: "h1", readOnly: true, rules: [] },
   planMode: null,
   limits: null,
+  arguments: null,
 };
 const tool = (patch: Partial<NonNullable<DecisionInput["tool"]>>) => ({ ...active, tool: { ...active.tool!, ...patch } });
 
@@ -35,8 +37,9 @@ describe("decide", () => {
       agent: { paused: true },
       key: { retired: true, revoked: true },
       integration: { status: "paused", inAgentScope: false },
-      tool: { policy: "disabled", managerApproval: false, flagged: false, removed: true, definitionHash: "h", readOnly: false },
+      tool: { policy: "disabled", managerApproval: false, flagged: false, removed: true, definitionHash: "h", readOnly: false, rules: [] },
       planMode: "agent",
+      arguments: null,
       limits: { agentPerMinute: { limit: 1, used: 1, resetsInSeconds: 30 }, toolPerHour: null },
     };
     const order = [
@@ -109,7 +112,7 @@ describe("decide", () => {
                       ...active,
                       agent: { paused: agentPaused },
                       integration: { status, inAgentScope },
-                      tool: { policy, managerApproval, flagged, removed, definitionHash: "h1", readOnly: true },
+                      tool: { policy, managerApproval, flagged, removed, definitionHash: "h1", readOnly: true, rules: [] },
                       ...(approvals ? { call: { approvals, definitionHash: "h1" } } : {}),
                     });
                     const allowed = !agentPaused && inAgentScope && status === "active" && !removed && policy !== "disabled";
@@ -158,5 +161,96 @@ describe("decide", () => {
     expect(decide({ ...tool({ policy: "disabled" }), limits: full })).toMatchObject({ code: "tool_disabled" });
     expect(decide({ ...tool({ readOnly: false }), planMode: "agent", limits: full })).toMatchObject({ code: "plan_mode" });
     expect(decide({ ...active, agent: { paused: true }, limits: full })).toMatchObject({ code: "agent_paused" });
+  });
+
+  describe("rules on arguments", () => {
+    const marketingAuto: PolicyRule = {
+      argument: "group",
+      operator: "one_of",
+      value: ["Marketing"],
+      then: { policy: "auto", managerApproval: false },
+    };
+    const adminsWithManager: PolicyRule = {
+      argument: "group",
+      operator: "one_of",
+      value: ["Domain Admins"],
+      then: { policy: "approval_needed", managerApproval: true },
+    };
+    const withRules = (policy: ToolPolicy, rules: PolicyRule[], args: Record<string, unknown> | null) => ({
+      ...tool({ policy, rules }),
+      arguments: args,
+    });
+
+    it("the matching rule decides, and the decision names it", () => {
+      const rules = [marketingAuto, adminsWithManager];
+      expect(decide(withRules("approval_needed", rules, { group: "Marketing" }))).toEqual({
+        kind: "execute",
+        reason: "rule 1, group is one of [Marketing]: auto",
+        rule: { index: 1, text: "rule 1, group is one of [Marketing]", then: { policy: "auto", managerApproval: false } },
+      });
+      expect(decide(withRules("approval_needed", rules, { group: "Domain Admins" }))).toMatchObject({
+        kind: "await_approval",
+        approvals: ["technician", "manager"],
+        reason: "rule 2, group is one of [Domain Admins]: approval needed with manager",
+        rule: { index: 2, text: "rule 2, group is one of [Domain Admins]" },
+      });
+    });
+
+    it("the tool's own policy applies when no rule matches; an absent value never loosens", () => {
+      const decision = decide(withRules("approval_needed", [marketingAuto], { group: "Sales" }));
+      expect(decision).toEqual({ kind: "await_approval", approvals: ["technician"], reason: "policy: approval_needed" });
+      expect(decide(withRules("approval_needed", [marketingAuto], {}))).toMatchObject({
+        kind: "await_approval",
+        approvals: ["technician"],
+      });
+      expect(decide(withRules("approval_needed", [marketingAuto], { group: 7 }))).toMatchObject({ kind: "await_approval" });
+    });
+
+    it("the strictest matching rule wins over an earlier looser one", () => {
+      const disableAdmins: PolicyRule = { ...adminsWithManager, then: { policy: "disabled", managerApproval: false } };
+      const both = { argument: "group", operator: "one_of" as const, value: ["Marketing", "Domain Admins"], then: marketingAuto.then };
+      expect(decide(withRules("approval_needed", [both, disableAdmins], { group: "Domain Admins" }))).toMatchObject({
+        kind: "reject",
+        code: "tool_disabled",
+        reason: "rule 2, group is one of [Domain Admins]: the tool is disabled",
+        rule: { index: 2 },
+      });
+    });
+
+    it("a flagged definition still raises a rule's auto to a technician's approval", () => {
+      const decision = decide({
+        ...withRules("approval_needed", [marketingAuto], { group: "Marketing" }),
+        tool: { ...tool({}).tool!, policy: "approval_needed", flagged: true, rules: [marketingAuto] },
+      });
+      expect(decision).toMatchObject({ kind: "await_approval", approvals: ["technician"], rule: { index: 1 } });
+      expect(decision.reason).toContain("changed upstream");
+    });
+
+    it("with arguments unknown (the tool list) a tool is shown unless every path disables it", () => {
+      // Its own policy answers for arguments no rule matches.
+      expect(decide(withRules("approval_needed", [marketingAuto], null))).toMatchObject({
+        kind: "await_approval",
+        approvals: ["technician"],
+      });
+      expect(decide(withRules("auto", [adminsWithManager], null))).toMatchObject({ kind: "execute" });
+      // A disabled tool that a rule can enable is listed with the strictest enabling rule's outcome.
+      const enabling: PolicyRule = { ...marketingAuto, then: { policy: "approval_needed", managerApproval: false } };
+      expect(decide(withRules("disabled", [marketingAuto, enabling], null))).toMatchObject({
+        kind: "await_approval",
+        approvals: ["technician"],
+        rule: { index: 2 },
+      });
+      // Every path disabled: refused.
+      const disabling: PolicyRule = { ...marketingAuto, then: { policy: "disabled", managerApproval: false } };
+      expect(decide(withRules("disabled", [disabling], null))).toMatchObject({ kind: "reject", code: "tool_disabled" });
+    });
+
+    it("a call already made is re-checked with its arguments: the same rules give the same answer, a changed rule cancels", () => {
+      const made = { approvals: ["technician" as const], definitionHash: "h1" };
+      const waiting = withRules("approval_needed", [marketingAuto], { group: "Sales" });
+      expect(decide({ ...waiting, call: made })).toMatchObject({ kind: "execute" });
+      const stricter = withRules("approval_needed", [marketingAuto, { ...adminsWithManager, value: ["Sales"] }], { group: "Sales" });
+      expect(decide({ ...stricter, call: made })).toMatchObject({ kind: "reject", code: "approvals_changed", rule: { index: 2 } });
+    });
   });
 });

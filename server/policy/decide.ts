@@ -1,5 +1,6 @@
 import type { ApprovalKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { assertNever } from "../errors";
+import { OUTCOME_WORDS, ruleText, strictestMatch, strictnessOf, type DecidingRule, type PolicyRule, type RuleOutcome } from "./rules";
 
 /** The state one decision reads: everything that can stop a call, fresh from the database. */
 export type DecisionInput = {
@@ -18,7 +19,17 @@ export type DecisionInput = {
     definitionHash: string;
     /** Seeding classified it as a read (server/policy/classify.ts): what plan mode lets through. */
     readOnly: boolean;
+    /** Its conditions on arguments, in the admin's order (server/policy/rules.ts). */
+    rules: readonly PolicyRule[];
   } | null;
+  /**
+   * The call's arguments (for a call already made, the stored ones). Null where no call is at hand
+   * (the tool list, the explanation without sample arguments): the decision then answers for
+   * arguments no rule matches, except that a tool disabled by its own policy but enabled by some
+   * rule answers with the strictest such rule's outcome, so the list shows a tool unless every
+   * path disables it (see `rulesOutcome`).
+   */
+  arguments: Record<string, unknown> | null;
   /**
    * Plan mode, and who asked for it: the agent's switch (`agent`, which also holds calls already
    * made) or this one request's `Toolgate-Mode: plan` header (`request`). Null: not in plan mode.
@@ -62,10 +73,13 @@ export const REJECT_CODES = [
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
+/** The rule that decided, when one did (recorded on the call as `decision.rule`). */
+type ByRule = { rule?: DecidingRule };
+
 export type Decision =
-  | { kind: "reject"; code: RejectCode; reason: string; retryAfterSeconds?: number }
-  | { kind: "execute"; reason: string }
-  | { kind: "await_approval"; approvals: ApprovalKind[]; reason: string };
+  | ({ kind: "reject"; code: RejectCode; reason: string; retryAfterSeconds?: number } & ByRule)
+  | ({ kind: "execute"; reason: string } & ByRule)
+  | ({ kind: "await_approval"; approvals: ApprovalKind[]; reason: string } & ByRule);
 
 export type Rejection = Extract<Decision, { kind: "reject" }>;
 
@@ -86,8 +100,37 @@ export function agentStop(input: Pick<DecisionInput, "workspace" | "agent" | "ke
   return null;
 }
 
+type Tool = NonNullable<DecisionInput["tool"]>;
+
+/**
+ * The outcome the tool's rules give these arguments: the strictest matching rule's, else the
+ * tool's own policy. With arguments unknown (null): the tool's own policy — what arguments matching
+ * no rule get — unless it is `disabled` and some rule enables the tool, when the strictest of the
+ * enabling rules answers (the tool list then shows the tool, saying the most it may need).
+ */
+function rulesOutcome(tool: Tool, args: Record<string, unknown> | null): { outcome: RuleOutcome; rule?: DecidingRule } {
+  const own: RuleOutcome = { policy: tool.policy, managerApproval: tool.policy === "approval_needed" && tool.managerApproval };
+  if (args === null) {
+    if (own.policy !== "disabled") return { outcome: own };
+    let enabling: { rule: PolicyRule; index: number } | null = null;
+    for (const [index, rule] of tool.rules.entries()) {
+      if (rule.then.policy === "disabled") continue;
+      if (!enabling || strictnessOf(rule.then) > strictnessOf(enabling.rule.then)) enabling = { rule, index };
+    }
+    if (!enabling) return { outcome: own };
+    const { rule, index } = enabling;
+    return {
+      outcome: rule.then,
+      rule: { index: index + 1, text: `${ruleText(rule, index)} (depending on the arguments)`, then: rule.then },
+    };
+  }
+  const match = strictestMatch(tool.rules, args, own);
+  if (!match) return { outcome: own };
+  return { outcome: match.rule.then, rule: { index: match.index + 1, text: ruleText(match.rule, match.index), then: match.rule.then } };
+}
+
 /** What the policy alone asks for (a flagged definition raises `auto` to a technician's approval). */
-function policyDecision(tool: NonNullable<DecisionInput["tool"]>): Decision {
+function policyDecision(tool: Pick<Tool, "policy" | "managerApproval" | "flagged">): Decision {
   switch (tool.policy) {
     case "disabled":
       return reject("tool_disabled", "the tool is disabled");
@@ -106,6 +149,18 @@ function policyDecision(tool: NonNullable<DecisionInput["tool"]>): Decision {
     default:
       return assertNever(tool.policy);
   }
+}
+
+/** The policy decision after the tool's rules: the deciding rule is named in the reason and carried as `rule`. */
+function byRules(tool: Tool, args: Record<string, unknown> | null): Decision {
+  const { outcome, rule } = rulesOutcome(tool, args);
+  const decision = policyDecision({ policy: outcome.policy, managerApproval: outcome.managerApproval, flagged: tool.flagged });
+  if (!rule) return decision;
+  const flaggedNote =
+    outcome.policy === "auto" && tool.flagged ? ", but the tool's definition changed upstream and is not yet confirmed" : "";
+  const reason =
+    decision.kind === "reject" ? `${rule.text}: the tool is disabled` : `${rule.text}: ${OUTCOME_WORDS(outcome)}${flaggedNote}`;
+  return { ...decision, reason, rule };
 }
 
 /**
@@ -141,8 +196,8 @@ function rateLimitStop(limits: DecisionInput["limits"]): Rejection | null {
  * The one decision: whether a call may go on, a pure function of fresh state, called at every
  * enforcement point — the call (REST and MCP), the tool list, each approval, the moment before
  * execution — and shown by the explanation. In order: workspace paused → agent paused → key →
- * client outside the agent's scope → integration missing/paused → tool removed → policy
- * `disabled` → plan mode → rate limits → the policy's run-now or approval. A refusal that waiting
+ * client outside the agent's scope → integration missing/paused → tool removed → the tool's rules
+ * on the call's arguments, else its policy (`disabled`) → plan mode → rate limits → the policy's run-now or approval. A refusal that waiting
  * does not cure comes before the one that it does (rate limits), so Retry-After is never a false
  * promise; a rate limit refuses even a call that would have been approved.
  * Anything it cannot evaluate denies.
@@ -161,7 +216,7 @@ export function decide(input: DecisionInput): Decision {
   if (integration.status !== "active") return reject("unknown_integration", `the integration is ${integration.status}`);
   if (!tool) return reject("unknown_tool", "no such tool");
   if (tool.removed) return reject("tool_removed", "the tool was removed upstream");
-  const decision = policyDecision(tool);
+  const decision = byRules(tool, input.arguments);
   if (decision.kind === "reject") return decision;
   const planStop = planModeStop(input, decision);
   if (planStop) return planStop;
@@ -172,6 +227,13 @@ export function decide(input: DecisionInput): Decision {
     return reject("definition_changed", "the tool's definition changed upstream after the call was made");
   const missing = decision.kind === "await_approval" ? decision.approvals.filter((kind) => !call.approvals.includes(kind)) : [];
   if (missing.length)
-    return reject("approvals_changed", `the tool now needs ${missing.join(" and ")} approval, which this call did not ask for`);
-  return { kind: "execute", reason: `${decision.reason}; the approvals asked for suffice` };
+    return {
+      ...reject("approvals_changed", `the tool now needs ${missing.join(" and ")} approval, which this call did not ask for`),
+      ...(decision.rule ? { rule: decision.rule } : {}),
+    };
+  return {
+    kind: "execute",
+    reason: `${decision.reason}; the approvals asked for suffice`,
+    ...(decision.rule ? { rule: decision.rule } : {}),
+  };
 }

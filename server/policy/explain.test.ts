@@ -67,4 +67,33 @@ describe("explainPolicy", () => {
       explainPolicy({ ...base, policy: "disabled", toolLimits: [{ agentName: "Helpdesk agent", callsPerHour: 5 }] }).join(" "),
     ).not.toMatch(/Helpdesk agent/);
   });
+
+  describe("with rules on arguments", () => {
+    const rules: ExplainInput["rules"] = [
+      { argument: "group", operator: "one_of", value: ["Marketing"], then: { policy: "auto", managerApproval: false } },
+      { argument: "group", operator: "one_of", value: ["Domain Admins"], then: { policy: "disabled", managerApproval: false } },
+    ];
+    const withRules: ExplainInput = { ...base, policy: "approval_needed", rules };
+
+    it("says which rule applies to sample arguments, or that none does", () => {
+      const marketing = explainPolicy({ ...withRules, sampleArguments: { group: "Marketing" } }).join(" ");
+      expect(marketing).toContain("With these arguments, rule 1, group is one of [Marketing] applies");
+      expect(marketing).toMatch(/runs at once/);
+      const admins = explainPolicy({ ...withRules, sampleArguments: { group: "Domain Admins" } }).join(" ");
+      expect(admins).toContain("rule 2, group is one of [Domain Admins] applies");
+      expect(admins).toMatch(/403 tool_disabled/);
+      expect(explainPolicy({ ...withRules, sampleArguments: { group: "Sales" } })[0]).toBe(
+        "With these arguments no rule matches, so the tool's own policy applies (approval needed).",
+      );
+    });
+
+    it("without sample arguments says the outcome depends on them, and explains arguments no rule matches", () => {
+      const lines = explainPolicy(withRules);
+      expect(lines[0]).toContain("The tool has 2 rules on its arguments, so what happens depends on them");
+      expect(lines[1]).toBe("Below: what happens to arguments no rule matches.");
+      expect(lines.join(" ")).toMatch(/202 pending_approval/);
+      const disabledButEnabled = explainPolicy({ ...withRules, policy: "disabled" });
+      expect(disabledButEnabled[1]).toContain("The agent still sees it, because rule 1, group is one of [Marketing] can enable it");
+    });
+  });
 });

@@ -2,6 +2,7 @@ import type { IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { channelsInWords, reachesOnlyInbox, type ExplainReach } from "../approvals/channel-words";
 import { assertNever } from "../errors";
 import { decide, type Decision, type DecisionInput } from "./decide";
+import { OUTCOME_WORDS, type PolicyRule } from "./rules";
 
 export type ExplainInput = {
   toolName: string;
@@ -18,6 +19,13 @@ export type ExplainInput = {
   readOnly?: boolean;
   /** The per-agent limits set on this tool (Agents page). */
   toolLimits?: Array<{ agentName: string; callsPerHour: number }>;
+  /** Its conditions on arguments (the draft's, before Save). */
+  rules?: readonly PolicyRule[];
+  /**
+   * Sample arguments to decide for. Absent or null: arguments are unknown, and the decision answers
+   * as the tool list does (the tool's own policy, which applies to arguments no rule matches).
+   */
+  sampleArguments?: Record<string, unknown> | null;
 };
 
 type Circumstances = Pick<DecisionInput, "planMode" | "limits">;
@@ -31,6 +39,7 @@ export function decisionForExplanation(
   circumstances: Circumstances = { planMode: null, limits: null },
 ): Decision {
   return decide({
+    arguments: input.sampleArguments ?? null,
     workspace: { agentsPaused: Boolean(input.agentsPaused) },
     agent: { paused: false },
     key: { retired: false, revoked: false },
@@ -42,6 +51,7 @@ export function decisionForExplanation(
       removed: false,
       definitionHash: "",
       readOnly: Boolean(input.readOnly),
+      rules: input.rules ?? [],
     },
     ...circumstances,
   });
@@ -78,8 +88,27 @@ function explainPlanModeAndLimits(input: ExplainInput, call: string): string[] {
 export function explainPolicy(input: ExplainInput): string[] {
   const call = `${input.integrationSlug} / ${input.toolName}`;
   const decision = decisionForExplanation(input);
-  if (decision.kind === "reject") return explainRefusal(decision.code, call);
-  return [...explainCall(input, call, decision), ...explainPlanModeAndLimits(input, call)];
+  const rules = explainRules(input, decision);
+  if (decision.kind === "reject") return [...rules, ...explainRefusal(decision.code, call)];
+  return [...rules, ...explainCall(input, call, decision), ...explainPlanModeAndLimits(input, call)];
+}
+
+/** Which of the tool's rules applies — to the sample arguments, or, without them, that it depends on them. */
+function explainRules(input: ExplainInput, decision: Decision): string[] {
+  const rules = input.rules ?? [];
+  if (rules.length === 0) return [];
+  const own = OUTCOME_WORDS({ policy: input.policy, managerApproval: input.policy === "approval_needed" && input.managerApproval });
+  if (!input.sampleArguments) {
+    const below = decision.rule
+      ? `The agent still sees it, because ${decision.rule.text.replace(/ \(depending on the arguments\)$/, "")} can enable it. Below: what happens when it does.`
+      : "Below: what happens to arguments no rule matches.";
+    return [
+      `The tool has ${rules.length} rule${rules.length === 1 ? "" : "s"} on its arguments, so what happens depends on them: the strictest matching rule wins, and arguments no rule matches get the tool's own policy (${own}). Give sample arguments to see which rule applies.`,
+      below,
+    ];
+  }
+  if (decision.rule) return [`With these arguments, ${decision.rule.text} applies (the strictest matching rule).`];
+  return [`With these arguments no rule matches, so the tool's own policy applies (${own}).`];
 }
 
 function explainCall(input: ExplainInput, call: string, decision: Exclude<Decision, { kind: "reject" }>): string[] {
@@ -123,7 +152,9 @@ function technicianReach(reach: ExplainReach): string[] {
       `Nobody is told of the request: Slack is not connected and e-mail (SMTP) is not set up, so it waits in the Approvals inbox until a technician opens it.${ticketNote} Connect Slack or set up e-mail under Settings → General.`,
     ];
   const outside = reach.technician.filter((channel) => channel !== "inbox");
-  return [`Technicians get the request by ${channelsInWords(outside)} and in the Approvals inbox, and approve or deny it there or from a link.${ticketNote}`];
+  return [
+    `Technicians get the request by ${channelsInWords(outside)} and in the Approvals inbox, and approve or deny it there or from a link.${ticketNote}`,
+  ];
 }
 
 function managerReach(reach: ExplainReach): string {

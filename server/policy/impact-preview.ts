@@ -5,14 +5,15 @@ import type { UserContext } from "../context";
 import { loadIntegration } from "../integrations/load";
 import { classifiedReadOnly } from "./classify";
 import { decide, type DecisionInput } from "./decide";
+import { rulesFromStorage, type PolicyRule } from "./rules";
 
 /** What a call came to, as far as a policy decides it. */
 export const IMPACT_OUTCOMES = ["auto", "approval", "refused"] as const;
 export type ImpactOutcome = (typeof IMPACT_OUTCOMES)[number];
 export type ImpactCounts = Record<ImpactOutcome, number>;
 
-/** A draft's choice for one tool, as the editor holds it (argument rules join here). */
-export type ToolDraft = { policy: ToolPolicy; managerApproval: boolean };
+/** A draft's choice for one tool, as the editor holds it; rules left out keep the saved ones. */
+export type ToolDraft = { policy: ToolPolicy; managerApproval: boolean; rules?: readonly PolicyRule[] };
 /** The draft by tool id; tools it does not name keep what is saved. */
 export type PolicyDraft = ReadonlyMap<string, ToolDraft>;
 
@@ -64,6 +65,7 @@ type StoredTool = {
   removed: boolean;
   definitionHash: string;
   readOnly: boolean;
+  rules: readonly PolicyRule[];
 };
 type StoredCall = { toolId: string | null; arguments: Record<string, unknown>; requesterEmail: string | null };
 
@@ -85,7 +87,7 @@ export function draftedTool(stored: StoredTool, draft: ToolDraft | undefined): N
  * flagged and removed state are today's: what the draft would do if saved now. The stored
  * arguments (a purged call's are `{}`) and requester ride along for the rules' rung.
  */
-function previewInput(tool: NonNullable<DecisionInput["tool"]>, call: StoredCall): DecisionInput & { arguments: Record<string, unknown> } {
+function previewInput(tool: NonNullable<DecisionInput["tool"]>, call: StoredCall): DecisionInput {
   return {
     workspace: { agentsPaused: false },
     agent: { paused: false },
@@ -146,6 +148,7 @@ export async function previewPolicyImpact(
       removedAt: tools.removedAt,
       definitionHash: tools.definitionHash,
       seededPolicy: tools.seededPolicy,
+      rules: tools.rules,
     })
     .from(tools)
     .where(and(eq(tools.workspaceId, workspaceId), eq(tools.integrationId, integrationId)));
@@ -160,6 +163,7 @@ export async function previewPolicyImpact(
           removed: row.removedAt !== null,
           definitionHash: row.definitionHash,
           readOnly: classifiedReadOnly(row.seededPolicy),
+          rules: rulesFromStorage(row.rules),
         },
         draft.get(row.id),
       ),
@@ -247,6 +251,8 @@ export async function previewDraftImpact(
   input: { integrationId: string; changes: ReadonlyArray<{ toolId: string } & ToolDraft>; days: number },
 ): Promise<ImpactPreview> {
   const integration = await loadIntegration(ctx.db, ctx.user.workspaceId, input.integrationId);
-  const draft = new Map(input.changes.map(({ toolId, policy, managerApproval }) => [toolId, { policy, managerApproval }]));
+  const draft = new Map(
+    input.changes.map(({ toolId, policy, managerApproval, rules }) => [toolId, { policy, managerApproval, ...(rules ? { rules } : {}) }]),
+  );
   return previewPolicyImpact(ctx.db, ctx.user.workspaceId, integration.id, draft, { days: input.days });
 }

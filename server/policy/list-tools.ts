@@ -22,6 +22,7 @@ export async function listToolPolicies(ctx: UserContext, input: { integrationId:
       description: tools.description,
       policy: tools.policy,
       managerApproval: tools.managerApproval,
+      rules: tools.rules,
       seededPolicy: tools.seededPolicy,
       seededReason: tools.seededReason,
       flaggedAt: tools.flaggedAt,
@@ -73,7 +74,7 @@ export async function policiesByToolName(ctx: UserContext, input: { integrationI
   if (source.kind !== target.kind)
     throw new ServiceError("invalid_input", "Policies can only be copied from an integration of the same kind.");
   const rows = await ctx.db
-    .select({ name: tools.name, policy: tools.policy, managerApproval: tools.managerApproval })
+    .select({ name: tools.name, policy: tools.policy, managerApproval: tools.managerApproval, rules: tools.rules })
     .from(tools)
     .where(and(eq(tools.integrationId, source.id), isNull(tools.removedAt)));
   return rows;

@@ -5,6 +5,7 @@ import type { ApprovalKind, CallStatus, IntegrationStatus, ToolPolicy } from "@/
 import { IN_AGENT_SCOPE_SQL } from "../gateway/agent-scope-sql";
 import { classifiedReadOnly } from "./classify";
 import { decide, type Decision, type DecisionInput } from "./decide";
+import { rulesFromStorage } from "./rules";
 
 export type OpenCall = { id: string; workspaceId: string; agentId: string; clientId: string | null; status: CallStatus };
 export type OpenCallDecision = { call: OpenCall; decision: Decision };
@@ -31,16 +32,18 @@ type Row = {
   flagged: boolean | null;
   removed: boolean | null;
   definition_hash: string | null;
+  rules: unknown;
+  arguments: Record<string, unknown> | string;
   approvals: ApprovalKind[] | string;
 };
 
 const OPEN_CALLS_SQL = (where: ReturnType<typeof sql>) => sql`
-  select c.id, c.workspace_id, c.agent_id, c.client_id, c.status, c.tool_definition_hash,
+  select c.id, c.workspace_id, c.agent_id, c.client_id, c.status, c.tool_definition_hash, c.arguments,
          w.agents_paused, a.paused as agent_paused, a.plan_mode as agent_plan_mode, t.seeded_policy,
          k.id as key_id, k.retired_at is not null as key_retired, k.revoked_at is not null as key_revoked,
          i.status as integration_status, ${sql.raw(IN_AGENT_SCOPE_SQL)} as in_agent_scope,
          t.id as tool_id, t.policy, t.manager_approval, t.flagged_at is not null as flagged, t.removed_at is not null as removed,
-         t.definition_hash,
+         t.definition_hash, t.rules,
          coalesce((select jsonb_agg(r.kind order by r.kind) from approval_requests r where r.call_id = c.id), '[]'::jsonb) as approvals
   from tool_calls c
   join workspaces w on w.id = c.workspace_id
@@ -54,6 +57,9 @@ const OPEN_CALLS_SQL = (where: ReturnType<typeof sql>) => sql`
 function decisionInputOf(row: Row): DecisionInput {
   const approvals = (typeof row.approvals === "string" ? JSON.parse(row.approvals) : row.approvals) as ApprovalKind[];
   return {
+    // The stored arguments, which are the ones that run: the same rules give the same answer
+    // unless a policy changed meanwhile.
+    arguments: (typeof row.arguments === "string" ? JSON.parse(row.arguments) : row.arguments) as Record<string, unknown>,
     workspace: { agentsPaused: Boolean(row.agents_paused) },
     agent: { paused: Boolean(row.agent_paused) },
     // The agent's plan mode holds calls already made too; they were counted against limits when made.
@@ -70,6 +76,7 @@ function decisionInputOf(row: Row): DecisionInput {
             flagged: Boolean(row.flagged),
             removed: Boolean(row.removed),
             definitionHash: row.definition_hash,
+            rules: rulesFromStorage(row.rules),
           }
         : null,
     call: { approvals, definitionHash: row.tool_definition_hash },

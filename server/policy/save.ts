@@ -5,8 +5,10 @@ import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 import { recordAccessChange } from "../integrations/toolset-version";
 import { loadIntegration } from "../integrations/load";
+import { rulesFromStorage, validateRules, type PolicyRule } from "./rules";
 
-export type PolicyChange = { toolId: string; policy: ToolPolicy; managerApproval: boolean };
+/** One tool's new policy; `rules` replaces its rules when given (absent: its rules stay as they are). */
+export type PolicyChange = { toolId: string; policy: ToolPolicy; managerApproval: boolean; rules?: PolicyRule[] };
 export type SaveSource = "save" | "restore_default" | "copy";
 export type SaveResult = { revision: number; applied: number; toolsetVersion: number; liveSince: Date };
 
@@ -23,6 +25,29 @@ function validateChanges(changes: PolicyChange[]): void {
       );
     }
   }
+}
+
+/**
+ * Rejects the whole save when a tool's rules (the new ones, or its stored ones under its new
+ * policy — a policy change can turn a tightening rule into a loosening one) do not fit its input
+ * schema, saying which tool, which rule and why.
+ */
+function validateToolRules(
+  changes: PolicyChange[],
+  known: Array<{ id: string; name: string; inputSchema: Record<string, unknown>; rules: unknown }>,
+): void {
+  const byId = new Map(known.map((tool) => [tool.id, tool]));
+  const problems: string[] = [];
+  for (const change of changes) {
+    const tool = byId.get(change.toolId)!;
+    const rules = change.rules ?? rulesFromStorage(tool.rules);
+    const own = { policy: change.policy, managerApproval: change.managerApproval };
+    for (const problem of validateRules(rules, tool.inputSchema, own)) problems.push(`${tool.name}: ${problem}`);
+  }
+  if (problems.length)
+    throw new ServiceError("invalid_input", `${problems.slice(0, 5).join(" ")}${problems.length > 5 ? " …" : ""} Nothing was saved.`, {
+      problems,
+    });
 }
 
 /** Why a save is stale, in words: who saved what since, or a re-sync. */
@@ -81,7 +106,7 @@ export async function saveToolPolicies(
   const integration = await loadIntegration(db, user.workspaceId, input.integrationId);
   const ids = input.changes.map((change) => change.toolId);
   const known = await db
-    .select({ id: tools.id })
+    .select({ id: tools.id, name: tools.name, inputSchema: tools.inputSchema, rules: tools.rules })
     .from(tools)
     .where(
       and(
@@ -99,6 +124,7 @@ export async function saveToolPolicies(
       `Unknown tool${missing.length > 1 ? "s" : ""} for this integration: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""}. Nothing was saved.`,
     );
   }
+  validateToolRules(input.changes, known);
 
   const result = await db.transaction(async (tx) => {
     const [bumped] = await tx
@@ -115,24 +141,32 @@ export async function saveToolPolicies(
       .returning({ revision: integrations.revision });
     if (!bumped) return null;
     const payload = JSON.stringify(
-      input.changes.map((change) => ({ id: change.toolId, policy: change.policy, manager_approval: change.managerApproval })),
+      input.changes.map((change) => ({
+        id: change.toolId,
+        policy: change.policy,
+        manager_approval: change.managerApproval,
+        rules: change.rules ?? null,
+      })),
     );
-    // One statement: lock the rows, update those that differ, and write a history row per tool.
+    // One statement: lock the rows, update those that differ, and write a history row per tool
+    // (a change of rules alone is a change too). Rules absent from a change stay as they are.
     const written = await tx.execute(sql`
       with v as (
-        select * from jsonb_to_recordset(${payload}::jsonb) as v(id text, policy tool_policy, manager_approval boolean)
+        select * from jsonb_to_recordset(${payload}::jsonb) as v(id text, policy tool_policy, manager_approval boolean, rules jsonb)
       ), old as (
-        select t.id, t.policy, t.manager_approval from tools t join v on v.id = t.id
-        where t.integration_id = ${integration.id} for update
+        select t.id, t.policy, t.manager_approval, t.rules from tools t join v on v.id = t.id
+        where t.integration_id = ${integration.id} and t.workspace_id = ${user.workspaceId} for update
       ), updated as (
-        update tools t set policy = v.policy, manager_approval = v.manager_approval, updated_at = now()
+        update tools t set policy = v.policy, manager_approval = v.manager_approval, rules = coalesce(v.rules, old.rules), updated_at = now()
         from v join old on old.id = v.id
-        where t.id = v.id and (old.policy, old.manager_approval) is distinct from (v.policy, v.manager_approval)
-        returning t.id, v.policy, v.manager_approval
+        where t.id = v.id
+          and (old.policy, old.manager_approval, old.rules) is distinct from (v.policy, v.manager_approval, coalesce(v.rules, old.rules))
+        returning t.id, v.policy, v.manager_approval, t.rules
       )
-      insert into tool_policy_changes (id, workspace_id, integration_id, tool_id, changed_by_user_id, source, from_policy, to_policy, from_manager_approval, to_manager_approval, revision)
+      insert into tool_policy_changes (id, workspace_id, integration_id, tool_id, changed_by_user_id, source, from_policy, to_policy,
+        from_manager_approval, to_manager_approval, from_rules, to_rules, revision)
       select 'pch_' || md5(random()::text || clock_timestamp()::text || updated.id), ${user.workspaceId}, ${integration.id}, updated.id, ${user.id}, ${input.source ?? "save"},
-             old.policy, updated.policy, old.manager_approval, updated.manager_approval, ${bumped.revision}
+             old.policy, updated.policy, old.manager_approval, updated.manager_approval, old.rules, updated.rules, ${bumped.revision}
       from updated join old on old.id = updated.id
       returning tool_id`);
     const applied = (Array.isArray(written) ? written : (written as { rows: unknown[] }).rows).length;

@@ -103,9 +103,12 @@ function inputOf(state: State, call?: DecisionInput["call"]): DecisionInput {
             definitionHash: state.definitionChanged ? "definition-changed" : CURRENT_HASH,
             // Plan mode is off and no limits are set in this proof's workspace: neither rung is reached.
             readOnly: false,
+            // No rules in this proof (server/policy/rules.property.test.ts checks them against a model).
+            rules: [],
           },
     planMode: null,
     limits: null,
+    arguments: null,
     ...(call ? { call } : {}),
   };
 }

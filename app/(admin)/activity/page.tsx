@@ -4,6 +4,7 @@ import { filtersFromSearchParams } from "@/server/activity/filters";
 import { requireUser } from "@/server/auth/current-user";
 import { CALL_STATES } from "@/server/calls/labels";
 import { CALL_STATUS_LABELS, CallStatusBadge } from "@/components/call-status-badge";
+import { decidingRuleWords } from "@/server/policy/rules";
 import { RelativeTime } from "@/components/relative-time";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { SelectInput, TextInput } from "@/components/ui/field";
@@ -124,6 +125,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
                     {call.requesterEmail ? ` · for ${call.requesterEmail}` : ""}
                     {call.ticketId ? ` · ticket ${call.ticketId}` : ""}
                     {call.errorCode ? ` · ${call.errorCode}` : ""}
+                    {call.decisionRule ? ` · ${decidingRuleWords(call.decisionRule)}` : ""}
                   </span>
                 </span>
                 <span className="flex shrink-0 items-center gap-3 text-sm text-slate-500">

@@ -3,13 +3,14 @@ import { TOOL_POLICIES } from "@/db/schema";
 import { listPolicyHistory } from "../../policy/history";
 import { previewDraftImpact } from "../../policy/impact-preview";
 import { getToolDefinition, listToolPolicies, policiesByToolName } from "../../policy/list-tools";
+import { policyRulesSchema } from "../../policy/rules";
 import { confirmToolDefinitions, restoreSeededDefault, saveToolPolicies } from "../../policy/save";
 import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
 const revision = z.number().int().min(0);
 const changes = z
-  .array(z.object({ toolId: id, policy: z.enum(TOOL_POLICIES), managerApproval: z.boolean() }))
+  .array(z.object({ toolId: id, policy: z.enum(TOOL_POLICIES), managerApproval: z.boolean(), rules: policyRulesSchema.optional() }))
   .max(10_000, "Save at most 10,000 changes at once");
 
 export const policiesRouter = createTRPCRouter({

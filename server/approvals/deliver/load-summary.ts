@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { agents, approvalRequests, clients, directoryPeople, integrations, toolCalls, tools, workspaces } from "@/db/schema";
+import { decidingRuleWords } from "../../policy/rules";
 import type { RequestSummary } from "./request-summary";
 
 /** Everything a message about one approval request shows, read from the database (never from the agent). */
@@ -53,6 +54,7 @@ export async function loadRequestSummary(
     requesterEmail: row.call.requesterEmail,
     requesterSource: row.call.requesterSource,
     reason: row.call.reason,
+    decidingRule: row.call.decisionRule ? decidingRuleWords(row.call.decisionRule) : null,
     ticket: row.call.ticketSystem && row.call.ticketId ? { system: row.call.ticketSystem, id: row.call.ticketId } : null,
     expiresAt: row.request.expiresAt,
   };

@@ -19,6 +19,8 @@ export type RequestSummary = {
   requesterEmail: string | null;
   requesterSource: RequesterSource | null;
   reason: string | null;
+  /** The tool's rule that asked for this approval, in words ("approval needed: rule 2, group is one of [Domain Admins]"). */
+  decidingRule?: string | null;
   ticket: { system: string; id: string } | null;
   expiresAt: Date;
 };

@@ -46,6 +46,8 @@ export const DEMO_DATASETS: DemoDataset[] = [
       { name: "Front Desk", description: "Shared reception mailbox and scheduling", members: ["tom.becker", "marcus.lee"] },
       { name: "Billing", description: "Access to the billing system", members: ["ana.gomez"] },
       { name: "VPN Users", description: "Remote access to the practice network", members: ["dana.whitfield", "marcus.lee"] },
+      { name: "Marketing", description: "The shared marketing drive and newsletter tools", members: [] },
+      { name: "Domain Admins", description: "Full control of the practice's directory and servers", members: ["dana.whitfield"] },
     ].map((group) => ({ ...group, members: group.members.map((local) => `${local}@${contoso}`) })),
   },
   {

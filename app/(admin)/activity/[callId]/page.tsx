@@ -1,3 +1,4 @@
+import { decidingRuleWords } from "@/server/policy/rules";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getServerCaller } from "@/server/api/server-caller";
@@ -40,6 +41,12 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
               <dt className="font-medium text-slate-700">Decision</dt>
               <dd>{call.decisionReason}</dd>
             </div>
+            {call.decisionRule ? (
+              <div>
+                <dt className="font-medium text-slate-700">Deciding rule</dt>
+                <dd data-testid="deciding-rule">{decidingRuleWords(call.decisionRule)}</dd>
+              </div>
+            ) : null}
             {call.requesterEmail ? (
               <div>
                 <dt className="font-medium text-slate-700">Requester</dt>

@@ -1,8 +1,9 @@
 import type { ToolPolicy } from "@/db/schema";
 import type { RouterOutputs } from "@/components/trpc/types";
+import type { PolicyRule } from "@/server/policy/rules";
 
 export type ToolPolicyRow = RouterOutputs["policies"]["tools"][number];
-export type Choice = { policy: ToolPolicy; managerApproval: boolean };
+export type Choice = { policy: ToolPolicy; managerApproval: boolean; rules: readonly PolicyRule[] };
 
 /**
  * The editor's unsaved state: a draft per changed tool (absent when it equals what is saved), the
@@ -15,11 +16,12 @@ export type DraftState = {
   selected: ReadonlySet<string>;
 };
 
-type SavedTool = Pick<ToolPolicyRow, "id" | "name" | "policy" | "managerApproval">;
+type SavedTool = Pick<ToolPolicyRow, "id" | "name" | "policy" | "managerApproval" | "rules">;
 
 export type DraftAction =
   | { type: "policy"; tool: SavedTool; policy: ToolPolicy }
   | { type: "manager"; tool: SavedTool; managerApproval: boolean }
+  | { type: "rules"; tool: SavedTool; rules: readonly PolicyRule[] }
   | { type: "select"; toolId: string; selected: boolean }
   | { type: "selectOnly"; toolIds: readonly string[] }
   | { type: "bulk"; tools: readonly SavedTool[]; policy: ToolPolicy }
@@ -28,8 +30,10 @@ export type DraftAction =
 
 export const EMPTY_DRAFTS: DraftState = { drafts: new Map(), switchedOff: new Set(), selected: new Set() };
 
-const savedChoice = (tool: SavedTool): Choice => ({ policy: tool.policy, managerApproval: tool.managerApproval });
-const sameChoice = (a: Choice, b: Choice) => a.policy === b.policy && a.managerApproval === b.managerApproval;
+const savedChoice = (tool: SavedTool): Choice => ({ policy: tool.policy, managerApproval: tool.managerApproval, rules: tool.rules });
+// Rules are plain JSON: equal when their JSON is.
+const sameChoice = (a: Choice, b: Choice) =>
+  a.policy === b.policy && a.managerApproval === b.managerApproval && JSON.stringify(a.rules) === JSON.stringify(b.rules);
 
 /**
  * The choice shown for a tool: its draft, else what is saved — the tool row itself, so an unchanged
@@ -39,6 +43,7 @@ export const choiceOf = (state: DraftState, tool: SavedTool): Choice => state.dr
 
 /** Manager Approval only means something with technician approval; any other policy drops it. */
 const withPolicy = (before: Choice, policy: ToolPolicy): Choice => ({
+  rules: before.rules,
   policy,
   managerApproval: policy === "approval_needed" ? before.managerApproval : false,
 });
@@ -62,7 +67,14 @@ export function draftReducer(state: DraftState, action: DraftAction): DraftState
     }
     case "manager": {
       const drafts = new Map(state.drafts);
-      setChoice(drafts, action.tool, { policy: choiceOf(state, action.tool).policy, managerApproval: action.managerApproval });
+      const { policy, rules } = choiceOf(state, action.tool);
+      setChoice(drafts, action.tool, { policy, managerApproval: action.managerApproval, rules });
+      return { ...state, drafts };
+    }
+    case "rules": {
+      const drafts = new Map(state.drafts);
+      const { policy, managerApproval } = choiceOf(state, action.tool);
+      setChoice(drafts, action.tool, { policy, managerApproval, rules: action.rules });
       return { ...state, drafts };
     }
     case "select": {
@@ -85,7 +97,8 @@ export function draftReducer(state: DraftState, action: DraftAction): DraftState
       const drafts = new Map(state.drafts);
       for (const tool of action.tools) {
         const match = byName.get(tool.name);
-        if (match) setChoice(drafts, tool, { policy: match.policy, managerApproval: match.managerApproval });
+        // Rules name arguments by path: they copy between tools of the same name.
+        if (match) setChoice(drafts, tool, { policy: match.policy, managerApproval: match.managerApproval, rules: match.rules });
       }
       return { ...state, drafts };
     }

@@ -9,10 +9,13 @@ import type { RouterOutputs } from "@/components/trpc/types";
 import { Button } from "@/components/ui/button";
 import { EmptyState, Notice } from "@/components/ui/layout";
 import type { ToolPolicy } from "@/db/schema";
+import { conditionText, OUTCOME_WORDS, type PolicyRule } from "@/server/policy/rules";
 
 type Entry = RouterOutputs["policies"]["history"][number];
 type ToolPolicyRow = RouterOutputs["policies"]["tools"][number];
 
+const rulesWords = (rules: PolicyRule[]) =>
+  rules.length ? rules.map((rule, index) => `${index + 1}. ${conditionText(rule)} → ${OUTCOME_WORDS(rule.then)}`).join("; ") : "none";
 const describe = (policy: ToolPolicy, manager: boolean) => `${POLICY_SHORT_LABELS[policy]}${manager ? " + manager" : ""}`;
 const SOURCES: Record<string, string> = {
   save: "saved",
@@ -83,6 +86,11 @@ export function PolicyHistory({
                   <code>{entry.toolName}</code>: {describe(entry.fromPolicy, entry.fromManagerApproval)} →{" "}
                   <span className="font-medium">{describe(entry.toPolicy, entry.toManagerApproval)}</span>
                 </p>
+                {JSON.stringify(entry.fromRules) !== JSON.stringify(entry.toRules) ? (
+                  <p className="text-slate-600 wrap-anywhere" data-testid="history-rules">
+                    Rules: {rulesWords(entry.fromRules)} → <span className="font-medium">{rulesWords(entry.toRules)}</span>
+                  </p>
+                ) : null}
                 <p className="text-xs text-slate-500">
                   <time dateTime={new Date(entry.at).toISOString()}>
                     {new Date(entry.at).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}

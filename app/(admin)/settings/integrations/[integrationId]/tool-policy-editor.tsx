@@ -59,7 +59,7 @@ export function ToolPolicyEditor({
 
   async function onSave() {
     setError(null);
-    const changes = [...drafts.entries()].map(([toolId, choice]) => ({ toolId, ...choice }));
+    const changes = [...drafts.entries()].map(([toolId, choice]) => ({ toolId, ...choice, rules: [...choice.rules] }));
     try {
       const result = await save.mutateAsync({ integrationId: detail.id, revision: detail.revision, changes });
       setNotice(null);

@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { memo, useState, type Dispatch } from "react";
 import type { ToolPolicy } from "@/db/schema";
-import { explainPolicy } from "@/server/policy/explain";
 import { POLICY_LABELS, POLICY_SHORT_LABELS } from "@/components/integration-labels";
 import { useTRPC } from "@/components/trpc/client";
 import type { RouterOutputs } from "@/components/trpc/types";
@@ -11,8 +10,10 @@ import { cx } from "@/components/ui/cx";
 import { SelectInput } from "@/components/ui/field";
 import { Badge } from "@/components/ui/layout";
 import { Switch } from "@/components/ui/switch";
+import { ExplainPanel } from "./explain-panel";
 import type { Choice, DraftAction, ToolPolicyRow } from "./policy-drafts";
 import { SchemaView } from "./schema-view";
+import { ToolRulesEditor } from "./tool-rules-editor";
 
 export type ToolRowProps = {
   tool: ToolPolicyRow;
@@ -137,31 +138,36 @@ export const ToolRow = memo(function ToolRow({
           <span className="text-sm text-slate-700">Manager Approval</span>
         </div>
       </div>
-      {/* Anything that refines the policy (e.g. argument rules) mounts here, full width under the dropdown's row. */}
+      {/* Anything that refines the policy mounts here, full width under the dropdown's row. */}
+      <ToolRulesEditor
+        toolId={tool.id}
+        toolLabel={label}
+        rules={choice.rules}
+        own={choice}
+        isAdmin={isAdmin}
+        onChange={(rules) => dispatch({ type: "rules", tool, rules })}
+      />
       {switchedOff && !choice.managerApproval ? (
         <p className="mt-2 text-sm text-amber-800" role="status">
           Manager Approval was switched off: it applies only to tools that need technician approval.
         </p>
       ) : null}
       {explaining ? (
-        <div className="mt-3 rounded-md border border-brand-100 bg-brand-50 p-3 text-sm text-brand-900" data-testid="explain">
-          {changed ? <p className="mb-1 font-medium">With your unsaved choice:</p> : null}
-          <ul className="list-disc space-y-1 pl-5">
-            {explainPolicy({
-              toolName: tool.name,
-              policy: choice.policy,
-              managerApproval: choice.managerApproval,
-              flagged: Boolean(tool.flaggedAt),
-              integrationStatus: integration.status,
-              integrationSlug: integration.slug,
-              reach,
-              readOnly: tool.readOnly,
-              toolLimits: tool.toolLimits,
-            }).map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </ul>
-        </div>
+        <ExplainPanel
+          changed={changed}
+          input={{
+            toolName: tool.name,
+            policy: choice.policy,
+            managerApproval: choice.managerApproval,
+            flagged: Boolean(tool.flaggedAt),
+            integrationStatus: integration.status,
+            integrationSlug: integration.slug,
+            reach,
+            readOnly: tool.readOnly,
+            toolLimits: tool.toolLimits,
+            rules: choice.rules,
+          }}
+        />
       ) : null}
       {expanded ? <ToolDefinition toolId={tool.id} /> : null}
     </li>
