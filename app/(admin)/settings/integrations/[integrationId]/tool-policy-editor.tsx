@@ -16,6 +16,7 @@ import { SelectInput, TextInput } from "@/components/ui/field";
 import { Badge, EmptyState, Notice } from "@/components/ui/layout";
 import { Switch } from "@/components/ui/switch";
 import { useSaveConfirmation } from "./save-confirmation";
+import { BaselineToolStatus, type BaselineToolStatusValue } from "./baseline-tool-status";
 import { SchemaView } from "./schema-view";
 import { useLeaveWarning } from "./use-leave-warning";
 
@@ -32,8 +33,11 @@ export function ToolPolicyEditor({
   isAdmin,
   justConnected,
   reach,
+  baselineStatus = {},
 }: {
   reach: ExplainReach;
+  /** Per tool id, when the integration follows a baseline: where its policy comes from. */
+  baselineStatus?: Record<string, BaselineToolStatusValue>;
   detail: IntegrationDetail;
   tools: ToolPolicyRow[];
   copySources: Array<{ id: string; name: string }>;
@@ -340,6 +344,7 @@ export function ToolPolicyEditor({
               isAdmin={isAdmin}
               integration={detail}
               reach={reach}
+              baselineStatus={baselineStatus[tool.id]}
               onPolicy={onPolicyChange}
               onManager={(target, value) => setChoice(target.id, { policy: current(target).policy, managerApproval: value })}
               onSelect={(target, value) =>
@@ -402,6 +407,7 @@ type RowProps = {
   isAdmin: boolean;
   integration: IntegrationDetail;
   reach: ExplainReach;
+  baselineStatus: BaselineToolStatusValue | undefined;
   onPolicy: (tool: ToolPolicyRow, policy: ToolPolicy) => void;
   onManager: (tool: ToolPolicyRow, value: boolean) => void;
   onSelect: (tool: ToolPolicyRow, value: boolean) => void;
@@ -418,6 +424,7 @@ const ToolRow = memo(function ToolRow({
   isAdmin,
   integration,
   reach,
+  baselineStatus,
   onPolicy,
   onManager,
   onSelect,
@@ -456,6 +463,15 @@ const ToolRow = memo(function ToolRow({
               </Badge>
             ) : null}
             {tool.readOnly ? <Badge>Read-only</Badge> : null}
+            {baselineStatus ? (
+              <BaselineToolStatus
+                status={baselineStatus}
+                integrationId={integration.id}
+                toolId={tool.id}
+                revision={integration.revision}
+                isAdmin={isAdmin}
+              />
+            ) : null}
           </p>
           <p className={cx("mt-1 text-sm text-slate-600", !expanded && "line-clamp-1")}>{tool.description || "No description."}</p>
           <p className="mt-1 text-xs text-slate-500">
