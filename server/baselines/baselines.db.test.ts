@@ -203,6 +203,42 @@ describe("a baseline across clients", () => {
     );
   });
 
+  it("a baseline change racing an override at a follower: whichever wins, the override is never clobbered", async () => {
+    const w = await twoClients();
+    const baselineId = await followedByBoth(w);
+    const bTools = await w.toolsOf(w.b);
+    // Each round the override differs from the baseline before and after the change, so it is an override whichever order wins.
+    const rounds = [
+      { policy: "auto", override: "disabled" },
+      { policy: "disabled", override: "approval_needed" },
+      { policy: "auto", override: "approval_needed" },
+    ] as const;
+    for (const [round, { policy, override }] of rounds.entries()) {
+      const detail = await w.caller.baselines.get({ baselineId });
+      const [baselineSave, overrideSave] = await Promise.allSettled([
+        w.caller.baselines.save({
+          baselineId,
+          revision: detail.revision,
+          entries: [{ toolName: "delete_user", policy, managerApproval: false }],
+        }),
+        w.caller.policies.save({
+          integrationId: w.b,
+          revision: await w.revisionOf(w.b),
+          changes: [{ toolId: bTools.delete_user!.id, policy: override, managerApproval: false }],
+        }),
+      ]);
+      expect(baselineSave.status, `round ${round}`).toBe("fulfilled");
+      const tool = (await w.toolsOf(w.b)).delete_user!;
+      if (overrideSave.status === "fulfilled") expect(tool).toMatchObject({ policy: override, baselineOverride: true });
+      else {
+        // The baseline came first: the admin's save was stale and said so; the tool follows the baseline.
+        expect(String(overrideSave.reason)).toMatch(/Nothing was saved/);
+        expect(tool).toMatchObject({ policy, baselineOverride: false });
+      }
+      await w.caller.baselines.resetTool({ integrationId: w.b, toolId: tool.id, revision: await w.revisionOf(w.b) }).catch(() => undefined);
+    }
+  });
+
   it("a stale baseline save changes nothing and says so; an integration of another kind cannot follow", async () => {
     const w = await twoClients();
     const baselineId = await followedByBoth(w);
