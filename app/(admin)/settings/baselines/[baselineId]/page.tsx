@@ -28,7 +28,7 @@ export default async function BaselinePage({ params }: { params: Promise<{ basel
         For {baseline.fits} · {baseline.entries.length} tools · {reachWords(baseline.reach)}
       </p>
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_18rem] lg:items-start">
-        <BaselineEditor key={baseline.revision} baseline={baseline} isAdmin={user.role === "admin"} />
+        <BaselineEditor baseline={baseline} isAdmin={user.role === "admin"} />
         <Card title="Followers">
           {baseline.followers.length ? (
             <ul className="space-y-2 text-sm" aria-label="Followers">
