@@ -95,7 +95,9 @@ test("a baseline followed by two clients' integrations: one change updates both,
     for (const [name, path] of pages) {
       await page.goto(path);
       await page.waitForLoadState("networkidle");
-      await testInfo.attach(`${name}-${size}`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+      const file = testInfo.outputPath(`${name}-${size}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      await testInfo.attach(`${name}-${size}`, { path: file, contentType: "image/png" });
     }
   }
 });
