@@ -22,14 +22,14 @@ export default async function BaselinesPage() {
           integration at your other clients follow it.
         </EmptyState>
       ) : (
-        <ul className="grid gap-4 lg:grid-cols-2" aria-label="Baselines">
+        <ul className="grid grid-cols-1 gap-4 lg:grid-cols-2" aria-label="Baselines">
           {baselines.map((baseline) => (
             <li key={baseline.id}>
               <Link
                 href={`/settings/baselines/${baseline.id}`}
                 className="block h-full rounded-lg border border-slate-200 bg-white p-4 shadow-xs transition hover:border-brand-600 hover:shadow-sm"
               >
-                <div className="flex items-start justify-between gap-3">
+                <div className="flex flex-wrap items-start justify-between gap-3">
                   <div className="min-w-0">
                     <p className="truncate font-semibold text-slate-900">{baseline.name}</p>
                     <p className="text-sm text-slate-500">
