@@ -22,6 +22,7 @@ export const NAV_SECTIONS: Array<{ title: string | null; items: NavItem[] }> = [
     title: "MSP Settings",
     items: [
       { href: "/settings/integrations", label: "Integrations" },
+      { href: "/settings/baselines", label: "Baselines" },
       { href: "/settings/users", label: "Users" },
       { href: "/settings/sso", label: "Single sign-on" },
       { href: "/settings/general", label: "General" },
@@ -52,7 +53,10 @@ export function NavLinks({ badges = {} }: { badges?: Record<string, number> }) {
                   >
                     {item.label}
                     {badge ? (
-                      <span className="rounded-full bg-brand-600 px-2 text-xs text-white" data-testid={`nav-badge-${item.label.toLowerCase()}`}>
+                      <span
+                        className="rounded-full bg-brand-600 px-2 text-xs text-white"
+                        data-testid={`nav-badge-${item.label.toLowerCase()}`}
+                      >
                         {badge}
                         <span className="sr-only"> waiting</span>
                       </span>

@@ -23,6 +23,8 @@ export const ID_PREFIXES = {
   setupToken: "sut",
   demo: "dmo",
   identity: "idn",
+  baseline: "bsl",
+  baselineTool: "bst",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

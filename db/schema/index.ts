@@ -3,6 +3,7 @@ export * from "./users";
 export * from "./clients";
 export * from "./policies";
 export * from "./integrations";
+export * from "./baselines";
 export * from "./agents";
 export * from "./calls";
 export * from "./approvals";

@@ -1,4 +1,5 @@
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { baselines } from "./baselines";
 import { clients } from "./clients";
 import { idColumn, timestamps } from "./columns";
 import type { PolicyRule } from "@/server/policy/rules";
@@ -51,9 +52,15 @@ export const integrations = pgTable(
     lastSavedAt: timestamp({ withTimezone: true }),
     lastSyncedAt: timestamp({ withTimezone: true }),
     lastSyncError: text(),
+    /** The baseline whose policies this integration follows (`db/schema/baselines.ts`); null: its own policies only. */
+    baselineId: text().references(() => baselines.id),
     ...timestamps(),
   },
-  (t) => [uniqueIndex("integrations_workspace_id_slug_idx").on(t.workspaceId, t.slug), index("integrations_client_id_idx").on(t.clientId)],
+  (t) => [
+    uniqueIndex("integrations_workspace_id_slug_idx").on(t.workspaceId, t.slug),
+    index("integrations_client_id_idx").on(t.clientId),
+    index("integrations_baseline_id_idx").on(t.baselineId),
+  ],
 );
 
 export type ToolAnnotations = {
@@ -104,6 +111,8 @@ export const tools = pgTable(
      * the integration's prefix changes) and kept across re-syncs, so listing and calling agree.
      */
     mcpName: text(),
+    /** Its integration follows a baseline and an admin chose a policy for this tool that differs from it: baseline changes skip it. */
+    baselineOverride: boolean().notNull().default(false),
     ...timestamps(),
   },
   (t) => [

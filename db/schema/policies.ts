@@ -7,7 +7,7 @@ export const TOOL_POLICIES = ["auto", "approval_needed", "disabled"] as const;
 export type ToolPolicy = (typeof TOOL_POLICIES)[number];
 export const toolPolicy = pgEnum("tool_policy", TOOL_POLICIES);
 
-export const POLICY_CHANGE_SOURCES = ["save", "restore_default", "copy", "confirm_definition"] as const;
+export const POLICY_CHANGE_SOURCES = ["save", "restore_default", "copy", "confirm_definition", "baseline"] as const;
 export const policyChangeSource = pgEnum("policy_change_source", POLICY_CHANGE_SOURCES);
 
 /** One row per tool per save: who changed what, from → to. Written in the save's transaction. */

@@ -78,7 +78,20 @@ async function seedDemoData(request: APIRequestContext) {
     );
     return dm ? approveLinkIn(dm.params.blocks!) : undefined;
   });
-  return { clientId: client.id, integrationId: demo.integrationId, callId: approved.callId, approveLink, setupLink: invited.setupLink };
+  const { revision } = await trpcQuery<{ revision: number }>(request, "integrations.get", { integrationId: demo.integrationId });
+  const { baselineId } = await trpcMutation<{ baselineId: string }>(request, "baselines.createFromIntegration", {
+    integrationId: demo.integrationId,
+    revision,
+    name: `Standard directory for every client ${suffix}`,
+  });
+  return {
+    clientId: client.id,
+    integrationId: demo.integrationId,
+    baselineId,
+    callId: approved.callId,
+    approveLink,
+    setupLink: invited.setupLink,
+  };
 }
 
 test("every page fits the screen on a phone (375 × 812) and a laptop (1280 × 800), with a screenshot of each in the report", async ({
@@ -101,6 +114,8 @@ test("every page fits the screen on a phone (375 × 812) and a laptop (1280 × 8
     ["settings-integrations", "/settings/integrations", "Integrations"],
     ["settings-connect-integration", "/settings/integrations/new", /Connect/],
     ["settings-integration-detail", `/settings/integrations/${seeded.integrationId}`, /Demo demo-/],
+    ["settings-baselines", "/settings/baselines", "Baselines"],
+    ["settings-baseline-detail", `/settings/baselines/${seeded.baselineId}`, /Standard directory/],
     ["settings-sso", "/settings/sso", /single sign-on/i],
     ["settings-users", "/settings/users", "Users"],
   ];

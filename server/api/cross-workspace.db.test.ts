@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalRequests, toolCalls, toolPolicyChanges, tools } from "@/db/schema";
+import { approvalRequests, baselines, integrations, toolCalls, toolPolicyChanges, tools } from "@/db/schema";
 import { POST } from "@/app/api/gateway/route";
 import { GET as getCall } from "@/app/api/gateway/calls/[callId]/route";
 import { POST as cancelCall } from "@/app/api/gateway/calls/[callId]/cancel/route";
@@ -9,6 +9,7 @@ import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
 import { agentGet, createTestAgent, gatewayRequest } from "@/test/gateway";
 import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { createBaselineFromIntegration } from "../baselines/create";
 import { createClient } from "../clients/clients";
 import { addPerson } from "../directory/people";
 import { connectIntegration } from "../integrations/connect";
@@ -50,6 +51,7 @@ async function twoWorkspaces() {
     revision: 1,
     changes: [{ toolId: toolB.id, policy: "approval_needed", managerApproval: false }],
   });
+  const { baselineId: baselineB } = await createBaselineFromIntegration(ctxB, { integrationId, revision, name: "B baseline" });
   const agentB = await createTestAgent(db, adminB);
   const agentA = await createTestAgent(db, adminA);
   const pending = (await (
@@ -69,6 +71,7 @@ async function twoWorkspaces() {
     integrationId,
     toolB,
     revision,
+    baselineB,
     agentA,
     agentB,
     keyB,
@@ -93,6 +96,7 @@ describe("cross-workspace isolation", () => {
       w.keyB.id,
       w.callB,
       w.approvalB.id,
+      w.baselineB,
     ];
     const probes: Record<string, () => Promise<unknown>> = {
       "users.list": () => caller.users.list(),
@@ -137,6 +141,22 @@ describe("cross-workspace isolation", () => {
         caller.policies.restoreDefault({ integrationId: w.integrationId, toolId: w.toolB.id, revision: w.revision }),
       "policies.confirmDefinitions": () =>
         caller.policies.confirmDefinitions({ integrationId: w.integrationId, toolIds: [w.toolB.id], revision: w.revision }),
+      "baselines.list": () => caller.baselines.list(),
+      "baselines.get": () => caller.baselines.get({ baselineId: w.baselineB }),
+      "baselines.forIntegration": () => caller.baselines.forIntegration({ integrationId: w.integrationId }),
+      "baselines.createFromIntegration": () =>
+        caller.baselines.createFromIntegration({ integrationId: w.integrationId, revision: w.revision + 1, name: "Stolen" }),
+      "baselines.save": () =>
+        caller.baselines.save({
+          baselineId: w.baselineB,
+          revision: 1,
+          entries: [{ toolName: "reset_password", policy: "auto", managerApproval: false }],
+        }),
+      "baselines.follow": () =>
+        caller.baselines.follow({ integrationId: w.integrationId, baselineId: w.baselineB, revision: w.revision + 1 }),
+      "baselines.unfollow": () => caller.baselines.unfollow({ integrationId: w.integrationId, revision: w.revision + 1 }),
+      "baselines.resetTool": () =>
+        caller.baselines.resetTool({ integrationId: w.integrationId, toolId: w.toolB.id, revision: w.revision + 1 }),
       "agents.list": () => caller.agents.list(),
       "agents.create": () =>
         caller.agents.create({ name: "Scoped to B", scope: { allClients: false, clientIds: [w.clientB.id], mspWide: false } }),
@@ -211,6 +231,10 @@ describe("cross-workspace isolation", () => {
     expect(approval!.status).toBe("pending");
     const [toolB] = await w.db.select().from(tools).where(eq(tools.id, w.toolB.id));
     expect(toolB!.policy).toBe("approval_needed");
+    const [baselineB] = await w.db.select().from(baselines).where(eq(baselines.id, w.baselineB));
+    expect(baselineB!.revision).toBe(1);
+    const [integrationB] = await w.db.select().from(integrations).where(eq(integrations.id, w.integrationId));
+    expect(integrationB!.baselineId).toBe(w.baselineB);
     expect(await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).toHaveLength(
       historyBefore,
     );

@@ -1,6 +1,7 @@
 import { activityRouter } from "./routers/activity";
 import { agentsRouter } from "./routers/agents";
 import { approvalsRouter } from "./routers/approvals";
+import { baselinesRouter } from "./routers/baselines";
 import { clientsRouter } from "./routers/clients";
 import { directoryRouter } from "./routers/directory";
 import { integrationsRouter } from "./routers/integrations";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   directory: directoryRouter,
   integrations: integrationsRouter,
   policies: policiesRouter,
+  baselines: baselinesRouter,
   agents: agentsRouter,
   settings: settingsRouter,
   activity: activityRouter,

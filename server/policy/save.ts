@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { integrations, toolPolicyChanges, tools, users, type ToolPolicy } from "@/db/schema";
 import { recordAudit } from "../audit/record";
+import { markBaselineOverrides } from "../baselines/apply";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 import { recordAccessChange } from "../integrations/toolset-version";
@@ -170,6 +171,7 @@ export async function saveToolPolicies(
       from updated join old on old.id = updated.id
       returning tool_id`);
     const applied = (Array.isArray(written) ? written : (written as { rows: unknown[] }).rows).length;
+    await markBaselineOverrides(tx, { workspaceId: user.workspaceId, integrationId: integration.id, toolIds: ids });
     await recordAudit(tx, {
       workspaceId: user.workspaceId,
       actorType: "user",

@@ -6,6 +6,7 @@ import { isServiceError } from "@/server/errors";
 import { KIND_LABELS, STATUS_LABELS } from "@/components/integration-labels";
 import { Badge } from "@/components/ui/layout";
 import { cx } from "@/components/ui/cx";
+import { BaselineFollow } from "./baseline-follow";
 import { IntegrationActions } from "./integration-actions";
 import { PolicyHistory } from "./policy-history";
 import { SaveConfirmationProvider } from "./save-confirmation";
@@ -29,6 +30,7 @@ export default async function IntegrationDetailPage({
     throw error;
   });
   const isAdmin = user.role === "admin";
+  const baseline = await caller.baselines.forIntegration({ integrationId });
   const showHistory = tab === "history";
   const tabs = [
     { id: "tools", label: "Tools", href: `/settings/integrations/${integrationId}` },
@@ -92,6 +94,13 @@ export default async function IntegrationDetailPage({
         />
       ) : (
         <SaveConfirmationProvider>
+          <BaselineFollow
+            key={detail.revision}
+            integrationId={integrationId}
+            revision={detail.revision}
+            baseline={baseline}
+            isAdmin={isAdmin}
+          />
           <ToolPolicyEditor
             key={detail.revision}
             detail={detail}
@@ -102,6 +111,7 @@ export default async function IntegrationDetailPage({
             isAdmin={isAdmin}
             justConnected={connected === "1"}
             reach={await caller.approvals.reach({ clientId: detail.clientId })}
+            baselineStatus={baseline.toolStatus}
           />
         </SaveConfirmationProvider>
       )}

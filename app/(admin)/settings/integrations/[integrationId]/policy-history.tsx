@@ -22,6 +22,7 @@ const SOURCES: Record<string, string> = {
   restore_default: "restored the default",
   copy: "copied",
   confirm_definition: "confirmed",
+  baseline: "applied the baseline",
 };
 
 export function PolicyHistory({

@@ -15,6 +15,7 @@ import { BulkBar } from "./bulk-bar";
 import { ImpactPreviewPanel } from "./impact-preview-panel";
 import { choiceOf, type ToolPolicyRow } from "./policy-drafts";
 import { filterTools, NO_FILTERS, PolicyFilters, type Filters } from "./policy-filters";
+import type { BaselineToolStatusValue } from "./baseline-tool-status";
 import { useSaveConfirmation } from "./save-confirmation";
 import { ToolRow } from "./tool-row";
 import { UnsavedBar } from "./unsaved-bar";
@@ -22,6 +23,7 @@ import { useLeaveWarning } from "./use-leave-warning";
 import { usePolicyDrafts } from "./use-policy-drafts";
 
 const PAGE = 200;
+const NO_BASELINE: Record<string, BaselineToolStatusValue> = {};
 
 export function ToolPolicyEditor({
   detail,
@@ -30,8 +32,11 @@ export function ToolPolicyEditor({
   isAdmin,
   justConnected,
   reach,
+  baselineStatus = NO_BASELINE,
 }: {
   reach: RouterOutputs["approvals"]["reach"];
+  /** Per tool id, when the integration follows a baseline: where its policy comes from. */
+  baselineStatus?: Record<string, BaselineToolStatusValue>;
   detail: RouterOutputs["integrations"]["get"];
   tools: ToolPolicyRow[];
   copySources: Array<{ id: string; name: string }>;
@@ -199,6 +204,7 @@ export function ToolPolicyEditor({
               isAdmin={isAdmin}
               integration={detail}
               reach={reach}
+              baselineStatus={baselineStatus[tool.id]}
               dispatch={dispatch}
               onConfirm={drafts.size === 0 ? confirmOne : null}
             />

@@ -10,6 +10,7 @@ import { cx } from "@/components/ui/cx";
 import { SelectInput } from "@/components/ui/field";
 import { Badge } from "@/components/ui/layout";
 import { Switch } from "@/components/ui/switch";
+import { BaselineToolStatus, type BaselineToolStatusValue } from "./baseline-tool-status";
 import { ExplainPanel } from "./explain-panel";
 import type { Choice, DraftAction, ToolPolicyRow } from "./policy-drafts";
 import { SchemaView } from "./schema-view";
@@ -24,6 +25,8 @@ export type ToolRowProps = {
   isAdmin: boolean;
   integration: RouterOutputs["integrations"]["get"];
   reach: RouterOutputs["approvals"]["reach"];
+  /** Where the policy comes from, when the integration follows a baseline. */
+  baselineStatus: BaselineToolStatusValue | undefined;
   /** The reducer's dispatch: stable, so it does not defeat the memo. */
   dispatch: Dispatch<DraftAction>;
   /** Stable; null while there are unsaved drafts (confirming re-reads the page). */
@@ -45,6 +48,7 @@ export const ToolRow = memo(function ToolRow({
   isAdmin,
   integration,
   reach,
+  baselineStatus,
   dispatch,
   onConfirm,
 }: ToolRowProps) {
@@ -81,6 +85,15 @@ export const ToolRow = memo(function ToolRow({
               </Badge>
             ) : null}
             {tool.readOnly ? <Badge>Read-only</Badge> : null}
+            {baselineStatus ? (
+              <BaselineToolStatus
+                status={baselineStatus}
+                integrationId={integration.id}
+                toolId={tool.id}
+                revision={integration.revision}
+                isAdmin={isAdmin}
+              />
+            ) : null}
           </p>
           <p className={cx("mt-1 text-sm text-slate-600", !expanded && "line-clamp-1")}>{tool.description || "No description."}</p>
           <p className="mt-1 text-xs text-slate-500">
