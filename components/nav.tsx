@@ -12,6 +12,7 @@ export const NAV_SECTIONS: Array<{ title: string | null; items: NavItem[] }> = [
     items: [
       { href: "/overview", label: "Overview" },
       { href: "/approvals", label: "Approvals" },
+      { href: "/grants", label: "Grants" },
       { href: "/activity", label: "Activity" },
       { href: "/clients", label: "Clients" },
       { href: "/directory", label: "Directory" },
@@ -52,7 +53,10 @@ export function NavLinks({ badges = {} }: { badges?: Record<string, number> }) {
                   >
                     {item.label}
                     {badge ? (
-                      <span className="rounded-full bg-brand-600 px-2 text-xs text-white" data-testid={`nav-badge-${item.label.toLowerCase()}`}>
+                      <span
+                        className="rounded-full bg-brand-600 px-2 text-xs text-white"
+                        data-testid={`nav-badge-${item.label.toLowerCase()}`}
+                      >
                         {badge}
                         <span className="sr-only"> waiting</span>
                       </span>

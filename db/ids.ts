@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   setupToken: "sut",
   demo: "dmo",
   identity: "idn",
+  grant: "grt",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -11,3 +11,4 @@ export * from "./audit";
 export * from "./demo";
 export * from "./sso";
 export * from "./stats";
+export * from "./grants";

@@ -3,6 +3,7 @@ import { agentsRouter } from "./routers/agents";
 import { approvalsRouter } from "./routers/approvals";
 import { clientsRouter } from "./routers/clients";
 import { directoryRouter } from "./routers/directory";
+import { grantsRouter } from "./routers/grants";
 import { integrationsRouter } from "./routers/integrations";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   activity: activityRouter,
   approvals: approvalsRouter,
+  grants: grantsRouter,
   overview: overviewRouter,
   sso: ssoRouter,
 });
