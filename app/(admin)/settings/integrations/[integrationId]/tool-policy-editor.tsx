@@ -532,6 +532,8 @@ const ToolRow = memo(function ToolRow({
               reach,
               readOnly: tool.readOnly,
               toolLimits: tool.toolLimits,
+              definitionHash: tool.definitionHash,
+              grants: tool.grants,
             }).map((line) => (
               <li key={line}>{line}</li>
             ))}
