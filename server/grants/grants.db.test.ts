@@ -1,4 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approvalRequests, auditEvents, toolCalls, toolGrants, tools } from "@/db/schema";
 import { appRouter } from "@/server/api/root";
@@ -11,10 +14,13 @@ import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
 import { decideApproval } from "../approvals/decide";
 import { connectIntegration } from "../integrations/connect";
 import { closeMcpClients } from "../integrations/connectors/mcp";
+import { updateWorkspaceSettings } from "../workspaces/settings";
+import { handleMcpRequest } from "../gateway/mcp-endpoint";
 
 const database = setupTestDatabase();
 let upstream: McpUpstream;
 let jira: RunningServer;
+let mcpEndpoint: RunningServer;
 /** Ticket → reporter e-mail, as the Jira stub answers it. */
 const reporters = new Map<string, string>();
 
@@ -28,6 +34,7 @@ beforeAll(async () => {
       }),
     ],
   });
+  mcpEndpoint = await serveFetch((request) => handleMcpRequest(database(), request));
   jira = await serveFetch(async (request) => {
     const url = new URL(request.url);
     if (url.pathname === "/rest/api/3/myself") return Response.json({ accountId: "me" });
@@ -43,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await closeMcpClients();
-  await Promise.all([upstream.close(), jira.close()]);
+  await Promise.all([upstream.close(), jira.close(), mcpEndpoint.close()]);
 });
 
 type Body = { callId: string; status: string; grant?: { id: string; approvedBy: string; ranAs: string }; error?: { code: string } };
@@ -222,6 +229,9 @@ describe("standing grants", () => {
     // Nothing was decided: the request still waits.
     const [request] = await world.db.select().from(approvalRequests).where(eq(approvalRequests.callId, first.body.callId));
     expect(request!.status).toBe("pending");
+    // The workspace's maximum (General settings) allows longer ones, never over 24 h.
+    await updateWorkspaceSettings(world.ctx, { grantMaxHours: 12 });
+    expect(await world.approve(first.body.callId, { grant: { hours: 9 } })).toMatchObject({ grant: { id: expect.any(String) } });
   });
 
   it("is void as soon as the tool's policy or definition changes", async () => {
@@ -278,5 +288,27 @@ describe("standing grants", () => {
     expect(await world.approve(first.body.callId)).toMatchObject({ grant: null });
     expect(await world.grantsOf()).toHaveLength(0);
     expect((await world.call("delete_user", deleteArgs(world))).status).toBe(202);
+  });
+
+  it("holds over MCP too: the same decision, read in the MCP call's one query", async () => {
+    const world = await grantsWorld();
+    const first = await world.call("delete_user", deleteArgs(world));
+    await world.approve(first.body.callId, { grant: { hours: 1 } });
+    const mcp = new Client({ name: "grant-test", version: "1.0.0" });
+    await mcp.connect(
+      new StreamableHTTPClientTransport(new URL(`${mcpEndpoint.url}/api/mcp`), {
+        requestInit: { headers: { Authorization: `Bearer ${world.agent.key}` } },
+      }),
+    );
+    const result = (await mcp.callTool({ name: `${world.slug}__delete_user`, arguments: deleteArgs(world).arguments })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const [latest] = await world.db
+      .select()
+      .from(toolCalls)
+      .where(eq(toolCalls.workspaceId, world.workspace.id))
+      .orderBy(desc(toolCalls.createdAt))
+      .limit(1);
+    expect(latest).toMatchObject({ status: "succeeded", decisionReason: expect.stringMatching(/^auto by grant grt_/) });
+    await mcp.close();
   });
 });
