@@ -1,5 +1,5 @@
 // Outside services for the end-to-end tests, in their own process: a Slack Web API stub (speaking
-// Slack's wire format), a Jira Cloud stub (/jira/…) and a real SMTP server (smtp-server). Tests read what they received over a
+// Slack's wire format), a Jira Cloud stub (/rest/api/3/…) and a real SMTP server (smtp-server). Tests read what they received over a
 // small HTTP control API: GET /__slack/calls, POST /__slack/users, GET /__smtp/messages. Also a
 // real OpenID Connect provider (oidc-provider) for single sign-on; POST /__oidc/accounts sets the
 // claims an account signs in with.
@@ -36,7 +36,7 @@ async function jiraStub(request: Request, path: string): Promise<Response> {
 
 await serveFetch(async (request) => {
   const url = new URL(request.url);
-  if (url.pathname.startsWith("/jira/")) return jiraStub(request, url.pathname.slice("/jira".length));
+  if (url.pathname.startsWith("/rest/api/3/")) return jiraStub(request, url.pathname);
   if (url.pathname === "/__jira/issues" && request.method === "POST") {
     for (const [key, reporter] of Object.entries((await request.json()) as Record<string, string>)) jiraReporters.set(key, reporter);
     return Response.json({ ok: true });
