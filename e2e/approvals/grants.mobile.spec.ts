@@ -7,7 +7,7 @@ import { approveLinkIn, setJiraIssues, setSlackUsers, slackCalls, waitFor } from
 type Integration = { id: string; slug: string; kind: string };
 type GatewayBody = { callId: string; status: string; grant?: { id: string; approvedBy: string; ranAs: string } };
 
-/** Slack (technician DMs with links), a Jira that verifies requesters, a fresh demo directory whose add_user_to_group needs a technician, an agent. */
+/** Slack (technician DMs with links), a Jira that verifies requesters, a fresh demo directory whose reset_password needs a technician (it can run again and again), an agent. */
 async function prepare(request: APIRequestContext) {
   await signInViaApi(request);
   const integrations = await trpcQuery<Integration[]>(request, "integrations.list");
@@ -32,7 +32,7 @@ async function prepare(request: APIRequestContext) {
   await trpcMutation(request, "policies.save", {
     integrationId: demo.integrationId,
     revision: detail.revision,
-    changes: [{ toolId: tools.find((tool) => tool.name === "add_user_to_group")!.id, policy: "approval_needed", managerApproval: false }],
+    changes: [{ toolId: tools.find((tool) => tool.name === "reset_password")!.id, policy: "approval_needed", managerApproval: false }],
   });
   const agent = await trpcMutation<{ key: string }>(request, "agents.create", {
     name: `Grant agent ${unique()}`,
@@ -59,11 +59,10 @@ test("a grant given on the phone lets the identical next call run (200), not ano
   const ticket = `HELP-${unique()}`;
   const otherTicket = `HELP-${unique()}`;
   await setJiraIssues({ [ticket]: tom, [otherTicket]: "ana.gomez@contoso-dental.test" });
-  const group = `Billing ${unique()}`;
   const callAsAgent = async (ticketKey: string) => {
     const response = await request.post("/api/gateway", {
       headers: { authorization: `Bearer ${key}` },
-      data: { integration: slug, tool: "add_user_to_group", arguments: { email: tom, group }, ticket: { system: "jira", id: ticketKey } },
+      data: { integration: slug, tool: "reset_password", arguments: { email: tom }, ticket: { system: "jira", id: ticketKey } },
     });
     return { status: response.status(), body: (await response.json()) as GatewayBody };
   };
@@ -117,7 +116,7 @@ test("a grant given on the phone lets the identical next call run (200), not ano
   await page.goto(`/approvals?call=${afterRevoke.body.callId}`);
   const request$ = page.locator("[data-testid^=approval-]").first();
   await request$.getByRole("button", { name: "Approve, and allow this again…" }).click();
-  await request$.getByLabel("Pin group").uncheck();
+  await request$.getByLabel("Pin email").uncheck();
   await expect(request$.getByTestId("grant-choice")).toContainText("any value");
   await shot(page, testInfo, "inbox-grant-desktop");
   await page.setViewportSize({ width: 375, height: 812 });
