@@ -12,6 +12,7 @@ export const NAV_SECTIONS: Array<{ title: string | null; items: NavItem[] }> = [
     items: [
       { href: "/overview", label: "Overview" },
       { href: "/approvals", label: "Approvals" },
+      { href: "/grants", label: "Grants" },
       { href: "/activity", label: "Activity" },
       { href: "/clients", label: "Clients" },
       { href: "/directory", label: "Directory" },

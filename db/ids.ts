@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   identity: "idn",
   baseline: "bsl",
   baselineTool: "bst",
+  grant: "grt",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

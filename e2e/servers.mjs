@@ -6,6 +6,8 @@ export const E2E_STUBS = {
   port: base + 90,
   slackApiUrl: `http://127.0.0.1:${base + 90}/api/`,
   smtpPort: base + 91,
+  /** The Jira Cloud stub's site URL (issues and their reporters set through POST /__jira/issues). */
+  jiraSiteUrl: `http://127.0.0.1:${base + 90}`,
   /** The in-process OpenID Connect provider (oidc-provider) the single sign-on tests sign in through. */
   oidcIssuer: `http://127.0.0.1:${base + 92}`,
 };

@@ -16,7 +16,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f1f5f9;border-radius
 .badge{display:inline-block;font-size:.75rem;border-radius:999px;padding:1px 8px;background:#fef3c7;color:#92400e}.badge.ok{background:#d1fae5;color:#065f46}
 label{display:block;font-weight:600;margin:12px 0 4px}textarea{width:100%;min-height:80px;font:inherit;padding:10px;border:1px solid #cbd5e1;border-radius:8px}
 .actions{display:grid;gap:10px;margin-top:14px}button{font:inherit;font-weight:600;min-height:52px;border-radius:10px;border:0;width:100%;cursor:pointer}
-.approve{background:#15803d;color:#fff}.deny{background:#b91c1c;color:#fff}.neutral{background:#fff;color:#334155;border:1px solid #cbd5e1}
+.approve{background:#15803d;color:#fff}.grant{background:#fff;color:#15803d;border:2px solid #15803d}.deny{background:#b91c1c;color:#fff}.neutral{background:#fff;color:#334155;border:1px solid #cbd5e1}
 .state{font-size:1.1rem;font-weight:600}.muted{color:#64748b;font-size:.9rem}.desc{color:#334155;margin-top:4px}
 details.confirm>summary{list-style:none;display:flex;align-items:center;justify-content:center;font-weight:600;min-height:52px;border-radius:10px;cursor:pointer}
 details.confirm>summary::-webkit-details-marker{display:none}details.confirm[open]>summary{opacity:.6}details.confirm p{margin:10px 0}`;
@@ -122,10 +122,15 @@ ${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${details(summary)}
 <input type="hidden" name="token" value="${escapeHtml(token)}"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
 <label for="comment">Comment (optional)</label><textarea id="comment" name="comment" maxlength="1000"></textarea>
 <div class="actions"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
+${view.canGrant ? `<button class="grant" type="submit" name="decision" value="approve_for_1h">Approve for 1 h</button><p class="muted">Approve for 1 h also lets ${escapeHtml(summary.agentName)} run exactly this again — same tool, same arguments${summary.requesterSource === "verified_by_ticket" ? ", same requester" : ""} — for one hour without asking${view.isManager ? ", if the technician allows it too" : ""}. It can be revoked under Grants.</p>` : ""}
 <details class="confirm"><summary class="deny">Deny…</summary><p>Deny this request? The call will not run, and the agent is told.</p>
 <button class="deny" type="submit" name="decision" value="deny">Yes, deny it</button></details>
-${view.isManager ? `<details class="confirm"><summary class="neutral">Not my report…</summary><p>${escapeHtml(summary.requesterName ?? "The requester")} does not report to you? The call is denied and the MSP is asked to fix its directory.</p>
-<button class="neutral" type="submit" name="decision" value="not_my_report">Yes, not my report</button></details>` : ""}</div>
+${
+  view.isManager
+    ? `<details class="confirm"><summary class="neutral">Not my report…</summary><p>${escapeHtml(summary.requesterName ?? "The requester")} does not report to you? The call is denied and the MSP is asked to fix its directory.</p>
+<button class="neutral" type="submit" name="decision" value="not_my_report">Yes, not my report</button></details>`
+    : ""
+}</div>
 </form>`,
       );
     }

@@ -1,4 +1,4 @@
-import { index, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { toolCalls } from "./calls";
 import { idColumn } from "./columns";
 import { workspaces } from "./workspaces";
@@ -42,6 +42,10 @@ export const approvalRequests = pgTable(
     comment: text(),
     /** "not_my_report" when a manager declined because the directory is wrong. */
     denialKind: text(),
+    /** The approver chose "Approve, and allow this again for N hours": N (see server/grants/). */
+    grantHours: integer(),
+    /** With `grantHours`: the arguments the approver unpinned ("any value"). */
+    grantUnpinned: jsonb().$type<string[]>(),
     decidedAt: timestamp({ withTimezone: true }),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

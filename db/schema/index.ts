@@ -12,3 +12,4 @@ export * from "./audit";
 export * from "./demo";
 export * from "./sso";
 export * from "./stats";
+export * from "./grants";

@@ -25,6 +25,8 @@ export const workspaces = pgTable("workspaces", {
   agentsPaused: boolean().notNull().default(false),
   approvalExpirySeconds: integer().notNull().default(86_400),
   maxPendingApprovalsPerAgent: integer().notNull().default(20),
+  /** The longest standing grant an approver may give, in hours (at most 24). */
+  grantMaxHours: integer().notNull().default(8),
   /** Days after which a finished call's arguments and results are purged (digests and audit kept); null keeps them. */
   callRetentionDays: integer(),
   smtpSettings: jsonb().$type<SmtpSettings>(),

@@ -105,6 +105,7 @@ test("every page fits the screen on a phone (375 × 812) and a laptop (1280 × 8
   const signedIn: Array<[string, string, string | RegExp]> = [
     ["overview", "/overview", "Overview"],
     ["approvals", "/approvals", "Approvals"],
+    ["grants", "/grants", "Grants"],
     ["activity", "/activity", "Activity"],
     ["call-page", `/activity/${seeded.callId}`, /reset_password/],
     ["agents", "/agents", "Agents"],

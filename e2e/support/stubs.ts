@@ -1,5 +1,5 @@
 // Outside services for the end-to-end tests, in their own process: a Slack Web API stub (speaking
-// Slack's wire format) and a real SMTP server (smtp-server). Tests read what they received over a
+// Slack's wire format), a Jira Cloud stub (/rest/api/3/…) and a real SMTP server (smtp-server). Tests read what they received over a
 // small HTTP control API: GET /__slack/calls, POST /__slack/users, GET /__smtp/messages. Also a
 // real OpenID Connect provider (oidc-provider) for single sign-on; POST /__oidc/accounts sets the
 // claims an account signs in with.
@@ -20,8 +20,27 @@ const oidc = await startOidcProvider({
   ),
 });
 
+/** The Jira Cloud stub's issues: key → reporter e-mail (POST /__jira/issues sets them). */
+const jiraReporters = new Map<string, string>();
+
+/** Jira Cloud REST v3 as far as Toolgate reads it: /myself, an issue's reporter, a comment. */
+async function jiraStub(request: Request, path: string): Promise<Response> {
+  if (path === "/rest/api/3/myself") return Response.json({ accountId: "toolgate-e2e" });
+  const comment = path.match(/^\/rest\/api\/3\/issue\/([^/]+)\/comment$/);
+  if (comment && request.method === "POST") return Response.json({ id: String(Date.now()) }, { status: 201 });
+  const issue = path.match(/^\/rest\/api\/3\/issue\/([^/]+)$/);
+  const reporter = issue ? jiraReporters.get(decodeURIComponent(issue[1]!)) : undefined;
+  if (issue && reporter) return Response.json({ key: issue[1], fields: { reporter: { emailAddress: reporter } } });
+  return Response.json({ errorMessages: ["Issue does not exist or you do not have permission to see it."] }, { status: 404 });
+}
+
 await serveFetch(async (request) => {
   const url = new URL(request.url);
+  if (url.pathname.startsWith("/rest/api/3/")) return jiraStub(request, url.pathname);
+  if (url.pathname === "/__jira/issues" && request.method === "POST") {
+    for (const [key, reporter] of Object.entries((await request.json()) as Record<string, string>)) jiraReporters.set(key, reporter);
+    return Response.json({ ok: true });
+  }
   if (url.pathname.startsWith("/api/")) {
     // Forward Slack API calls to the stub (so the app has one fixed Slack URL).
     const target = `${slack.apiUrl}${url.pathname.slice("/api/".length)}`;

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalRequests, baselines, integrations, toolCalls, toolPolicyChanges, tools } from "@/db/schema";
+import { approvalRequests, baselines, integrations, toolCalls, toolGrants, toolPolicyChanges, tools } from "@/db/schema";
 import { POST } from "@/app/api/gateway/route";
 import { GET as getCall } from "@/app/api/gateway/calls/[callId]/route";
 import { POST as cancelCall } from "@/app/api/gateway/calls/[callId]/cancel/route";
@@ -59,7 +59,23 @@ async function twoWorkspaces() {
   ).json()) as { callId: string };
   const [approvalB] = await db.select().from(approvalRequests).where(eq(approvalRequests.callId, pending.callId));
   const keyB = (await db.query.agentKeys.findFirst({ where: (k, { eq: equals }) => equals(k.agentId, agentB.agentId) }))!;
+  const [grantB] = await db
+    .insert(toolGrants)
+    .values({
+      workspaceId: b.id,
+      agentId: agentB.agentId,
+      integrationId,
+      toolId: toolB.id,
+      clientId: clientB.id,
+      callId: pending.callId,
+      approvals: ["technician"],
+      approvedBy: "Tech B",
+      policyFingerprint: "fp",
+      expiresAt: new Date(Date.now() + 3_600_000),
+    })
+    .returning();
   return {
+    grantB: grantB!,
     db,
     a,
     b,
@@ -97,6 +113,7 @@ describe("cross-workspace isolation", () => {
       w.callB,
       w.approvalB.id,
       w.baselineB,
+      w.grantB.id,
     ];
     const probes: Record<string, () => Promise<unknown>> = {
       "users.list": () => caller.users.list(),
@@ -203,6 +220,8 @@ describe("cross-workspace isolation", () => {
       },
       "approvals.reach": () => caller.approvals.reach({ clientId: w.clientB.id }),
       "approvals.unreached": () => caller.approvals.unreached(),
+      "grants.list": () => caller.grants.list(),
+      "grants.revoke": () => caller.grants.revoke({ grantId: w.grantB.id }),
       "users.myApprovalNotify": () => caller.users.myApprovalNotify(),
       "users.setMyApprovalNotify": () => caller.users.setMyApprovalNotify({ approvalNotify: "email" }),
     };
@@ -229,6 +248,8 @@ describe("cross-workspace isolation", () => {
     expect(call!.status).toBe("pending_approval");
     const [approval] = await w.db.select().from(approvalRequests).where(eq(approvalRequests.id, w.approvalB.id));
     expect(approval!.status).toBe("pending");
+    const [grant] = await w.db.select().from(toolGrants).where(eq(toolGrants.id, w.grantB.id));
+    expect(grant!.revokedAt).toBeNull();
     const [toolB] = await w.db.select().from(tools).where(eq(tools.id, w.toolB.id));
     expect(toolB!.policy).toBe("approval_needed");
     const [baselineB] = await w.db.select().from(baselines).where(eq(baselines.id, w.baselineB));

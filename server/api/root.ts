@@ -4,6 +4,7 @@ import { approvalsRouter } from "./routers/approvals";
 import { baselinesRouter } from "./routers/baselines";
 import { clientsRouter } from "./routers/clients";
 import { directoryRouter } from "./routers/directory";
+import { grantsRouter } from "./routers/grants";
 import { integrationsRouter } from "./routers/integrations";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   activity: activityRouter,
   approvals: approvalsRouter,
+  grants: grantsRouter,
   overview: overviewRouter,
   sso: ssoRouter,
 });

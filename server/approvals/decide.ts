@@ -7,6 +7,7 @@ import { publishEvent } from "../events/bus";
 import { cancelCalls } from "../gateway/cancel-calls";
 import { enqueueJobs, type NewJob } from "../jobs/enqueue";
 import { decideCallAlreadyMade } from "../policy/open-call-decisions";
+import { checkGrantOffer, createGrantForApprovedCall, type GrantOffer } from "../grants/create-grant";
 import { samePerson, type ApproverIdentity } from "./identity";
 
 export type DecisionActor =
@@ -20,10 +21,19 @@ export type ApprovalDecisionInput = {
   /** A manager declining because the directory is wrong ("Not my report"). */
   notMyReport?: boolean;
   actor: DecisionActor;
+  /** "Approve, and allow this again for N hours": the approver's offer of a standing grant (server/grants). */
+  grant?: GrantOffer | null;
 };
 
 export type ApprovalDecisionOutcome =
-  | { outcome: "decided"; status: "approved" | "denied"; callId: string; callStatus: string }
+  | {
+      outcome: "decided";
+      status: "approved" | "denied";
+      callId: string;
+      callStatus: string;
+      /** The standing grant this approval completed (every approver granted), if any. */
+      grant?: { id: string; expiresAt: Date } | null;
+    }
   | {
       outcome: "already_decided";
       status: ApprovalStatus;
@@ -156,6 +166,8 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
       return null;
     }
     const status: "approved" | "denied" = input.decision === "approve" ? "approved" : "denied";
+    const offer = status === "approved" ? (input.grant ?? null) : null;
+    if (offer) await checkGrantOffer(tx, call, offer);
     const [decided] = await tx
       .update(approvalRequests)
       .set({
@@ -165,6 +177,8 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
         decidedVia: input.actor.via,
         comment: input.comment?.trim() || null,
         denialKind: input.decision === "deny" && input.notMyReport ? "not_my_report" : null,
+        grantHours: offer?.hours ?? null,
+        grantUnpinned: offer ? (offer.unpinned ?? []) : null,
         decidedAt: sql`now()`,
       })
       .where(and(eq(approvalRequests.id, request.id), eq(approvalRequests.status, "pending")))
@@ -188,12 +202,14 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
         by: actorName,
         comment: input.comment ?? null,
         notMyReport: Boolean(input.notMyReport),
+        ...(offer ? { grantHours: offer.hours, grantUnpinned: offer.unpinned ?? [] } : {}),
       },
     });
     const jobs: NewJob[] = [
       { kind: "update_approval_messages", workspaceId: call.workspaceId, payload: { approvalRequestId: request.id } },
     ];
     let callStatus = call.status as string;
+    let grant: { id: string; expiresAt: Date } | null = null;
 
     if (status === "denied") {
       const [denied] = await tx
@@ -251,12 +267,13 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
             data: { lastApprovalBy: actorName },
           });
           jobs.push({ kind: "execute_call", workspaceId: call.workspaceId, payload: { callId: call.id } });
+          grant = await createGrantForApprovedCall(tx, call);
         }
       }
     }
     await enqueueJobs(tx, jobs);
     await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: callStatus });
-    return { outcome: "decided" as const, status, callId: call.id, callStatus };
+    return { outcome: "decided" as const, status, callId: call.id, callStatus, grant };
   });
   if (result) return result;
   const [current] = await db

@@ -4,6 +4,8 @@ import { approvalRequests, directoryPeople, users, type ApprovalKind, type CallS
 import { recordAudit } from "../audit/record";
 import { isServiceError } from "../errors";
 import { hitRateLimit } from "../rate-limit";
+import { grantProblemOfCall } from "../grants/create-grant";
+import { QUICK_GRANT_HOURS } from "../grants/grantable";
 import { decideApproval, type DecisionActor } from "./decide";
 import { loadRequestSummary } from "./deliver/load-summary";
 import type { RequestSummary } from "./deliver/request-summary";
@@ -15,7 +17,14 @@ export type LinkView =
   | { state: "unknown" }
   | { state: "rate_limited" }
   | { state: "expired"; summary: RequestSummary }
-  | { state: "open"; summary: RequestSummary; approverName: string; isManager: boolean }
+  | {
+      state: "open";
+      summary: RequestSummary;
+      approverName: string;
+      isManager: boolean;
+      /** Offer "Approve for 1 h" (a standing grant): false when this call cannot be granted. */
+      canGrant: boolean;
+    }
   | {
       state: "closed";
       summary: RequestSummary;
@@ -92,13 +101,19 @@ export async function viewApprovalLink(db: Database, token: string, clientAddres
   if (found.token.usedAt || found.request.status !== "pending" || found.call.status !== "pending_approval")
     return closedView(db, found, summary);
   if (found.token.expiresAt.getTime() < Date.now() || found.request.expiresAt.getTime() < Date.now()) return { state: "expired", summary };
-  return { state: "open", summary, approverName: await approverName(db, found), isManager: found.request.kind === "manager" };
+  return {
+    state: "open",
+    summary,
+    approverName: await approverName(db, found),
+    isManager: found.request.kind === "manager",
+    canGrant: (await grantProblemOfCall(db, found.call)) === null,
+  };
 }
 
 export type LinkDecision = {
   token: string;
   csrf: string;
-  decision: "approve" | "deny" | "not_my_report";
+  decision: "approve" | "approve_for_1h" | "deny" | "not_my_report";
   comment: string | null;
   clientAddress: string | null;
 };
@@ -142,7 +157,8 @@ export async function decideByLink(db: Database, input: LinkDecision): Promise<L
     const outcome = await decideApproval(db, {
       workspaceId: found.call.workspaceId,
       approvalRequestId: found.request.id,
-      decision: input.decision === "approve" ? "approve" : "deny",
+      decision: input.decision === "approve" || input.decision === "approve_for_1h" ? "approve" : "deny",
+      grant: input.decision === "approve_for_1h" ? { hours: QUICK_GRANT_HOURS } : null,
       notMyReport: input.decision === "not_my_report",
       comment:
         input.decision === "not_my_report" ? (input.comment ?? "Not my report: the directory names the wrong manager.") : input.comment,

@@ -9,6 +9,7 @@ import {
   toolCalls,
   tools,
   users,
+  workspaces,
   type ApprovalKind,
   type ApprovalStatus,
   type CallStatus,
@@ -18,6 +19,7 @@ import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 import { recordAudit } from "../audit/record";
 import { hitRateLimit } from "../rate-limit";
+import { GRANT_HOURS_CEILING } from "../grants/grantable";
 import { approvalSlackApp, workspaceSmtp } from "./deliver/channels";
 import { argumentsJson } from "./deliver/request-summary";
 import { managerDeliveries, writeDeliveries } from "./deliver/plan";
@@ -95,7 +97,7 @@ function decodeCursor(text: string): Cursor {
 export async function listApprovalInbox(
   { db, user }: UserContext,
   input: { callId?: string; cursor?: string; limit?: number } = {},
-): Promise<{ items: InboxItem[]; nextCursor: string | null; pendingCount: number }> {
+): Promise<{ items: InboxItem[]; nextCursor: string | null; pendingCount: number; grantMaxHours: number }> {
   const limit = input.limit ?? INBOX_PAGE_SIZE;
   const decided = sql<0 | 1>`(case when ${approvalRequests.status} = 'pending' then 0 else 1 end)`;
   const after = input.cursor ? decodeCursor(input.cursor) : null;
@@ -122,6 +124,9 @@ export async function listApprovalInbox(
         errorCode: toolCalls.errorCode,
       },
       argumentsSummary: argumentsSummarySql,
+      // The names an approver may unpin when allowing the call again (the values are in the summary).
+      argumentNames: sql<string[] | string>`(select coalesce(jsonb_agg(name order by name), '[]'::jsonb)
+        from (select name from jsonb_object_keys(${toolCalls.arguments}) name where name <> 'toolgate_requester' order by name limit 50) names)`,
       agentName: agents.name,
       clientName: clients.name,
       integrationName: integrations.name,
@@ -156,6 +161,10 @@ export async function listApprovalInbox(
     .select({ count: sql<number>`count(*)::int` })
     .from(approvalRequests)
     .where(and(scope, eq(approvalRequests.status, "pending")));
+  const [workspace] = await db
+    .select({ grantMaxHours: workspaces.grantMaxHours })
+    .from(workspaces)
+    .where(eq(workspaces.id, user.workspaceId));
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const setup = await loadReachSetup(db, user.workspaceId);
@@ -205,6 +214,7 @@ export async function listApprovalInbox(
         tool: row.toolTitle ?? row.call.toolName,
         toolName: row.call.toolName,
         argumentsSummary: summariseArguments(row.argumentsSummary),
+        argumentNames: (typeof row.argumentNames === "string" ? JSON.parse(row.argumentNames) : row.argumentNames) as string[],
         agentName: row.agentName,
         clientName: row.clientName,
         requesterEmail: row.call.requesterEmail,
@@ -226,13 +236,19 @@ export async function listApprovalInbox(
       ),
       others: siblings
         .filter((other) => other.callId === row.call.id && other.id !== row.request.id)
-        .map((other) => ({ kind: other.kind, status: other.status, decidedAt: other.decidedAt, decidedBy: other.byUser ?? other.byPerson })),
+        .map((other) => ({
+          kind: other.kind,
+          status: other.status,
+          decidedAt: other.decidedAt,
+          decidedBy: other.byUser ?? other.byPerson,
+        })),
     })),
     nextCursor:
       rows.length > limit && last
         ? encodeCursor({ decided: Number(last.decided) === 0 ? 0 : 1, createdAt: last.createdAtKey, id: last.request.id })
         : null,
     pendingCount: Number(pending?.count ?? 0),
+    grantMaxHours: Math.min(workspace?.grantMaxHours ?? 0, GRANT_HOURS_CEILING),
   };
 }
 
@@ -256,6 +272,8 @@ export type InboxItem = {
     tool: string;
     toolName: string;
     argumentsSummary: ArgumentsSummary;
+    /** Its argument names (at most 50): what "allow this again" can unpin. */
+    argumentNames: string[];
     agentName: string;
     clientName: string | null;
     requesterEmail: string | null;

@@ -29,6 +29,7 @@ export function auditData(ctx: CallContext, extra: Record<string, unknown>): Rec
     argumentsDigest: ctx.base.argumentsDigest,
     decision: ctx.decision.kind,
     ...(ctx.decision.kind === "reject" ? { decisionCode: ctx.decision.code } : {}),
+    ...(ctx.decision.kind === "execute" && ctx.decision.grant ? { grantId: ctx.decision.grant.id } : {}),
     latencyMs: Math.round(performance.now() - ctx.started),
     ...extra,
   };

@@ -1,5 +1,10 @@
+import { eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db";
 import { newId } from "@/db/ids";
+import { toolCalls } from "@/db/schema";
+import { requesterFromTicket } from "../approvals/verify-ticket";
+import { recordGrantUse } from "../grants/use-grant";
+import type { GrantedCallFacts } from "../policy/grant-match";
 import { argumentsDigest } from "../crypto/canonical-json";
 import { enqueueJob } from "../jobs/enqueue";
 import { decide, type Decision } from "../policy/decide";
@@ -14,7 +19,7 @@ import { isServiceError, type ServiceError } from "../errors";
 import { auditData, refuse, type CallContext } from "./call-context";
 import { redactedResult, secretArgumentPaths, splitSecretArguments } from "./call-secrets";
 import { namedRequester, REQUESTER_ARGUMENT, type CallHeaders } from "./call-hints";
-import { recordCallCompleted, recordCallStarted, type CallRecord } from "./record-call";
+import { insertCallWithAudit, recordCallCompleted, recordCallStarted, type CallRecord } from "./record-call";
 import { decisionInputOf, resolveCall, type ResolvedCall } from "./resolve-call";
 import { storableText } from "./storable";
 import { schemaUnsupportedMessage, validateArguments } from "./validate-arguments";
@@ -113,7 +118,10 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
     const refusal = PUBLIC_REJECTIONS[resolved.keyRevoked ? "key_revoked" : "key_retired"];
     return rejected(refusal.code, refusal.message);
   }
-  const decision = await tracedDecision(() => decide(decisionInputOf(resolved, envelope.arguments, input.headers?.mode ?? null)));
+  const grantFacts = resolved.grants.length ? await grantFactsOf(handle.db, resolved, envelope, input.headers) : undefined;
+  const decision = await tracedDecision(() =>
+    decide(decisionInputOf(resolved, envelope.arguments, input.headers?.mode ?? null, grantFacts)),
+  );
   touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
 
   const call = callOf(envelope, input.headers, decision.kind === "await_approval" && decision.approvals.includes("manager"));
@@ -153,11 +161,91 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
     return traced("gateway.record", () => refuse(ctx, rejected("invalid_arguments", message, { details: { errors: argumentErrors } })));
   }
   if (decision.kind === "await_approval") return traced("gateway.record", () => requestApproval(ctx, decision));
+  if (decision.grant) return runByGrant(ctx, decision.grant, input.headers?.mode ?? null);
   return runNow(ctx);
 }
 
+/**
+ * What the grant rung matches a new call on: its arguments, and its requester as a connected
+ * ticket confirms them — asked of the ticketing system only when a grant pins a requester and the
+ * call names a ticket (before any transaction). A ticket that cannot confirm them leaves the call
+ * without a verified requester; the approval path then refuses it in words.
+ */
+async function grantFactsOf(
+  db: DatabaseHandle["db"],
+  resolved: ResolvedCall,
+  envelope: CallEnvelope,
+  headers: CallHeaders | undefined,
+): Promise<GrantedCallFacts> {
+  const ticket = envelope.ticket ?? headers?.ticket ?? null;
+  const named = (envelope.requester?.email ?? headers?.requester ?? "").trim().toLowerCase() || null;
+  if (!ticket || !resolved.grants.some((grant) => grant.requesterEmail)) return { arguments: envelope.arguments, requester: null };
+  try {
+    const fromTicket = await requesterFromTicket(db, {
+      workspaceId: resolved.workspaceId,
+      clientId: resolved.integration?.clientId ?? null,
+      ticket,
+      namedEmail: named,
+    });
+    return {
+      arguments: envelope.arguments,
+      requester: fromTicket.email ? { email: fromTicket.email, verifiedByTicket: fromTicket.verified } : null,
+    };
+  } catch (error) {
+    if (isServiceError(error)) return { arguments: envelope.arguments, requester: null };
+    throw error;
+  }
+}
+
+/**
+ * A call a standing grant covers: recorded `executing` with the grant's use counted and audited in
+ * one transaction (conditional — a grant revoked a moment ago is not used, and the call asks for
+ * approval instead), then run like an `auto` call.
+ */
+async function runByGrant(ctx: CallContext, grant: { id: string; approvedBy: string }, mode: "plan" | null): Promise<GatewayOutcome> {
+  const { resolved, base } = ctx;
+  const callId = ctx.claimedId ?? newId("call");
+  const used = await ctx.db.transaction(async (tx) => {
+    const counted = await recordGrantUse(tx, {
+      workspaceId: resolved.workspaceId,
+      grantId: grant.id,
+      callId,
+      agentId: resolved.agentId,
+      clientId: base.clientId,
+      data: {
+        tool: `${ctx.envelope.integration}/${ctx.envelope.tool}`,
+        argumentsDigest: base.argumentsDigest,
+        approvedBy: grant.approvedBy,
+      },
+    });
+    if (!counted) return false;
+    if (!ctx.claimedId) {
+      await insertCallWithAudit(
+        tx,
+        { ...base, id: callId, status: "executing", decisionReason: ctx.decision.reason },
+        { action: "call.granted", data: auditData(ctx, { grantId: grant.id, approvedBy: grant.approvedBy }) },
+      );
+      await tx
+        .update(toolCalls)
+        .set({ startedAt: sql`clock_timestamp()` })
+        .where(eq(toolCalls.id, callId));
+    }
+    return true;
+  });
+  if (!used) {
+    // Revoked or expired since the read: decide again without it (the same decision, no grant).
+    const decision = decide(decisionInputOf(resolved, ctx.envelope.arguments, mode));
+    const retried = { ...ctx, decision };
+    if (decision.kind === "await_approval") return requestApproval(retried, decision);
+    if (decision.kind === "reject")
+      return refuse(retried, rejected(PUBLIC_REJECTIONS[decision.code].code, PUBLIC_REJECTIONS[decision.code].message));
+    return runNow(retried);
+  }
+  return runNow({ ...ctx, claimedId: callId }, grant);
+}
+
 /** The `auto` path: record, call upstream, complete the record. No transaction spans the upstream call. */
-async function runNow(ctx: CallContext): Promise<GatewayOutcome> {
+async function runNow(ctx: CallContext, grant?: { id: string; approvedBy: string }): Promise<GatewayOutcome> {
   const { handle, resolved, envelope } = ctx;
   const callId = ctx.claimedId ?? newId("call");
   if (!ctx.claimedId)
@@ -185,7 +273,7 @@ async function runNow(ctx: CallContext): Promise<GatewayOutcome> {
         data: auditData(ctx, { outcome: "succeeded", ...(stored.replaced ? { resultStoredAltered: true } : {}) }),
       },
     );
-    answer = { kind: "succeeded", callId, result: outcome.result };
+    answer = { kind: "succeeded", callId, result: outcome.result, ...(grant ? { grant } : {}) };
   } else {
     const message = storableText(outcome.message);
     await tracedRecordCompleted(

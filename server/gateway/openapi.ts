@@ -197,6 +197,17 @@ export function gatewayOpenApi(serverUrl: string) {
           properties: {
             ...callProperties,
             approvals: { type: "array", items: ref("Approval") },
+            grant: {
+              type: "object",
+              description:
+                "Only when a standing grant let the call run at once instead of asking (an approver chose “allow this again”): the grant, who gave it, and the call's record in words.",
+              required: ["id", "approvedBy", "ranAs"],
+              properties: {
+                id: { type: "string", description: "The grant's id (`grt_…`)." },
+                approvedBy: { type: "string", description: "Who granted it." },
+                ranAs: { type: "string", description: "How the call is recorded: `auto by grant G, approved by X`." },
+              },
+            },
           },
         },
         CallState: {

@@ -11,7 +11,13 @@ export type ApprovalState = { kind: ApprovalKind; status: ApprovalStatus; channe
  * it to HTTP (rest-response.ts), `/api/mcp` to MCP tool results (mcp-endpoint.ts).
  */
 export type GatewayOutcome =
-  | { kind: "succeeded"; callId: string; result: unknown }
+  | {
+      kind: "succeeded";
+      callId: string;
+      result: unknown;
+      /** Set when a standing grant let the call run without asking (server/grants). */
+      grant?: { id: string; approvedBy: string };
+    }
   | {
       kind: "failed";
       callId: string;

@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "@/db";
 import type { IntegrationConfig, IntegrationKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { classifiedReadOnly } from "../policy/classify";
 import type { DecisionInput, RateWindow } from "../policy/decide";
+import type { GrantCandidate, GrantedCallFacts } from "../policy/grant-match";
 import { rulesFromStorage, type PolicyRule } from "../policy/rules";
 import { IN_AGENT_SCOPE_SQL } from "./agent-scope-sql";
 
@@ -50,11 +51,27 @@ export type ResolvedCall = {
     /** Its conditions on arguments (read in the same query: the decision evaluates them on the call's arguments). */
     rules: readonly PolicyRule[];
   };
+  /** The agent's active standing grants on this tool (unexpired, unrevoked), newest first. */
+  grants: GrantCandidate[];
 };
 
 type Row = Record<string, unknown>;
 const asDate = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
 const asJson = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T));
+
+/**
+ * The agent's active standing grants on the tool, inside the one read: an index lookup by agent and
+ * tool (tool_grants_agent_id_tool_id_idx), unexpired and unrevoked, read fresh — a revocation
+ * applies to the very next call. At most a few; the decision matches them (policy/grant-match.ts).
+ */
+const ACTIVE_GRANTS_SQL = `(
+    select coalesce(jsonb_agg(jsonb_build_object('id', g.id, 'pinnedArguments', g.pinned_arguments,
+             'unpinnedArguments', g.unpinned_arguments, 'requesterEmail', g.requester_email, 'approvals', g.approvals,
+             'approvedBy', g.approved_by, 'policyFingerprint', g.policy_fingerprint)), '[]'::jsonb)
+    from (select * from tool_grants g
+          where g.agent_id = a.id and g.tool_id = t.id and g.workspace_id = a.workspace_id
+            and g.client_id is not distinct from i.client_id and g.revoked_at is null and g.expires_at > now()
+          order by g.created_at desc limit 20) g)`;
 
 const RESOLVED_COLUMNS = `
     select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.retired_at, k.last_used_at,
@@ -65,7 +82,8 @@ const RESOLVED_COLUMNS = `
            ${IN_AGENT_SCOPE_SQL} as in_agent_scope,
            t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.rules, t.flagged_at, t.removed_at,
            t.input_schema, t.definition_hash, t.output_schema is not null as has_output_schema, t.sensitive_result, t.seeded_policy,
-           l.calls_per_hour as tool_calls_per_hour
+           l.calls_per_hour as tool_calls_per_hour,
+           ${ACTIVE_GRANTS_SQL} as grants
     from agent_keys k
     join agents a on a.id = k.agent_id
     join workspaces w on w.id = a.workspace_id`;
@@ -200,13 +218,23 @@ function resolvedOf(row: Row | undefined): ResolvedCall | null {
           rules: rulesFromStorage(row.rules),
         }
       : null,
+    grants: row.tool_id ? (asJson<GrantCandidate[] | null>(row.grants) ?? []) : [],
   };
 }
 
-/** The decision's input for a new call, from the one read, the call's arguments (and the request's `Toolgate-Mode`). */
-export function decisionInputOf(resolved: ResolvedCall, args: Record<string, unknown>, requestMode: "plan" | null = null): DecisionInput {
+/**
+ * The decision's input for a new call, from the one read, the call's arguments (and the request's
+ * `Toolgate-Mode`); with the call's facts (arguments and requester), its standing grants are matched too.
+ */
+export function decisionInputOf(
+  resolved: ResolvedCall,
+  args: Record<string, unknown>,
+  requestMode: "plan" | null = null,
+  call?: GrantedCallFacts,
+): DecisionInput {
   return {
     arguments: args,
+    ...(call && resolved.grants.length ? { grants: { ...call, candidates: resolved.grants } } : {}),
     planMode: resolved.agentPlanMode ? "agent" : requestMode === "plan" ? "request" : null,
     limits: resolved.limits,
     workspace: { agentsPaused: resolved.workspaceAgentsPaused },

@@ -12,7 +12,17 @@ export type RestResponse = { status: number; body: Record<string, unknown>; head
 export function restResponseOf(outcome: GatewayOutcome): RestResponse {
   switch (outcome.kind) {
     case "succeeded":
-      return { status: 200, body: { callId: outcome.callId, status: "succeeded", result: outcome.result } };
+      return {
+        status: 200,
+        body: {
+          callId: outcome.callId,
+          status: "succeeded",
+          result: outcome.result,
+          ...(outcome.grant
+            ? { grant: { ...outcome.grant, ranAs: `auto by grant ${outcome.grant.id}, approved by ${outcome.grant.approvedBy}` } }
+            : {}),
+        },
+      };
     case "failed":
       return {
         status: outcome.status === "failed" ? 502 : 200,

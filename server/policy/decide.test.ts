@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { APPROVAL_KINDS, INTEGRATION_STATUSES, TOOL_POLICIES, type ApprovalKind, type ToolPolicy } from "@/db/schema";
 import { decide, type DecisionInput } from "./decide";
 import type { PolicyRule } from "./rules";
+import { toolPolicyFingerprint } from "./fingerprint";
+import type { GrantCandidate } from "./grant-match";
 
 const active: DecisionInput = {
   workspace: { agentsPaused: false },
@@ -252,5 +254,105 @@ describe("decide", () => {
       const stricter = withRules("approval_needed", [marketingAuto, { ...adminsWithManager, value: ["Sales"] }], { group: "Sales" });
       expect(decide({ ...stricter, call: made })).toMatchObject({ kind: "reject", code: "approvals_changed", rule: { index: 2 } });
     });
+  });
+});
+
+describe("decide: the standing-grant rung", () => {
+  const needsApproval = tool({ policy: "approval_needed" });
+  const fingerprint = toolPolicyFingerprint(needsApproval.tool!);
+  const grant: GrantCandidate = {
+    id: "grt_1",
+    pinnedArguments: { email: "ann@contoso.test", group: "VPN" },
+    unpinnedArguments: [],
+    requesterEmail: null,
+    approvals: ["technician"],
+    approvedBy: "Avery Admin",
+    policyFingerprint: fingerprint,
+  };
+  const withGrants = (
+    input: DecisionInput,
+    args: Record<string, unknown>,
+    candidates: GrantCandidate[] = [grant],
+    requester: { email: string; verifiedByTicket: boolean } | null = null,
+  ): DecisionInput => ({ ...input, grants: { candidates, arguments: args, requester } });
+  const same = { email: "ann@contoso.test", group: "VPN" };
+
+  it("runs a call that matches an active grant at once, recorded as by that grant", () => {
+    expect(decide(withGrants(needsApproval, { group: "VPN", email: "ann@contoso.test" }))).toEqual({
+      kind: "execute",
+      reason: "auto by grant grt_1, approved by Avery Admin",
+      grant: { id: "grt_1", approvedBy: "Avery Admin" },
+    });
+  });
+
+  it("compares pinned arguments by canonical JSON and refuses any argument the approvers did not see", () => {
+    const nested = { ...grant, pinnedArguments: { filter: { b: 1, a: [1, 2] } } };
+    expect(decide(withGrants(needsApproval, { filter: { a: [1, 2], b: 1 } }, [nested]))).toMatchObject({ kind: "execute" });
+    expect(decide(withGrants(needsApproval, { filter: { a: [2, 1], b: 1 } }, [nested]))).toMatchObject({ kind: "await_approval" });
+    expect(decide(withGrants(needsApproval, { ...same, group: "Admins" }))).toMatchObject({ kind: "await_approval" });
+    expect(decide(withGrants(needsApproval, { email: "ann@contoso.test" }))).toMatchObject({ kind: "await_approval" });
+    expect(decide(withGrants(needsApproval, { ...same, extra: true }))).toMatchObject({ kind: "await_approval" });
+    expect(decide(withGrants(needsApproval, { ...same, constructor: 1 }))).toMatchObject({ kind: "await_approval" });
+  });
+
+  it("lets an unpinned argument take any value", () => {
+    const open = { ...grant, pinnedArguments: { email: "ann@contoso.test" }, unpinnedArguments: ["group"] };
+    expect(decide(withGrants(needsApproval, { ...same, group: "Anything" }, [open]))).toMatchObject({ kind: "execute" });
+    expect(decide(withGrants(needsApproval, { email: "bob@contoso.test", group: "VPN" }, [open]))).toMatchObject({
+      kind: "await_approval",
+    });
+  });
+
+  it("matches a pinned requester only when the call's requester is the same person verified by a ticket", () => {
+    const pinned = { ...grant, requesterEmail: "ann@contoso.test" };
+    expect(decide(withGrants(needsApproval, same, [pinned], { email: "ann@contoso.test", verifiedByTicket: true }))).toMatchObject({
+      kind: "execute",
+    });
+    expect(decide(withGrants(needsApproval, same, [pinned], { email: "ann@contoso.test", verifiedByTicket: false }))).toMatchObject({
+      kind: "await_approval",
+    });
+    expect(decide(withGrants(needsApproval, same, [pinned], { email: "bob@contoso.test", verifiedByTicket: true }))).toMatchObject({
+      kind: "await_approval",
+    });
+    expect(decide(withGrants(needsApproval, same, [pinned], null))).toMatchObject({ kind: "await_approval" });
+    // A grant without a pinned requester (the approved call's was not verified) covers any requester.
+    expect(decide(withGrants(needsApproval, same, [grant], { email: "bob@contoso.test", verifiedByTicket: false }))).toMatchObject({
+      kind: "execute",
+    });
+  });
+
+  it("needs every approval the call needs to have granted: a technician's grant does not cover Manager Approval", () => {
+    const manager = tool({ policy: "approval_needed", managerApproval: true });
+    const managerFingerprint = toolPolicyFingerprint(manager.tool!);
+    const requester = { email: "ann@contoso.test", verifiedByTicket: true };
+    const technicianOnly = { ...grant, requesterEmail: "ann@contoso.test", policyFingerprint: managerFingerprint };
+    expect(decide(withGrants(manager, same, [technicianOnly], requester))).toMatchObject({ kind: "await_approval" });
+    const both = { ...technicianOnly, approvals: ["technician", "manager"] as ApprovalKind[] };
+    expect(decide(withGrants(manager, same, [both], requester))).toMatchObject({ kind: "execute" });
+    // The manager granted for their report only: a manager grant without a pinned requester covers nothing.
+    expect(decide(withGrants(manager, same, [{ ...both, requesterEmail: null }], requester))).toMatchObject({ kind: "await_approval" });
+  });
+
+  it("is void once the tool's policy, Manager Approval or definition differs from what it was granted under", () => {
+    expect(decide(withGrants(needsApproval, same))).toMatchObject({ kind: "execute" });
+    for (const changed of [
+      tool({ policy: "approval_needed", definitionHash: "h2" }),
+      tool({ policy: "approval_needed", managerApproval: true }),
+    ])
+      expect(decide(withGrants(changed, same))).toMatchObject({ kind: "await_approval" });
+    expect(decide(withGrants(tool({ policy: "disabled" }), same))).toMatchObject({ kind: "reject", code: "tool_disabled" });
+  });
+
+  it("never lifts a refusal: pauses, plan mode and rate limits come first", () => {
+    expect(decide(withGrants(needsApproval, same))).toMatchObject({ kind: "execute" });
+    expect(decide(withGrants({ ...needsApproval, agent: { paused: true } }, same))).toMatchObject({ code: "agent_paused" });
+    expect(decide(withGrants({ ...needsApproval, planMode: "agent" }, same))).toMatchObject({ code: "plan_mode" });
+    const full = { agentPerMinute: { limit: 1, used: 1, resetsInSeconds: 5 }, toolPerHour: null };
+    expect(decide(withGrants({ ...needsApproval, limits: full }, same))).toMatchObject({ code: "rate_limited" });
+  });
+
+  it("does not apply to a call already made (its own approvals decide it)", () => {
+    const made = { ...withGrants(needsApproval, same), call: { approvals: [] as ApprovalKind[], definitionHash: "h1" } };
+    expect(decide(made)).toMatchObject({ kind: "reject", code: "approvals_changed" });
   });
 });

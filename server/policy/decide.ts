@@ -1,5 +1,7 @@
 import type { ApprovalKind, IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { assertNever } from "../errors";
+import { toolPolicyFingerprint } from "./fingerprint";
+import { grantCovers, type GrantCandidate, type GrantedCallFacts } from "./grant-match";
 import { OUTCOME_WORDS, ruleText, strictestMatch, strictnessOf, type DecidingRule, type PolicyRule, type RuleOutcome } from "./rules";
 
 /** The state one decision reads: everything that can stop a call, fresh from the database. */
@@ -49,6 +51,11 @@ export type DecisionInput = {
    * execution): the approvals its approvers were asked for, and the tool definition they saw.
    */
   call?: { approvals: ApprovalKind[]; definitionHash: string | null };
+  /**
+   * For a new call: the agent's active standing grants on this tool (read in the call's one query:
+   * unexpired, unrevoked) and the call's arguments and requester they are matched against.
+   */
+  grants?: GrantedCallFacts & { candidates: GrantCandidate[] };
 };
 
 /** One rate limit's current fixed window. */
@@ -78,7 +85,7 @@ type ByRule = { rule?: DecidingRule };
 
 export type Decision =
   | ({ kind: "reject"; code: RejectCode; reason: string; retryAfterSeconds?: number } & ByRule)
-  | ({ kind: "execute"; reason: string } & ByRule)
+  | ({ kind: "execute"; reason: string; grant?: { id: string; approvedBy: string } } & ByRule)
   | ({ kind: "await_approval"; approvals: ApprovalKind[]; reason: string } & ByRule);
 
 export type Rejection = Extract<Decision, { kind: "reject" }>;
@@ -193,11 +200,31 @@ function rateLimitStop(limits: DecisionInput["limits"]): Rejection | null {
 }
 
 /**
+ * A standing grant in place of the approvals the policy asks: the first active grant that covers
+ * this call (grant-match.ts) lets it run at once, recorded as run by that grant. Only for a new
+ * call, and only after every refusal — a grant never lifts a pause, plan mode or a rate limit.
+ */
+function grantRung(input: DecisionInput, decision: Extract<Decision, { kind: "await_approval" }>): Decision | null {
+  const grants = input.grants;
+  if (!grants?.candidates.length || !input.tool) return null;
+  const fingerprint = toolPolicyFingerprint(input.tool);
+  const grant = grants.candidates.find((candidate) => grantCovers(candidate, grants, decision.approvals, fingerprint));
+  if (!grant) return null;
+  return {
+    kind: "execute",
+    reason: `auto by grant ${grant.id}, approved by ${grant.approvedBy}`,
+    grant: { id: grant.id, approvedBy: grant.approvedBy },
+    ...(decision.rule ? { rule: decision.rule } : {}),
+  };
+}
+
+/**
  * The one decision: whether a call may go on, a pure function of fresh state, called at every
  * enforcement point — the call (REST and MCP), the tool list, each approval, the moment before
  * execution — and shown by the explanation. In order: workspace paused → agent paused → key →
  * client outside the agent's scope → integration missing/paused → tool removed → the tool's rules
- * on the call's arguments, else its policy (`disabled`) → plan mode → rate limits → the policy's run-now or approval. A refusal that waiting
+ * on the call's arguments, else its policy (`disabled`) → plan mode → rate limits → the policy's
+ * run-now or approval → a standing grant that covers the call instead of that approval. A refusal that waiting
  * does not cure comes before the one that it does (rate limits), so Retry-After is never a false
  * promise; a rate limit refuses even a call that would have been approved.
  * Anything it cannot evaluate denies.
@@ -222,7 +249,7 @@ export function decide(input: DecisionInput): Decision {
   if (planStop) return planStop;
   const limitStop = rateLimitStop(input.limits);
   if (limitStop) return limitStop;
-  if (!call) return decision;
+  if (!call) return decision.kind === "await_approval" ? (grantRung(input, decision) ?? decision) : decision;
   if (call.definitionHash !== tool.definitionHash)
     return reject("definition_changed", "the tool's definition changed upstream after the call was made");
   const missing = decision.kind === "await_approval" ? decision.approvals.filter((kind) => !call.approvals.includes(kind)) : [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { explainPolicy, type ExplainInput } from "./explain";
+import { toolPolicyFingerprint } from "./fingerprint";
 
 const base: ExplainInput = {
   toolName: "reset_password",
@@ -12,6 +13,25 @@ const base: ExplainInput = {
 };
 
 describe("explainPolicy", () => {
+  it("shows a standing grant, and says when the choice being made voids it (read from the decision)", () => {
+    const grant = {
+      id: "grt_9",
+      agentName: "Helpdesk bot",
+      pinnedArguments: { email: "ann@contoso.test" },
+      unpinnedArguments: [],
+      requesterEmail: null,
+      approvals: ["technician" as const],
+      approvedBy: "Terry Tech",
+      policyFingerprint: toolPolicyFingerprint({ policy: "approval_needed", managerApproval: false, definitionHash: "h1", rules: [] }),
+      expiresAt: "2026-12-02T10:00:00.000Z",
+    };
+    const granted = { ...base, policy: "approval_needed" as const, definitionHash: "h1", grants: [grant] };
+    expect(explainPolicy(granted).join(" ")).toMatch(
+      /Standing grant by Terry Tech until 2026-12-02 10:00 UTC: Helpdesk bot's calls of contoso \/ reset_password .* run at once \(auto by grant grt_9, approved by Terry Tech\)/,
+    );
+    expect(explainPolicy({ ...granted, managerApproval: true }).join(" ")).toMatch(/no longer applies with this choice/);
+    expect(explainPolicy({ ...granted, policy: "auto" }).join(" ")).toMatch(/is not needed with this choice/);
+  });
   it("says an automatic call runs at once", () => {
     expect(explainPolicy(base).join(" ")).toMatch(/runs at once/);
   });

@@ -2,6 +2,7 @@ import type { IntegrationStatus, ToolPolicy } from "@/db/schema";
 import { channelsInWords, reachesOnlyInbox, type ExplainReach } from "../approvals/channel-words";
 import { assertNever } from "../errors";
 import { decide, type Decision, type DecisionInput } from "./decide";
+import type { GrantCandidate } from "./grant-match";
 import { OUTCOME_WORDS, type PolicyRule } from "./rules";
 
 export type ExplainInput = {
@@ -26,9 +27,13 @@ export type ExplainInput = {
    * as the tool list does (the tool's own policy, which applies to arguments no rule matches).
    */
   sampleArguments?: Record<string, unknown> | null;
+  /** The tool's definition as synced (a standing grant holds only for the definition it was given under). */
+  definitionHash?: string;
+  /** Active standing grants on this tool (Grants page). */
+  grants?: Array<GrantCandidate & { agentName: string; expiresAt: Date | string }>;
 };
 
-type Circumstances = Pick<DecisionInput, "planMode" | "limits">;
+type Circumstances = Pick<DecisionInput, "planMode" | "limits" | "grants">;
 
 /**
  * The decision for an active agent whose scope includes this integration, calling with a valid key —
@@ -49,7 +54,7 @@ export function decisionForExplanation(
       managerApproval: input.managerApproval,
       flagged: input.flagged,
       removed: false,
-      definitionHash: "",
+      definitionHash: input.definitionHash ?? "",
       readOnly: Boolean(input.readOnly),
       rules: input.rules ?? [],
     },
@@ -80,6 +85,28 @@ function explainPlanModeAndLimits(input: ExplainInput, call: string): string[] {
   return lines;
 }
 
+/** Each active standing grant, and whether the decision still honours it with this (even unsaved) choice. */
+function explainGrants(input: ExplainInput, call: string): string[] {
+  return (input.grants ?? []).map((grant) => {
+    const until = new Date(grant.expiresAt).toISOString().replace("T", " ").slice(0, 16);
+    const decision = decisionForExplanation(input, {
+      planMode: null,
+      limits: null,
+      grants: {
+        candidates: [grant],
+        arguments: Object.fromEntries([...Object.entries(grant.pinnedArguments), ...grant.unpinnedArguments.map((name) => [name, null])]),
+        requester: grant.requesterEmail ? { email: grant.requesterEmail, verifiedByTicket: true } : null,
+      },
+    });
+    const what = `${grant.agentName}'s calls of ${call} with the arguments approved${grant.unpinnedArguments.length ? ` (any ${grant.unpinnedArguments.join(", ")})` : ""}${grant.requesterEmail ? ` for ${grant.requesterEmail}` : ""}`;
+    if (decision.kind === "execute" && decision.grant)
+      return `Standing grant by ${grant.approvedBy} until ${until} UTC: ${what} run at once (${decision.reason}); revoke it under Grants.`;
+    if (decision.kind === "execute")
+      return `The standing grant by ${grant.approvedBy} (until ${until} UTC) is not needed with this choice — every call runs at once — and a policy change voids it.`;
+    return `The standing grant by ${grant.approvedBy} (until ${until} UTC) no longer applies with this choice: a change to the tool's policy or definition voids it, so ${what} ask again.`;
+  });
+}
+
 /**
  * "What happens if the agent calls this?" in plain sentences: the one decision's answer for the
  * current (even unsaved) choice, put in words. Pure, so the detail page can explain a choice before
@@ -90,7 +117,7 @@ export function explainPolicy(input: ExplainInput): string[] {
   const decision = decisionForExplanation(input);
   const rules = explainRules(input, decision);
   if (decision.kind === "reject") return [...rules, ...explainRefusal(decision.code, call)];
-  return [...rules, ...explainCall(input, call, decision), ...explainPlanModeAndLimits(input, call)];
+  return [...rules, ...explainCall(input, call, decision), ...explainGrants(input, call), ...explainPlanModeAndLimits(input, call)];
 }
 
 /** Which of the tool's rules applies — to the sample arguments, or, without them, that it depends on them. */

@@ -1,5 +1,5 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
-import { agents, agentToolLimits, tools } from "@/db/schema";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { agents, agentToolLimits, toolGrants, tools } from "@/db/schema";
 import { classifiedReadOnly } from "./classify";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
@@ -28,6 +28,7 @@ export async function listToolPolicies(ctx: UserContext, input: { integrationId:
       flaggedAt: tools.flaggedAt,
       managerApprovalSuggested: tools.managerApprovalSuggested,
       reviewNote: tools.reviewNote,
+      definitionHash: tools.definitionHash,
     })
     .from(tools)
     .where(and(eq(tools.integrationId, integration.id), eq(tools.workspaceId, ctx.user.workspaceId), isNull(tools.removedAt)))
@@ -39,9 +40,35 @@ export async function listToolPolicies(ctx: UserContext, input: { integrationId:
     .innerJoin(agents, eq(agents.id, agentToolLimits.agentId))
     .where(and(eq(tools.integrationId, integration.id), eq(agentToolLimits.workspaceId, ctx.user.workspaceId)))
     .orderBy(asc(agents.name));
+  // Active standing grants on these tools, for the explanation (which asks the decision whether each still holds).
+  const grants = await ctx.db
+    .select({
+      id: toolGrants.id,
+      toolId: toolGrants.toolId,
+      agentName: agents.name,
+      pinnedArguments: toolGrants.pinnedArguments,
+      unpinnedArguments: toolGrants.unpinnedArguments,
+      requesterEmail: toolGrants.requesterEmail,
+      approvals: toolGrants.approvals,
+      approvedBy: toolGrants.approvedBy,
+      policyFingerprint: toolGrants.policyFingerprint,
+      expiresAt: toolGrants.expiresAt,
+    })
+    .from(toolGrants)
+    .innerJoin(agents, eq(agents.id, toolGrants.agentId))
+    .where(
+      and(
+        eq(toolGrants.integrationId, integration.id),
+        eq(toolGrants.workspaceId, ctx.user.workspaceId),
+        isNull(toolGrants.revokedAt),
+        gt(toolGrants.expiresAt, sql`now()`),
+      ),
+    )
+    .orderBy(asc(toolGrants.expiresAt));
   return rows.map(({ description, ...row }) => ({
     ...row,
     readOnly: classifiedReadOnly(row.seededPolicy),
+    grants: grants.filter((grant) => grant.toolId === row.id).map(({ toolId: _toolId, ...grant }) => grant),
     toolLimits: limits.filter((limit) => limit.toolId === row.id).map(({ agentName, callsPerHour }) => ({ agentName, callsPerHour })),
     description: description.length > DESCRIPTION_PREVIEW ? `${description.slice(0, DESCRIPTION_PREVIEW)}…` : description,
     descriptionTruncated: description.length > DESCRIPTION_PREVIEW,

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvalRequests, users } from "@/db/schema";
+import { approvalRequests, toolGrants, users } from "@/db/schema";
 import { POST } from "@/app/api/slack/interactions/route";
 import { approvalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
@@ -112,5 +112,18 @@ describe("POST /api/slack/interactions", () => {
       .from(approvalRequests)
       .where(and(eq(approvalRequests.id, w.request.id)));
     expect(decided).toMatchObject({ status: "approved", decidedVia: "slack", decidedByUserId: w.technician.id });
+  });
+
+  it("“Approve for 1 h” approves and gives a one-hour standing grant: the identical next call runs at once", async () => {
+    const w = await world();
+    const response = await POST(interaction(w.request.id, "UTECH", "toolgate_approve_1h"));
+    expect(await response.json()).toMatchObject({
+      response_type: "ephemeral",
+      text: expect.stringMatching(/^Approved\. The same call may now run again/),
+    });
+    const [grant] = await w.db.select().from(toolGrants).where(eq(toolGrants.callId, w.callId));
+    expect(grant).toMatchObject({ approvedBy: "Terry Tech", approvals: ["technician"] });
+    expect(grant!.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(3600_000 + 5_000);
+    expect((await w.call("delete_user")).status).toBe(200);
   });
 });

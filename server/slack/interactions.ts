@@ -3,6 +3,7 @@ import type { Database } from "@/db";
 import { approvalRequests, directoryPeople, integrations, users } from "@/db/schema";
 import { decideApproval } from "../approvals/decide";
 import { isServiceError } from "../errors";
+import { QUICK_GRANT_HOURS } from "../grants/grantable";
 import { openIntegrationSecrets } from "../integrations/credentials";
 import { verifySlackSignature } from "./verify-signature";
 
@@ -38,7 +39,11 @@ export async function handleSlackInteraction(db: Database, request: Request): Pr
     return { status: 400, body: "payload is not JSON" };
   }
   const action = payload.actions?.[0];
-  if (payload.type !== "block_actions" || !action?.action_id || !["toolgate_approve", "toolgate_deny"].includes(action.action_id))
+  if (
+    payload.type !== "block_actions" ||
+    !action?.action_id ||
+    !["toolgate_approve", "toolgate_approve_1h", "toolgate_deny"].includes(action.action_id)
+  )
     return { status: 200, body: "" };
   const slackUserId = payload.user?.id ?? "";
   const [approval] = await db
@@ -79,7 +84,9 @@ export async function handleSlackInteraction(db: Database, request: Request): Pr
     const outcome = await decideApproval(db, {
       workspaceId: app.workspaceId,
       approvalRequestId: approval.id,
-      decision: action.action_id === "toolgate_approve" ? "approve" : "deny",
+      decision: action.action_id === "toolgate_deny" ? "deny" : "approve",
+      // "Approve for 1 h": the approval also offers a one-hour standing grant (server/grants).
+      grant: action.action_id === "toolgate_approve_1h" ? { hours: QUICK_GRANT_HOURS } : null,
       actor,
     });
     if (outcome.outcome === "already_decided")
@@ -87,6 +94,10 @@ export async function handleSlackInteraction(db: Database, request: Request): Pr
         outcome.reason
           ? `Nothing was decided: ${outcome.reason}`
           : `Already decided: ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}. Nothing changed.`,
+      );
+    if (outcome.status === "approved" && outcome.grant)
+      return ephemeral(
+        `Approved. The same call may now run again without asking until ${outcome.grant.expiresAt.toISOString().slice(11, 16)} UTC (revocable under Grants).`,
       );
     return ephemeral(
       outcome.status === "approved" ? "Approved. The call runs once every approval is in." : "Denied. The agent has been told.",

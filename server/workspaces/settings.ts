@@ -23,6 +23,7 @@ export async function getWorkspaceSettings({ db, user }: UserContext) {
     agentsPaused: workspace!.agentsPaused,
     approvalExpiryHours: Math.round((workspace!.approvalExpirySeconds / 3600) * 100) / 100,
     maxPendingApprovalsPerAgent: workspace!.maxPendingApprovalsPerAgent,
+    grantMaxHours: workspace!.grantMaxHours,
     callRetentionDays: workspace!.callRetentionDays,
     toolsetVersion: workspace!.toolsetVersion,
     smtp: workspace!.smtpSettings ?? null,
@@ -35,6 +36,8 @@ export type SettingsUpdate = {
   name?: string;
   approvalExpiryHours?: number;
   maxPendingApprovalsPerAgent?: number;
+  /** The longest standing grant an approver may give (1–24 hours). */
+  grantMaxHours?: number;
   /** Days to keep finished calls' arguments and results; null keeps them. */
   callRetentionDays?: number | null;
   smtp?: (SmtpSettings & { password?: string }) | null;
@@ -75,6 +78,7 @@ export async function updateWorkspaceSettings({ db, user }: UserContext, input: 
         ...(input.name ? { name: input.name.trim() } : {}),
         ...(input.approvalExpiryHours !== undefined ? { approvalExpirySeconds: Math.round(input.approvalExpiryHours * 3600) } : {}),
         ...(input.maxPendingApprovalsPerAgent !== undefined ? { maxPendingApprovalsPerAgent: input.maxPendingApprovalsPerAgent } : {}),
+        ...(input.grantMaxHours !== undefined ? { grantMaxHours: input.grantMaxHours } : {}),
         ...(input.callRetentionDays !== undefined ? { callRetentionDays: input.callRetentionDays } : {}),
         ...(input.timeZone ? { timeZone: input.timeZone } : {}),
         ...(input.smtp === null ? { smtpSettings: null, smtpPasswordCiphertext: null } : {}),

@@ -12,16 +12,19 @@ import { channelsInWords, reachesOnlyInbox } from "@/server/approvals/channel-wo
 import { Button } from "@/components/ui/button";
 import { TextArea } from "@/components/ui/field";
 import { Badge, Notice } from "@/components/ui/layout";
+import { GrantChoice } from "./grant-choice";
 
 /** One page of the inbox (the server pages it): waiting requests first, then recent decisions. */
 export function ApprovalInbox({
   items,
   pendingCount,
+  grantMaxHours,
   firstPageHref,
   nextPageHref,
 }: {
   items: InboxItem[];
   pendingCount: number;
+  grantMaxHours: number;
   firstPageHref: string | null;
   nextPageHref: string | null;
 }) {
@@ -34,7 +37,7 @@ export function ApprovalInbox({
         {pendingCount === 0 ? <p className="text-sm text-slate-600">Nothing is waiting.</p> : null}
         <ul className="space-y-4">
           {pending.map((item) => (
-            <PendingRequest key={item.id} item={item} />
+            <PendingRequest key={item.id} item={item} grantMaxHours={grantMaxHours} />
           ))}
         </ul>
       </section>
@@ -95,7 +98,7 @@ const shortTime = (date: Date) => new Date(date).toLocaleString("en-GB", { dateS
 
 const formatBytes = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`);
 
-function PendingRequest({ item }: { item: InboxItem }) {
+function PendingRequest({ item, grantMaxHours }: { item: InboxItem; grantMaxHours: number }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [comment, setComment] = useState("");
@@ -110,9 +113,11 @@ function PendingRequest({ item }: { item: InboxItem }) {
                 tone: "success",
                 text:
                   outcome.status === "approved"
-                    ? outcome.callStatus === "approved"
-                      ? "Approved: the call runs now."
-                      : "Approved: waiting for the other approval."
+                    ? outcome.grant
+                      ? `Approved: the call runs now, and the same call may run again without asking until ${shortTime(outcome.grant.expiresAt)} (see Grants).`
+                      : outcome.callStatus === "approved"
+                        ? "Approved: the call runs now."
+                        : "Approved: waiting for the other approval."
                     : "Denied: the agent has been told.",
               }
             : outcome.reason
@@ -241,6 +246,17 @@ function PendingRequest({ item }: { item: InboxItem }) {
                 Timeline
               </Link>
             </div>
+            <GrantChoice
+              argumentNames={call.argumentNames}
+              maxHours={grantMaxHours}
+              requesterVerified={call.requesterSource === "verified_by_ticket"}
+              requester={call.requesterEmail}
+              agentName={call.agentName}
+              disabled={decide.isPending}
+              onConfirm={(grant) =>
+                decide.mutate({ approvalRequestId: item.id, decision: "approve", comment: comment || undefined, grant })
+              }
+            />
           </div>
         )
       ) : (

@@ -32,6 +32,7 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
         <ApprovalInbox
           items={page.items}
           pendingCount={page.pendingCount}
+          grantMaxHours={page.grantMaxHours}
           firstPageHref={cursor ? pageLink(null) : null}
           nextPageHref={page.nextCursor ? pageLink(page.nextCursor) : null}
         />

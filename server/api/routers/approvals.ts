@@ -21,13 +21,22 @@ export const approvalsRouter = createTRPCRouter({
     )
     .query(({ ctx, input }) => listApprovalInbox(ctx, input)),
   decide: protectedProcedure
-    .input(z.object({ approvalRequestId: id, decision: z.enum(["approve", "deny"]), comment: z.string().trim().max(1_000).optional() }))
+    .input(
+      z.object({
+        approvalRequestId: id,
+        decision: z.enum(["approve", "deny"]),
+        comment: z.string().trim().max(1_000).optional(),
+        /** "Approve, and allow this again for N hours", with the arguments unpinned ("any value"). */
+        grant: z.object({ hours: z.number().int().min(1).max(24), unpinned: z.array(z.string().max(200)).max(100).optional() }).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) =>
       decideApproval(ctx.db, {
         workspaceId: ctx.user.workspaceId,
         approvalRequestId: input.approvalRequestId,
         decision: input.decision,
         comment: input.comment ?? null,
+        grant: input.grant ?? null,
         actor: { kind: "user", userId: ctx.user.id, via: "web" },
       }),
     ),

@@ -31,6 +31,7 @@ export const settingsRouter = createTRPCRouter({
           .max(24 * 30, "At most 30 days")
           .optional(),
         maxPendingApprovalsPerAgent: z.number().int("A whole number").min(1, "At least 1").max(1_000, "At most 1,000").optional(),
+        grantMaxHours: z.number().int("Whole hours").min(1, "At least 1 hour").max(24, "At most 24 hours").optional(),
         callRetentionDays: z
           .number()
           .int("Whole days")

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { agents, approvalRequests, clients, directoryPeople, integrations, toolCalls, tools, workspaces } from "@/db/schema";
 import { decidingRuleWords } from "../../policy/rules";
+import { grantProblemOfCall } from "../../grants/create-grant";
 import type { RequestSummary } from "./request-summary";
 
 /** Everything a message about one approval request shows, read from the database (never from the agent). */
@@ -57,5 +58,6 @@ export async function loadRequestSummary(
     decidingRule: row.call.decisionRule ? decidingRuleWords(row.call.decisionRule) : null,
     ticket: row.call.ticketSystem && row.call.ticketId ? { system: row.call.ticketSystem, id: row.call.ticketId } : null,
     expiresAt: row.request.expiresAt,
+    canGrant: (await grantProblemOfCall(db, row.call)) === null,
   };
 }

@@ -28,9 +28,20 @@ describe("approval message builders", () => {
   it("builds Slack action buttons when interactive, link buttons otherwise, escaping text", () => {
     const interactive = approvalRequestBlocks(summary, "https://tg.example/approve/T", true);
     const actions = interactive.blocks.at(-1) as { elements: Array<{ action_id: string; value?: string; url?: string }> };
-    expect(actions.elements.map((element) => element.action_id)).toEqual(["toolgate_approve", "toolgate_deny", "toolgate_details"]);
+    expect(actions.elements.map((element) => element.action_id)).toEqual([
+      "toolgate_approve",
+      "toolgate_approve_1h",
+      "toolgate_deny",
+      "toolgate_details",
+    ]);
     expect(actions.elements[0]!.value).toBe("apr_1");
-    expect(actions.elements[2]!.url).toBe("https://tg.example/approve/T");
+    expect(actions.elements[1]!.value).toBe("apr_1");
+    expect(actions.elements[3]!.url).toBe("https://tg.example/approve/T");
+    // A call that cannot become a standing grant is not offered "Approve for 1 h".
+    const once = approvalRequestBlocks({ ...summary, canGrant: false }, "https://tg.example/approve/T", true).blocks.at(-1) as {
+      elements: Array<{ action_id: string }>;
+    };
+    expect(once.elements.map((element) => element.action_id)).toEqual(["toolgate_approve", "toolgate_deny", "toolgate_details"]);
     // Rich text is shown literally: no entities needed, and none appear.
     expect(JSON.stringify(interactive.blocks)).toContain("note: <script>");
     expect(JSON.stringify(interactive.blocks)).toContain("named by the agent");
@@ -169,7 +180,12 @@ describe("agent-supplied strings stay text in every message", () => {
 
 describe("the full view that shortened messages link to", () => {
   it("the deep-link page shows every argument whole, as JSON, escaped", () => {
-    const page = approvalPageHtml({ state: "open", summary: hostile, approverName: "Avery", isManager: false }, "T", "csrf", null);
+    const page = approvalPageHtml(
+      { state: "open", summary: hostile, approverName: "Avery", isManager: false, canGrant: true },
+      "T",
+      "csrf",
+      null,
+    );
     expect(page).toContain(`&quot;blob&quot;: &quot;${"y".repeat(5_000)}&quot;`);
     expect(page).toContain("\\n*Pre-approved by Avery Admin*\\n");
     expect(page).not.toContain('<a href="https://evil.example');

@@ -23,6 +23,8 @@ export type RequestSummary = {
   decidingRule?: string | null;
   ticket: { system: string; id: string } | null;
   expiresAt: Date;
+  /** False when this call cannot become a standing grant (no "Approve for 1 h" is offered). */
+  canGrant?: boolean;
 };
 
 /**

@@ -60,6 +60,17 @@ export function approvalRequestBlocks(summary: RequestSummary, link: string, int
           style: "primary",
           value: summary.approvalRequestId,
         },
+        // "Approve for 1 h": also a one-hour standing grant (server/grants), where the call can be granted.
+        ...(summary.canGrant === false
+          ? []
+          : [
+              {
+                type: "button",
+                action_id: "toolgate_approve_1h",
+                text: { type: "plain_text", text: "Approve for 1 h" },
+                value: summary.approvalRequestId,
+              },
+            ]),
         {
           type: "button",
           action_id: "toolgate_deny",

@@ -24,6 +24,7 @@ const FIELD_OF: Record<string, string> = {
   name: "name",
   approvalExpiryHours: "approvalExpiryHours",
   maxPendingApprovalsPerAgent: "maxPending",
+  grantMaxHours: "grantMaxHours",
   callRetentionDays: "retentionDays",
   timeZone: "timeZone",
   "smtp.host": "smtpHost",
@@ -95,6 +96,7 @@ export function SettingsForm({
       name: String(data.get("name")),
       approvalExpiryHours: Number(data.get("approvalExpiryHours")),
       maxPendingApprovalsPerAgent: Number(data.get("maxPending")),
+      grantMaxHours: Number(data.get("grantMaxHours")),
       callRetentionDays: data.get("retentionDays") ? Number(data.get("retentionDays")) : null,
       timeZone: String(data.get("timeZone") ?? settings.timeZone),
       smtp: !smtpOff
@@ -190,6 +192,14 @@ export function SettingsForm({
                 max={1000}
                 defaultValue={settings.maxPendingApprovalsPerAgent}
               />
+            </Field>
+            <Field
+              label="Longest standing grant (hours)"
+              htmlFor="grantMaxHours"
+              error={errorOf("grantMaxHours")}
+              hint="How long “Approve, and allow this again” may last: 1 to 24 hours."
+            >
+              <TextInput id="grantMaxHours" name="grantMaxHours" type="number" min={1} max={24} defaultValue={settings.grantMaxHours} />
             </Field>
             <Field
               label="Keep call arguments and results (days)"

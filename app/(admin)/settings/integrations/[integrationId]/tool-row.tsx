@@ -179,6 +179,8 @@ export const ToolRow = memo(function ToolRow({
             readOnly: tool.readOnly,
             toolLimits: tool.toolLimits,
             rules: choice.rules,
+            definitionHash: tool.definitionHash,
+            grants: tool.grants,
           }}
         />
       ) : null}

@@ -5,7 +5,7 @@ import { handleRoute } from "@/server/http";
 
 export const dynamic = "force-dynamic";
 
-const DECISIONS = new Set(["approve", "deny", "not_my_report"]);
+const DECISIONS = new Set(["approve", "approve_for_1h", "deny", "not_my_report"]);
 
 function page(status: number, message: string, token: string | null): Response {
   const back = token && /^[A-Za-z0-9_-]{40,60}$/.test(token) ? `<p><a href="/approve/${token}">Back to the request</a></p>` : "";
@@ -29,7 +29,7 @@ export const POST = handleRoute(async (request: Request) => {
   const result = await decideByLink(await getDb(), {
     token,
     csrf: String(form.get("csrf") ?? ""),
-    decision: decision as "approve" | "deny" | "not_my_report",
+    decision: decision as "approve" | "approve_for_1h" | "deny" | "not_my_report",
     comment,
     clientAddress: clientAddressOf(request.headers),
   });
