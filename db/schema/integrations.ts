@@ -85,6 +85,11 @@ export const tools = pgTable(
     definitionHash: text().notNull(),
     policy: toolPolicy().notNull(),
     managerApproval: boolean().notNull().default(false),
+    /**
+     * The two-person rule: how many distinct technicians must approve (1, 2 or 3; meaningful only with
+     * `approval_needed`). Each call keeps the number asked of it on its technician request.
+     */
+    technicianApprovals: integer().notNull().default(1),
     seededPolicy: toolPolicy().notNull(),
     seededReason: text().notNull(),
     /** Seeding suggests Manager Approval (the upstream marks the tool destructive); the admin decides. */

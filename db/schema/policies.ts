@@ -25,6 +25,8 @@ export const toolPolicyChanges = pgTable(
     toPolicy: toolPolicy().notNull(),
     fromManagerApproval: boolean().notNull(),
     toManagerApproval: boolean().notNull(),
+    fromTechnicianApprovals: integer().notNull().default(1),
+    toTechnicianApprovals: integer().notNull().default(1),
     /** The integration revision this save produced. */
     revision: integer().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

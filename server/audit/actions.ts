@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "approval.resent",
   "approval.token_replayed",
   "approval.unreached",
+  "approval.vote",
   "call.approved",
   "call.cancelled",
   "call.denied",

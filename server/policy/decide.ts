@@ -13,6 +13,8 @@ export type DecisionInput = {
   tool: {
     policy: ToolPolicy;
     managerApproval: boolean;
+    /** The two-person rule: distinct technicians who must approve (1 = the usual one; with `approval_needed` only). */
+    technicianApprovals: number;
     flagged: boolean;
     removed: boolean;
     definitionHash: string;
@@ -37,7 +39,12 @@ export type DecisionInput = {
    * Present when deciding about a call already made (an approval being given, the moment before
    * execution): the approvals its approvers were asked for, and the tool definition they saw.
    */
-  call?: { approvals: ApprovalKind[]; definitionHash: string | null };
+  call?: {
+    approvals: ApprovalKind[];
+    definitionHash: string | null;
+    /** How many distinct technicians its technician request asks for (0 when it has none). */
+    technicianApprovals: number;
+  };
 };
 
 /** One rate limit's current fixed window. */
@@ -65,7 +72,13 @@ export type RejectCode = (typeof REJECT_CODES)[number];
 export type Decision =
   | { kind: "reject"; code: RejectCode; reason: string; retryAfterSeconds?: number }
   | { kind: "execute"; reason: string }
-  | { kind: "await_approval"; approvals: ApprovalKind[]; reason: string };
+  | {
+      kind: "await_approval";
+      approvals: ApprovalKind[];
+      /** How many distinct technicians must approve (the two-person rule; 1 otherwise). */
+      technicians: number;
+      reason: string;
+    };
 
 export type Rejection = Extract<Decision, { kind: "reject" }>;
 
@@ -96,13 +109,23 @@ function policyDecision(tool: NonNullable<DecisionInput["tool"]>): Decision {
         return {
           kind: "await_approval",
           approvals: ["technician"],
+          technicians: 1,
           reason: "policy: auto, but the tool's definition changed upstream and is not yet confirmed",
         };
       return { kind: "execute", reason: "policy: auto" };
-    case "approval_needed":
+    case "approval_needed": {
+      // Outside 1–3 it cannot be a rule an admin set: ask for the most, never for fewer.
+      const technicians = Number.isInteger(tool.technicianApprovals) && tool.technicianApprovals >= 1 ? Math.min(tool.technicianApprovals, 3) : 3;
+      const byTechnicians = technicians > 1 ? ` by ${technicians} distinct technicians` : "";
       return tool.managerApproval
-        ? { kind: "await_approval", approvals: ["technician", "manager"], reason: "policy: approval_needed with manager approval" }
-        : { kind: "await_approval", approvals: ["technician"], reason: "policy: approval_needed" };
+        ? {
+            kind: "await_approval",
+            approvals: ["technician", "manager"],
+            technicians,
+            reason: `policy: approval_needed${byTechnicians} with manager approval`,
+          }
+        : { kind: "await_approval", approvals: ["technician"], technicians, reason: `policy: approval_needed${byTechnicians}` };
+    }
     default:
       return assertNever(tool.policy);
   }
@@ -149,7 +172,8 @@ function rateLimitStop(limits: DecisionInput["limits"]): Rejection | null {
  *
  * For a call already made (`input.call`), it answers whether the call may still run once the
  * approvals it asked for are given: `execute` when nothing stops it and those approvals are at
- * least what the policy asks now; `reject` otherwise (the call is then cancelled).
+ * least what the policy asks now (the kinds, and as many technicians as the two-person rule asks
+ * now); `reject` otherwise (the call is then cancelled).
  */
 export function decide(input: DecisionInput): Decision {
   const stop = agentStop(input);
@@ -173,5 +197,11 @@ export function decide(input: DecisionInput): Decision {
   const missing = decision.kind === "await_approval" ? decision.approvals.filter((kind) => !call.approvals.includes(kind)) : [];
   if (missing.length)
     return reject("approvals_changed", `the tool now needs ${missing.join(" and ")} approval, which this call did not ask for`);
+  // The two-person rule raised after the call was made: its approvals are fewer people than asked now.
+  if (decision.kind === "await_approval" && call.technicianApprovals < decision.technicians)
+    return reject(
+      "approvals_changed",
+      `the tool now needs ${decision.technicians} technicians' approval, and this call asked for ${call.technicianApprovals}`,
+    );
   return { kind: "execute", reason: `${decision.reason}; the approvals asked for suffice` };
 }

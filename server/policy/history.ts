@@ -16,6 +16,8 @@ export async function listPolicyHistory(ctx: UserContext, input: { integrationId
       toPolicy: toolPolicyChanges.toPolicy,
       fromManagerApproval: toolPolicyChanges.fromManagerApproval,
       toManagerApproval: toolPolicyChanges.toManagerApproval,
+      fromTechnicianApprovals: toolPolicyChanges.fromTechnicianApprovals,
+      toTechnicianApprovals: toolPolicyChanges.toTechnicianApprovals,
       revision: toolPolicyChanges.revision,
       at: toolPolicyChanges.createdAt,
       by: users.name,

@@ -22,6 +22,7 @@ export async function listToolPolicies(ctx: UserContext, input: { integrationId:
       description: tools.description,
       policy: tools.policy,
       managerApproval: tools.managerApproval,
+      technicianApprovals: tools.technicianApprovals,
       seededPolicy: tools.seededPolicy,
       seededReason: tools.seededReason,
       flaggedAt: tools.flaggedAt,

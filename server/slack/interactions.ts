@@ -88,6 +88,10 @@ export async function handleSlackInteraction(db: Database, request: Request): Pr
           ? `Nothing was decided: ${outcome.reason}`
           : `Already decided: ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}. Nothing changed.`,
       );
+    if (outcome.votes && outcome.votes.given < outcome.votes.required)
+      return ephemeral(
+        `Your approval is recorded: ${outcome.votes.given} of ${outcome.votes.required} technicians approved. The call waits for another technician.`,
+      );
     return ephemeral(
       outcome.status === "approved" ? "Approved. The call runs once every approval is in." : "Denied. The agent has been told.",
     );

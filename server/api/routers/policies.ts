@@ -21,7 +21,14 @@ export const policiesRouter = createTRPCRouter({
         integrationId: id,
         revision,
         changes: z
-          .array(z.object({ toolId: id, policy: z.enum(TOOL_POLICIES), managerApproval: z.boolean() }))
+          .array(
+            z.object({
+              toolId: id,
+              policy: z.enum(TOOL_POLICIES),
+              managerApproval: z.boolean(),
+              technicianApprovals: z.number().int().min(1).max(3).optional(),
+            }),
+          )
           .max(10_000, "Save at most 10,000 changes at once"),
       }),
     )

@@ -21,7 +21,15 @@ export type RequestSummary = {
   reason: string | null;
   ticket: { system: string; id: string } | null;
   expiresAt: Date;
+  /** A technician request under the two-person rule: distinct technicians who approved so far, of those needed. */
+  technicianVotes?: { given: number; required: number } | null;
 };
+
+/** "1 of 2 technicians approved" — null when the request needs one approver only. */
+export function votesLine(votes: RequestSummary["technicianVotes"]): string | null {
+  if (!votes || votes.required <= 1) return null;
+  return `${votes.given} of ${votes.required} technicians approved`;
+}
 
 /**
  * Characters that change how a message reads rather than what it says: control characters (line

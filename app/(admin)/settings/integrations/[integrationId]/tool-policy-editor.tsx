@@ -17,6 +17,7 @@ import { Badge, EmptyState, Notice } from "@/components/ui/layout";
 import { Switch } from "@/components/ui/switch";
 import { useSaveConfirmation } from "./save-confirmation";
 import { SchemaView } from "./schema-view";
+import { TechnicianApprovalsControl } from "./technician-approvals-control";
 import { useLeaveWarning } from "./use-leave-warning";
 
 type Choice = { policy: ToolPolicy; managerApproval: boolean };
@@ -428,7 +429,7 @@ const ToolRow = memo(function ToolRow({
   const label = tool.title ?? tool.name;
   return (
     <li className={cx("p-4", changed && "bg-amber-50/60")} data-testid={`tool-${tool.name}`} data-changed={changed || undefined}>
-      <div className="grid gap-3 md:grid-cols-[auto_minmax(0,1fr)_18rem_auto] md:items-start">
+      <div className="grid gap-3 md:grid-cols-[auto_minmax(0,1fr)_18rem_auto_auto] md:items-start">
         {isAdmin ? (
           <input
             type="checkbox"
@@ -512,6 +513,12 @@ const ToolRow = memo(function ToolRow({
           />
           <span className="text-sm text-slate-700">Manager Approval</span>
         </div>
+        <TechnicianApprovalsControl
+          integrationId={integration.id}
+          revision={integration.revision}
+          tool={{ ...tool, label }}
+          isAdmin={isAdmin}
+        />
       </div>
       {switchedOff && !choice.managerApproval ? (
         <p className="mt-2 text-sm text-amber-800" role="status">
@@ -526,6 +533,7 @@ const ToolRow = memo(function ToolRow({
               toolName: tool.name,
               policy: choice.policy,
               managerApproval: choice.managerApproval,
+              technicianApprovals: tool.technicianApprovals,
               flagged: Boolean(tool.flaggedAt),
               integrationStatus: integration.status,
               integrationSlug: integration.slug,
