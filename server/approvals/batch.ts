@@ -9,7 +9,14 @@ export const MAX_BATCH = 100;
 
 export type BatchItemOutcome =
   | { approvalRequestId: string; outcome: "decided"; status: "approved" | "denied"; callId: string; votes: TechnicianVotes | null }
-  | { approvalRequestId: string; outcome: "already_decided"; status: string; callId: string; decidedBy: string | null; reason: string | null }
+  | {
+      approvalRequestId: string;
+      outcome: "already_decided";
+      status: string;
+      callId: string;
+      decidedBy: string | null;
+      reason: string | null;
+    }
   | { approvalRequestId: string; outcome: "refused"; message: string };
 
 export type BatchResult = { decided: number; alreadyDecided: number; refused: number; items: BatchItemOutcome[] };

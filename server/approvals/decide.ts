@@ -197,7 +197,9 @@ async function recordVote(
       action: "approval.vote",
       data: { via: input.actor.via, by: actorName, comment: input.comment ?? null, given: votes.given, required: votes.required },
     });
-    await enqueueJobs(tx, [{ kind: "update_approval_messages", workspaceId: call.workspaceId, payload: { approvalRequestId: request.id } }]);
+    await enqueueJobs(tx, [
+      { kind: "update_approval_messages", workspaceId: call.workspaceId, payload: { approvalRequestId: request.id } },
+    ]);
     await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: call.status });
   }
   return votes;
@@ -244,7 +246,8 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
     if (status === "approved" && request.kind === "technician" && input.actor.kind === "user") {
       votes = await recordVote(tx, current, call, { ...input, actor: input.actor }, actorName);
       // Not yet enough distinct technicians: the vote is recorded, the request still waits.
-      if (votes.given < votes.required) return { outcome: "decided" as const, status, callId: call.id, callStatus: call.status as string, votes };
+      if (votes.given < votes.required)
+        return { outcome: "decided" as const, status, callId: call.id, callStatus: call.status as string, votes };
     }
     const [decided] = await tx
       .update(approvalRequests)

@@ -264,7 +264,12 @@ export async function listApprovalInbox(
       ),
       others: siblings
         .filter((other) => other.callId === row.call.id && other.id !== row.request.id)
-        .map((other) => ({ kind: other.kind, status: other.status, decidedAt: other.decidedAt, decidedBy: other.byUser ?? other.byPerson })),
+        .map((other) => ({
+          kind: other.kind,
+          status: other.status,
+          decidedAt: other.decidedAt,
+          decidedBy: other.byUser ?? other.byPerson,
+        })),
     })),
     nextCursor:
       rows.length > limit && last

@@ -140,11 +140,7 @@ describe("the two-person rule", () => {
         [world.admin.id, "slack"],
       ].sort(),
     );
-    const audit = await world.db
-      .select({ action: auditEvents.action })
-      .from(auditEvents)
-      .where(eq(auditEvents.callId, body.callId))
-      ;
+    const audit = await world.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.callId, body.callId));
     expect(audit.map((event) => event.action)).toEqual(
       expect.arrayContaining(["approval.vote", "approval.approved", "call.approved", "call.succeeded"]),
     );
@@ -224,7 +220,10 @@ describe("the two-person rule", () => {
     const approved = await world.call("delete_user");
     await approveAs(world, (await technicianRequest(world, approved.body.callId)).id, world.technician.id);
     expect((await callStatus(world, approved.body.callId)).status).toBe("approved");
-    await world.db.update(tools).set({ technicianApprovals: 2 }).where(eq(tools.id, world.toolId("delete_user")));
+    await world.db
+      .update(tools)
+      .set({ technicianApprovals: 2 })
+      .where(eq(tools.id, world.toolId("delete_user")));
     const before = upstream.callCount("delete_user");
     await world.drain();
     expect(upstream.callCount("delete_user")).toBe(before);
@@ -247,6 +246,13 @@ describe("the two-person rule", () => {
     expect(history[0]).toMatchObject({ toolName: "delete_user", fromTechnicianApprovals: 1, toTechnicianApprovals: 3 });
     // A save that does not name K leaves it as it is.
     await world.setPolicy("delete_user", "approval_needed", true);
-    expect((await world.db.select().from(tools).where(eq(tools.id, world.toolId("delete_user"))))[0]!.technicianApprovals).toBe(3);
+    expect(
+      (
+        await world.db
+          .select()
+          .from(tools)
+          .where(eq(tools.id, world.toolId("delete_user")))
+      )[0]!.technicianApprovals,
+    ).toBe(3);
   });
 });

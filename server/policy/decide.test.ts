@@ -7,7 +7,15 @@ const active: DecisionInput = {
   agent: { paused: false },
   key: { retired: false, revoked: false },
   integration: { status: "active", inAgentScope: true },
-  tool: { policy: "auto", managerApproval: false, technicianApprovals: 1, flagged: false, removed: false, definitionHash: "h1", readOnly: true },
+  tool: {
+    policy: "auto",
+    managerApproval: false,
+    technicianApprovals: 1,
+    flagged: false,
+    removed: false,
+    definitionHash: "h1",
+    readOnly: true,
+  },
   planMode: null,
   limits: null,
 };
@@ -35,7 +43,15 @@ describe("decide", () => {
       agent: { paused: true },
       key: { retired: true, revoked: true },
       integration: { status: "paused", inAgentScope: false },
-      tool: { policy: "disabled", managerApproval: false, technicianApprovals: 1, flagged: false, removed: true, definitionHash: "h", readOnly: false },
+      tool: {
+        policy: "disabled",
+        managerApproval: false,
+        technicianApprovals: 1,
+        flagged: false,
+        removed: true,
+        definitionHash: "h",
+        readOnly: false,
+      },
       planMode: "agent",
       limits: { agentPerMinute: { limit: 1, used: 1, resetsInSeconds: 30 }, toolPerHour: null },
     };
@@ -79,8 +95,12 @@ describe("decide", () => {
   it("refuses new calls with a retired key, but lets calls already made with it go on", () => {
     const retired = { ...active, key: { retired: true, revoked: false } };
     expect(decide(retired)).toMatchObject({ kind: "reject", code: "key_retired" });
-    expect(decide({ ...retired, call: { approvals: [], definitionHash: "h1", technicianApprovals: 0 } })).toMatchObject({ kind: "execute" });
-    expect(decide({ ...active, key: { retired: false, revoked: true }, call: { approvals: [], definitionHash: "h1", technicianApprovals: 0 } })).toMatchObject({
+    expect(decide({ ...retired, call: { approvals: [], definitionHash: "h1", technicianApprovals: 0 } })).toMatchObject({
+      kind: "execute",
+    });
+    expect(
+      decide({ ...active, key: { retired: false, revoked: true }, call: { approvals: [], definitionHash: "h1", technicianApprovals: 0 } }),
+    ).toMatchObject({
       code: "key_revoked",
     });
   });
@@ -162,7 +182,10 @@ describe("decide", () => {
     }
     expect(decide({ ...tool({ readOnly: false }), planMode: "request" }).reason).toContain("Toolgate-Mode: plan");
     // The agent's plan mode holds a call already made and approved, too.
-    const approved = { ...tool({ policy: "approval_needed" }), call: { approvals: ["technician" as const], definitionHash: "h1", technicianApprovals: 1 } };
+    const approved = {
+      ...tool({ policy: "approval_needed" }),
+      call: { approvals: ["technician" as const], definitionHash: "h1", technicianApprovals: 1 },
+    };
     expect(decide(approved)).toMatchObject({ kind: "execute" });
     expect(decide({ ...approved, planMode: "agent" })).toMatchObject({ kind: "reject", code: "plan_mode" });
   });

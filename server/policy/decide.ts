@@ -115,7 +115,8 @@ function policyDecision(tool: NonNullable<DecisionInput["tool"]>): Decision {
       return { kind: "execute", reason: "policy: auto" };
     case "approval_needed": {
       // Outside 1–3 it cannot be a rule an admin set: ask for the most, never for fewer.
-      const technicians = Number.isInteger(tool.technicianApprovals) && tool.technicianApprovals >= 1 ? Math.min(tool.technicianApprovals, 3) : 3;
+      const technicians =
+        Number.isInteger(tool.technicianApprovals) && tool.technicianApprovals >= 1 ? Math.min(tool.technicianApprovals, 3) : 3;
       const byTechnicians = technicians > 1 ? ` by ${technicians} distinct technicians` : "";
       return tool.managerApproval
         ? {

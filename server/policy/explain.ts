@@ -130,7 +130,9 @@ function technicianReach(reach: ExplainReach): string[] {
       `Nobody is told of the request: Slack is not connected and e-mail (SMTP) is not set up, so it waits in the Approvals inbox until a technician opens it.${ticketNote} Connect Slack or set up e-mail under Settings → General.`,
     ];
   const outside = reach.technician.filter((channel) => channel !== "inbox");
-  return [`Technicians get the request by ${channelsInWords(outside)} and in the Approvals inbox, and approve or deny it there or from a link.${ticketNote}`];
+  return [
+    `Technicians get the request by ${channelsInWords(outside)} and in the Approvals inbox, and approve or deny it there or from a link.${ticketNote}`,
+  ];
 }
 
 function managerReach(reach: ExplainReach): string {
