@@ -121,7 +121,7 @@ async function assertMayDecide(
       "not_allowed_to_decide",
       vote.approvalRequestId === request.id
         ? `You already approved this request: it needs ${request.requiredApprovals} different technicians, and the same person never counts twice.`
-        : `You already approved the technician request of this call: the ${request.kind} approval must come from someone else.`,
+        : `You already decided the technician request of this call: the ${request.kind} approval must come from someone else.`,
     );
   }
   const others = await db

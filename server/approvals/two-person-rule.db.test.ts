@@ -195,7 +195,7 @@ describe("the two-person rule", () => {
         decision: "approve",
         actor: { kind: "person", personId: tinaAsManager.id, via: "deep_link" },
       }),
-    ).rejects.toThrow(/already approved the technician request/);
+    ).rejects.toThrow(/already decided the technician request/);
     expect((await callStatus(world, body.callId)).status).toBe("pending_approval");
   });
 

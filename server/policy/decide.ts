@@ -114,9 +114,8 @@ function policyDecision(tool: NonNullable<DecisionInput["tool"]>): Decision {
         };
       return { kind: "execute", reason: "policy: auto" };
     case "approval_needed": {
-      // Outside 1–3 it cannot be a rule an admin set: ask for the most, never for fewer.
-      const technicians =
-        Number.isInteger(tool.technicianApprovals) && tool.technicianApprovals >= 1 ? Math.min(tool.technicianApprovals, 3) : 3;
+      // A number no admin could have set (not a whole number of at least 1) asks for the most the rule offers.
+      const technicians = Number.isInteger(tool.technicianApprovals) && tool.technicianApprovals >= 1 ? tool.technicianApprovals : 3;
       const byTechnicians = technicians > 1 ? ` by ${technicians} distinct technicians` : "";
       return tool.managerApproval
         ? {

@@ -329,7 +329,9 @@ describe("one decision at every enforcement point", () => {
           integration: state.integration === "missing" ? "active" : state.integration,
           tool: state.tool === "missing" ? "present" : state.tool,
         };
-        const madeEarlier = decide(inputOf(earlierState, { approvals: ["technician"], definitionHash: CURRENT_HASH, technicianApprovals: 1 }));
+        const madeEarlier = decide(
+          inputOf(earlierState, { approvals: ["technician"], definitionHash: CURRENT_HASH, technicianApprovals: 1 }),
+        );
         const expectedEarlier = madeEarlier.kind === "reject" ? `cancelled:${madeEarlier.code}` : "goes on";
         const approval = await timed("approval", () =>
           decideApproval(db, {

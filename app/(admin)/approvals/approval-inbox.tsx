@@ -156,15 +156,7 @@ function SimilarLinks({ item }: { item: InboxItem }) {
   );
 }
 
-function PendingRequest({
-  item,
-  selected,
-  onSelect,
-}: {
-  item: InboxItem;
-  selected: boolean;
-  onSelect: ((on: boolean) => void) | null;
-}) {
+function PendingRequest({ item, selected, onSelect }: { item: InboxItem; selected: boolean; onSelect: ((on: boolean) => void) | null }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [comment, setComment] = useState("");

@@ -127,8 +127,7 @@ function BatchOutcome({ result, names, onDismiss }: { result: BatchResult; names
     <Notice tone={others.length ? "warning" : "success"}>
       <div data-testid="batch-result">
         <p className="font-medium">
-          Decided {result.decided} of {result.items.length}.
-          {result.alreadyDecided ? ` ${result.alreadyDecided} were already decided.` : ""}
+          Decided {result.decided} of {result.items.length}.{result.alreadyDecided ? ` ${result.alreadyDecided} were already decided.` : ""}
           {result.refused ? ` ${result.refused} could not be decided by you.` : ""}
         </p>
         {others.length ? (

@@ -39,7 +39,10 @@ export const approvalsRouter = createTRPCRouter({
   decideBatch: protectedProcedure
     .input(
       z.object({
-        approvalRequestIds: z.array(id).min(1, "Select at least one request.").max(MAX_BATCH, `Decide at most ${MAX_BATCH} requests at once.`),
+        approvalRequestIds: z
+          .array(id)
+          .min(1, "Select at least one request.")
+          .max(MAX_BATCH, `Decide at most ${MAX_BATCH} requests at once.`),
         decision: z.enum(["approve", "deny"]),
         comment: z.string().trim().max(1_000).optional(),
       }),
