@@ -34,7 +34,7 @@ test("three requests of one tool, selected in the inbox with their arguments sho
     name: `Batch agent ${unique()}`,
     scope: { allClients: true, clientIds: [], mspWide: true },
   });
-  const people = ["ana.gomez", "tom.becker", "lena.fischer"].map((name) => `${name}@contoso-dental.test`);
+  const people = ["ana.gomez", "tom.becker", "sara.kim"].map((name) => `${name}@contoso-dental.test`);
   const calls: string[] = [];
   for (const email of people) {
     const response = await page.request.post("/api/gateway", {
