@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   call: "call",
   approval: "apr",
   approvalToken: "atk",
+  approvalVote: "avt",
   job: "job",
   delivery: "dlv",
   audit: "evt",

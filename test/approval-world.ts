@@ -81,7 +81,17 @@ export async function approvalWorld(handle: DatabaseHandle, upstream: McpUpstrea
   };
   const setPolicy = async (name: string, policy: "auto" | "approval_needed" | "disabled", managerApproval = false) =>
     saveToolPolicies(ctx, { integrationId, revision: await revision(), changes: [{ toolId: toolId(name), policy, managerApproval }] });
+  /** The two-person rule on one tool: how many distinct technicians must approve (its policy stays as it is). */
+  const setTechnicianApprovals = async (name: string, technicianApprovals: number, managerApproval = name === "reset_password") =>
+    saveToolPolicies(ctx, {
+      integrationId,
+      revision: await revision(),
+      changes: [{ toolId: toolId(name), policy: "approval_needed", managerApproval, technicianApprovals }],
+    });
   return {
+    setTechnicianApprovals,
+    toolId,
+    revision,
     db,
     workspace,
     admin,

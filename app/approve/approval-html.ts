@@ -1,5 +1,5 @@
 import type { LinkView } from "@/server/approvals/deep-link";
-import { argumentsJson, oneLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
+import { argumentsJson, oneLine, votesLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
 import { callStateLabel, cancelReasonLabel } from "@/server/calls/labels";
 import { requesterSourceLabel } from "@/server/approvals/requester-source";
 
@@ -69,6 +69,9 @@ function closedHeading(view: Extract<LinkView, { state: "closed" }>): string {
     if (view.callStatus === "expired") return "Closed — the request expired";
   }
   const decided = `${STATUS_WORDS[view.requestStatus] ?? view.requestStatus}${view.decidedBy ? ` by ${view.decidedBy}` : ""}`;
+  const votes = votesLine(view.summary.technicianVotes);
+  // Your approval counted, and the two-person rule still waits for another technician.
+  if (view.requestStatus === "pending" && votes) return `You approved — ${votes}; waiting for another technician`;
   if (view.requestStatus === "approved" && view.callStatus === "pending_approval" && view.waitingFor.length)
     return `${decided} — now waiting for ${view.waitingFor.map((kind) => (kind === "manager" ? "the manager" : "a technician")).join(" and ")}`;
   return decided;
@@ -117,7 +120,7 @@ export function approvalPageHtml(view: LinkView, token: string, csrf: string, no
         summary.mspName,
         `<h1>${escapeHtml(summary.agentName)} asks to run “${escapeHtml(summary.toolTitle)}”${summary.requesterName ? ` for ${escapeHtml(summary.requesterName)}` : ""}</h1>
 <p class="muted">Hello ${escapeHtml(view.approverName)}: ${view.isManager ? "you are asked as the requester's manager." : "you are asked as a technician."} Nothing happens until you choose.</p>
-${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${details(summary)}
+${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${votesLine(summary.technicianVotes) ? `<p class="state" data-testid="votes">${escapeHtml(votesLine(summary.technicianVotes)!)}: it needs ${summary.technicianVotes!.required} different technicians.</p>` : ""}${details(summary)}
 <form method="post" action="/api/gateway/approvals/decide" class="card">
 <input type="hidden" name="token" value="${escapeHtml(token)}"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}">
 <label for="comment">Comment (optional)</label><textarea id="comment" name="comment" maxlength="1000"></textarea>

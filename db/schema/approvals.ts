@@ -36,6 +36,11 @@ export const approvalRequests = pgTable(
     approverEmail: text(),
     /** Digest of the call's arguments when the request was made; checked before execution. */
     argumentsDigest: text().notNull(),
+    /**
+     * How many distinct approvers this request needs: the tool's two-person rule (technician
+     * requests) as it was when the call was made; always 1 for a manager request.
+     */
+    requiredApprovals: integer().notNull().default(1),
     decidedByUserId: text(),
     decidedByPersonId: text(),
     decidedVia: text().$type<DecisionChannel>(),
@@ -80,5 +85,37 @@ export const approvalTokens = pgTable(
   (t) => [
     uniqueIndex("approval_tokens_token_hash_idx").on(t.tokenHash),
     index("approval_tokens_approval_request_id_idx").on(t.approvalRequestId),
+  ],
+);
+
+/**
+ * One technician's approval of a technician request, recorded on its own (who, when, through which
+ * channel). The request is approved when `required_approvals` distinct people have voted; the unique
+ * indexes make sure one user, or one e-mail person key, never counts twice for the same request.
+ */
+export const approvalVotes = pgTable(
+  "approval_votes",
+  {
+    id: idColumn("approvalVote"),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id),
+    approvalRequestId: text()
+      .notNull()
+      .references(() => approvalRequests.id),
+    callId: text()
+      .notNull()
+      .references(() => toolCalls.id),
+    userId: text().notNull(),
+    /** The voter's e-mail reduced to its person key (server/approvals/identity.ts). */
+    personKey: text().notNull(),
+    via: text().$type<DecisionChannel>().notNull(),
+    comment: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("approval_votes_approval_request_id_user_id_idx").on(t.approvalRequestId, t.userId),
+    uniqueIndex("approval_votes_approval_request_id_person_key_idx").on(t.approvalRequestId, t.personKey),
+    index("approval_votes_call_id_idx").on(t.callId),
   ],
 );

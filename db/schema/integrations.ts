@@ -95,6 +95,11 @@ export const tools = pgTable(
     managerApproval: boolean().notNull().default(false),
     /** Conditions on arguments, in order (server/policy/rules.ts); the strictest matching rule wins over the policy. */
     rules: jsonb().$type<PolicyRule[]>().notNull().default([]),
+    /**
+     * The two-person rule: how many distinct technicians must approve (1, 2 or 3; meaningful only with
+     * `approval_needed`). Each call keeps the number asked of it on its technician request.
+     */
+    technicianApprovals: integer().notNull().default(1),
     seededPolicy: toolPolicy().notNull(),
     seededReason: text().notNull(),
     /** Seeding suggests Manager Approval (the upstream marks the tool destructive); the admin decides. */

@@ -29,6 +29,8 @@ export const toolPolicyChanges = pgTable(
     /** The tool's rules before and after the save (equal when only the policy changed). */
     fromRules: jsonb().$type<PolicyRule[]>().notNull().default([]),
     toRules: jsonb().$type<PolicyRule[]>().notNull().default([]),
+    fromTechnicianApprovals: integer().notNull().default(1),
+    toTechnicianApprovals: integer().notNull().default(1),
     /** The integration revision this save produced. */
     revision: integer().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -200,6 +200,7 @@ describe("cross-workspace isolation", () => {
       "activity.detail": () => caller.activity.detail({ callId: w.callB }),
       "approvals.inbox": () => caller.approvals.inbox({ callId: w.callB }),
       "approvals.decide": () => caller.approvals.decide({ approvalRequestId: w.approvalB.id, decision: "approve" }),
+      "approvals.decideBatch": () => caller.approvals.decideBatch({ approvalRequestIds: [w.approvalB.id], decision: "approve" }),
       "approvals.resendManagerRequest": () => caller.approvals.resendManagerRequest({ approvalRequestId: w.approvalB.id }),
       "integrations.setMcpPrefix": () => caller.integrations.setMcpPrefix({ integrationId: w.integrationId, prefix: "stolen" }),
       "agents.retireKey": () => caller.agents.retireKey({ keyId: w.keyB.id }),

@@ -9,6 +9,8 @@ export type NewApprovals = {
   workspaceId: string;
   callId: string;
   kinds: ApprovalKind[];
+  /** Distinct technicians the technician request needs (the two-person rule when the call is made). */
+  technicians: number;
   argumentsDigest: string;
   expiresAt: Date;
   /** For Manager Approval: the Directory person who alone decides, and the address their messages go to. */
@@ -31,6 +33,7 @@ export async function createApprovalRequests(tx: Transaction, input: NewApproval
         approverPersonId: kind === "manager" ? (input.manager?.personId ?? null) : null,
         approverEmail: kind === "manager" ? (input.manager?.email ?? null) : null,
         argumentsDigest: input.argumentsDigest,
+        requiredApprovals: kind === "technician" ? input.technicians : 1,
         expiresAt: input.expiresAt,
       })),
     )

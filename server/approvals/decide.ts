@@ -1,6 +1,6 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Database, Executor } from "@/db";
-import { approvalRequests, directoryPeople, toolCalls, users, type ApprovalStatus, type DecisionChannel } from "@/db/schema";
+import type { Database, Executor, Transaction } from "@/db";
+import { approvalRequests, approvalVotes, directoryPeople, toolCalls, users, type ApprovalStatus, type DecisionChannel } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { ServiceError } from "../errors";
 import { publishEvent } from "../events/bus";
@@ -8,7 +8,7 @@ import { cancelCalls } from "../gateway/cancel-calls";
 import { enqueueJobs, type NewJob } from "../jobs/enqueue";
 import { decideCallAlreadyMade } from "../policy/open-call-decisions";
 import { checkGrantOffer, createGrantForApprovedCall, type GrantOffer } from "../grants/create-grant";
-import { samePerson, type ApproverIdentity } from "./identity";
+import { personKeyOfEmail, samePerson, type ApproverIdentity } from "./identity";
 
 export type DecisionActor =
   { kind: "user"; userId: string; via: DecisionChannel } | { kind: "person"; personId: string; via: DecisionChannel };
@@ -25,6 +25,9 @@ export type ApprovalDecisionInput = {
   grant?: GrantOffer | null;
 };
 
+/** Where a technician request stands under the two-person rule: distinct technicians who approved, of those needed. */
+export type TechnicianVotes = { given: number; required: number };
+
 export type ApprovalDecisionOutcome =
   | {
       outcome: "decided";
@@ -33,6 +36,8 @@ export type ApprovalDecisionOutcome =
       callStatus: string;
       /** The standing grant this approval completed (every approver granted), if any. */
       grant?: { id: string; expiresAt: Date } | null;
+      /** For a technician approval: the approvals given so far (this one included) and how many are needed. */
+      votes: TechnicianVotes | null;
     }
   | {
       outcome: "already_decided";
@@ -109,6 +114,21 @@ async function assertMayDecide(
         ? "You are the requester of this call: someone else must approve it."
         : "The requester cannot approve their own request.",
     );
+  // The two-person rule: each technician who already approved this request, or any other request of the call.
+  const votes = await db
+    .select({ approvalRequestId: approvalVotes.approvalRequestId, userId: approvalVotes.userId, personKey: approvalVotes.personKey })
+    .from(approvalVotes)
+    .where(eq(approvalVotes.callId, call.id));
+  const identityKey = identity.email ? personKeyOfEmail(identity.email) : null;
+  for (const vote of votes) {
+    if (!(vote.userId === identity.userId || (identityKey !== null && vote.personKey === identityKey))) continue;
+    throw new ServiceError(
+      "not_allowed_to_decide",
+      vote.approvalRequestId === request.id
+        ? `You already approved this request: it needs ${request.requiredApprovals} different technicians, and the same person never counts twice.`
+        : `You already decided the technician request of this call: the ${request.kind} approval must come from someone else.`,
+    );
+  }
   const others = await db
     .select({
       kind: approvalRequests.kind,
@@ -133,6 +153,64 @@ async function assertMayDecide(
 }
 
 /**
+ * Records one technician's approval of a technician request (who, when, channel), with the call
+ * row locked by the caller; the unique indexes refuse a second vote by the same user or e-mail
+ * person key even if the check before were bypassed. While fewer distinct technicians than the
+ * request needs have approved, the vote is audited and the request's messages are refreshed
+ * ("1 of 2 technicians approved"); the caller completes the request on the last one.
+ */
+async function recordVote(
+  tx: Transaction,
+  request: typeof approvalRequests.$inferSelect,
+  call: typeof toolCalls.$inferSelect,
+  input: ApprovalDecisionInput & { actor: Extract<DecisionActor, { kind: "user" }> },
+  actorName: string,
+): Promise<TechnicianVotes> {
+  const [voter] = await tx
+    .select({ email: users.email })
+    .from(users)
+    .where(and(eq(users.id, input.actor.userId), eq(users.workspaceId, call.workspaceId)));
+  const inserted = await tx
+    .insert(approvalVotes)
+    .values({
+      workspaceId: call.workspaceId,
+      approvalRequestId: request.id,
+      callId: call.id,
+      userId: input.actor.userId,
+      personKey: voter?.email ? personKeyOfEmail(voter.email) : `user:${input.actor.userId}`,
+      via: input.actor.via,
+      comment: input.comment?.trim() || null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: approvalVotes.id });
+  if (inserted.length === 0)
+    throw new ServiceError("not_allowed_to_decide", "You already approved this request: the same person never counts twice.");
+  const [counted] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(approvalVotes)
+    .where(eq(approvalVotes.approvalRequestId, request.id));
+  const votes = { given: Number(counted?.n ?? 0), required: request.requiredApprovals };
+  if (votes.given < votes.required) {
+    await recordAudit(tx, {
+      workspaceId: call.workspaceId,
+      actorType: "user",
+      actorId: input.actor.userId,
+      clientId: call.clientId,
+      subjectType: "approval",
+      subjectId: request.id,
+      callId: call.id,
+      action: "approval.vote",
+      data: { via: input.actor.via, by: actorName, comment: input.comment ?? null, given: votes.given, required: votes.required },
+    });
+    await enqueueJobs(tx, [
+      { kind: "update_approval_messages", workspaceId: call.workspaceId, payload: { approvalRequestId: request.id } },
+    ]);
+    await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: call.status });
+  }
+  return votes;
+}
+
+/**
  * Records one approver's decision. The call row is locked first, so concurrent decisions on one
  * call (technician and manager at once, or many clicks) are applied one after the other; each is a
  * conditional update, and the loser is told the request was already decided. A denial denies the
@@ -150,7 +228,10 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
     // Decisions on one call are applied one after the other, each seeing the previous one.
     const [call] = await tx.select().from(toolCalls).where(eq(toolCalls.id, request.callId)).for("update");
     if (!call) throw new ServiceError("not_found", "No such call.");
-    const actorName = await assertMayDecide(tx, request, call, input.actor);
+    // The request as it stands now (the row read before the lock may be stale): a decided one takes no vote.
+    const [current] = await tx.select().from(approvalRequests).where(eq(approvalRequests.id, request.id)).for("update");
+    if (!current || current.status !== "pending") return null;
+    const actorName = await assertMayDecide(tx, current, call, input.actor);
     if (request.argumentsDigest !== call.argumentsDigest)
       throw new ServiceError("conflict", "The call's arguments no longer match what was asked for approval; it cannot be approved.");
     // The one decision, with fresh state: a call that may no longer run is cancelled, not decided.
@@ -167,7 +248,17 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
     }
     const status: "approved" | "denied" = input.decision === "approve" ? "approved" : "denied";
     const offer = status === "approved" ? (input.grant ?? null) : null;
+    // Under the two-person rule a grant would hold on the last technician's word alone: none is offered.
+    if (offer && current.kind === "technician" && current.requiredApprovals > 1)
+      throw new ServiceError("invalid_input", "A standing grant is not offered for a tool that needs two or more technicians' approval.");
     if (offer) await checkGrantOffer(tx, call, offer);
+    let votes: TechnicianVotes | null = null;
+    if (status === "approved" && request.kind === "technician" && input.actor.kind === "user") {
+      votes = await recordVote(tx, current, call, { ...input, actor: input.actor }, actorName);
+      // Not yet enough distinct technicians: the vote is recorded, the request still waits.
+      if (votes.given < votes.required)
+        return { outcome: "decided" as const, status, callId: call.id, callStatus: call.status as string, votes };
+    }
     const [decided] = await tx
       .update(approvalRequests)
       .set({
@@ -273,7 +364,7 @@ export async function decideApproval(db: Database, input: ApprovalDecisionInput)
     }
     await enqueueJobs(tx, jobs);
     await publishEvent(tx, { type: "call", workspaceId: call.workspaceId, callId: call.id, status: callStatus });
-    return { outcome: "decided" as const, status, callId: call.id, callStatus, grant };
+    return { outcome: "decided" as const, status, callId: call.id, callStatus, grant, votes };
   });
   if (result) return result;
   const [current] = await db

@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import {
   agents,
   approvalRequests,
+  approvalVotes,
   clients,
   directoryPeople,
   integrations,
@@ -96,14 +97,22 @@ function decodeCursor(text: string): Cursor {
  */
 export async function listApprovalInbox(
   { db, user }: UserContext,
-  input: { callId?: string; cursor?: string; limit?: number } = {},
+  input: { callId?: string; cursor?: string; limit?: number; filter?: InboxFilter } = {},
 ): Promise<{ items: InboxItem[]; nextCursor: string | null; pendingCount: number; grantMaxHours: number }> {
   const limit = input.limit ?? INBOX_PAGE_SIZE;
   const decided = sql<0 | 1>`(case when ${approvalRequests.status} = 'pending' then 0 else 1 end)`;
   const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const filter = input.filter;
   const scope = and(
     eq(approvalRequests.workspaceId, user.workspaceId),
     input.callId ? eq(approvalRequests.callId, input.callId) : undefined,
+    // The batch view: technician requests still waiting, narrowed to one tool, requester or client.
+    filter ? and(eq(approvalRequests.status, "pending"), eq(approvalRequests.kind, "technician")) : undefined,
+    filter?.toolId ? sql`${approvalRequests.callId} in (select id from tool_calls where tool_id = ${filter.toolId})` : undefined,
+    filter?.requesterEmail
+      ? sql`${approvalRequests.callId} in (select id from tool_calls where lower(requester_email) = lower(${filter.requesterEmail}))`
+      : undefined,
+    filter?.clientId ? sql`${approvalRequests.callId} in (select id from tool_calls where client_id = ${filter.clientId})` : undefined,
   );
   const rows = await db
     .select({
@@ -121,6 +130,7 @@ export async function listApprovalInbox(
         ticketSystem: toolCalls.ticketSystem,
         ticketId: toolCalls.ticketId,
         clientId: toolCalls.clientId,
+        toolId: toolCalls.toolId,
         errorCode: toolCalls.errorCode,
       },
       argumentsSummary: argumentsSummarySql,
@@ -193,6 +203,23 @@ export async function listApprovalInbox(
           ),
         )
     : [];
+  // The two-person rule: who has approved each technician request so far.
+  const votes = page.length
+    ? await db
+        .select({ approvalRequestId: approvalVotes.approvalRequestId, userId: approvalVotes.userId, name: users.name })
+        .from(approvalVotes)
+        .leftJoin(users, eq(users.id, approvalVotes.userId))
+        .where(
+          and(
+            eq(approvalVotes.workspaceId, user.workspaceId),
+            inArray(
+              approvalVotes.approvalRequestId,
+              page.map((row) => row.request.id),
+            ),
+          ),
+        )
+        .orderBy(approvalVotes.createdAt)
+    : [];
   return {
     items: page.map((row) => ({
       id: row.request.id,
@@ -206,6 +233,15 @@ export async function listApprovalInbox(
       createdAt: row.request.createdAt,
       managerName: row.managerName,
       managerEmail: row.managerEmail,
+      votes:
+        row.request.kind === "technician"
+          ? {
+              given: votes.filter((vote) => vote.approvalRequestId === row.request.id).length,
+              required: row.request.requiredApprovals,
+              by: votes.filter((vote) => vote.approvalRequestId === row.request.id).map((vote) => vote.name ?? "a technician"),
+              mine: votes.some((vote) => vote.approvalRequestId === row.request.id && vote.userId === user.id),
+            }
+          : null,
       call: {
         id: row.call.id,
         status: row.call.status,
@@ -213,6 +249,8 @@ export async function listApprovalInbox(
         integration: row.integrationName ?? row.call.integrationSlug,
         tool: row.toolTitle ?? row.call.toolName,
         toolName: row.call.toolName,
+        toolId: row.call.toolId,
+        clientId: row.call.clientId,
         argumentsSummary: summariseArguments(row.argumentsSummary),
         argumentNames: (typeof row.argumentNames === "string" ? JSON.parse(row.argumentNames) : row.argumentNames) as string[],
         agentName: row.agentName,
@@ -252,6 +290,9 @@ export async function listApprovalInbox(
   };
 }
 
+/** The batch view's narrowing: pending technician requests of one tool, one requester and/or one client. */
+export type InboxFilter = { toolId?: string; requesterEmail?: string; clientId?: string };
+
 export type InboxItem = {
   id: string;
   kind: ApprovalKind;
@@ -264,6 +305,8 @@ export type InboxItem = {
   createdAt: Date;
   managerName: string | null;
   managerEmail: string | null;
+  /** A technician request's approvals so far under the two-person rule ("1 of 2 technicians approved"). */
+  votes: { given: number; required: number; by: string[]; mine: boolean } | null;
   call: {
     id: string;
     status: CallStatus;
@@ -271,6 +314,8 @@ export type InboxItem = {
     integration: string;
     tool: string;
     toolName: string;
+    toolId: string | null;
+    clientId: string | null;
     argumentsSummary: ArgumentsSummary;
     /** Its argument names (at most 50): what "allow this again" can unpin. */
     argumentNames: string[];

@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   "baseline.saved",
   "baseline.tool_reset",
   "baseline.unfollowed",
+  "approval.vote",
   "call.approved",
   "call.cancelled",
   "call.denied",

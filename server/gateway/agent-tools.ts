@@ -42,6 +42,7 @@ type Row = {
   policy: ToolPolicy;
   seeded_policy: ToolPolicy;
   manager_approval: boolean;
+  technician_approvals: number;
   flagged: boolean;
   removed: boolean;
   definition_hash: string;
@@ -82,7 +83,7 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope, request
       select i.slug as integration, i.status as integration_status, ${sql.raw(IN_AGENT_SCOPE_SQL)} as in_agent_scope,
              w.agents_paused, a.paused as agent_paused, a.plan_mode as agent_plan_mode,
              t.name, t.mcp_name, t.title, t.description, t.input_schema, t.output_schema, t.annotations, t.policy, t.seeded_policy,
-             t.manager_approval,
+             t.manager_approval, t.technician_approvals,
              t.flagged_at is not null as flagged, t.removed_at is not null as removed, t.definition_hash, t.rules
       from agents a
       join workspaces w on w.id = a.workspace_id
@@ -105,6 +106,7 @@ export async function listToolsForAgent(db: Executor, agent: AgentScope, request
       tool: {
         policy: row.policy,
         managerApproval: Boolean(row.manager_approval),
+        technicianApprovals: Number(row.technician_approvals),
         flagged: Boolean(row.flagged),
         removed: Boolean(row.removed),
         definitionHash: row.definition_hash,

@@ -123,6 +123,7 @@ export async function requestApproval(ctx: CallContext, decision: Extract<Decisi
       workspaceId: resolved.workspaceId,
       callId,
       kinds: decision.approvals,
+      technicians: decision.technicians,
       argumentsDigest: base.argumentsDigest,
       expiresAt,
       manager: needsManager ? { personId: requester!.managerId!, email: requester!.managerEmail! } : null,

@@ -39,6 +39,7 @@ export type ResolvedCall = {
     title: string | null;
     policy: ToolPolicy;
     managerApproval: boolean;
+    technicianApprovals: number;
     flagged: boolean;
     removed: boolean;
     inputSchema: Record<string, unknown>;
@@ -80,7 +81,8 @@ const RESOLVED_COLUMNS = `
            w.agents_paused, w.approval_expiry_seconds, w.max_pending_approvals_per_agent,
            i.id as integration_id, i.slug as integration_slug, i.kind, i.status, i.client_id, i.config, i.secret_ciphertext,
            ${IN_AGENT_SCOPE_SQL} as in_agent_scope,
-           t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.rules, t.flagged_at, t.removed_at,
+           t.id as tool_id, t.name as tool_name, t.title as tool_title, t.policy, t.manager_approval, t.rules, t.technician_approvals,
+           t.flagged_at, t.removed_at,
            t.input_schema, t.definition_hash, t.output_schema is not null as has_output_schema, t.sensitive_result, t.seeded_policy,
            l.calls_per_hour as tool_calls_per_hour,
            ${ACTIVE_GRANTS_SQL} as grants
@@ -208,6 +210,7 @@ function resolvedOf(row: Row | undefined): ResolvedCall | null {
           title: (row.tool_title as string | null) ?? null,
           policy: row.policy as ToolPolicy,
           managerApproval: Boolean(row.manager_approval),
+          technicianApprovals: Number(row.technician_approvals),
           flagged: row.flagged_at !== null && row.flagged_at !== undefined,
           removed: row.removed_at !== null && row.removed_at !== undefined,
           inputSchema: asJson<Record<string, unknown>>(row.input_schema),
@@ -244,6 +247,7 @@ export function decisionInputOf(
     tool: resolved.tool && {
       policy: resolved.tool.policy,
       managerApproval: resolved.tool.managerApproval,
+      technicianApprovals: resolved.tool.technicianApprovals,
       flagged: resolved.tool.flagged,
       removed: resolved.tool.removed,
       definitionHash: resolved.tool.definitionHash,

@@ -10,7 +10,16 @@ const active: DecisionInput = {
   agent: { paused: false },
   key: { retired: false, revoked: false },
   integration: { status: "active", inAgentScope: true },
-  tool: { policy: "auto", managerApproval: false, flagged: false, removed: false, definitionHash: "h1", readOnly: true, rules: [] },
+  tool: {
+    policy: "auto",
+    managerApproval: false,
+    technicianApprovals: 1,
+    flagged: false,
+    removed: false,
+    definitionHash: "h1",
+    readOnly: true,
+    rules: [],
+  },
   planMode: null,
   limits: null,
   arguments: null,
@@ -39,7 +48,16 @@ describe("decide", () => {
       agent: { paused: true },
       key: { retired: true, revoked: true },
       integration: { status: "paused", inAgentScope: false },
-      tool: { policy: "disabled", managerApproval: false, flagged: false, removed: true, definitionHash: "h", readOnly: false, rules: [] },
+      tool: {
+        policy: "disabled",
+        managerApproval: false,
+        technicianApprovals: 1,
+        flagged: false,
+        removed: true,
+        definitionHash: "h",
+        readOnly: false,
+        rules: [],
+      },
       planMode: "agent",
       arguments: null,
       limits: { agentPerMinute: { limit: 1, used: 1, resetsInSeconds: 30 }, toolPerHour: null },
@@ -84,14 +102,22 @@ describe("decide", () => {
   it("refuses new calls with a retired key, but lets calls already made with it go on", () => {
     const retired = { ...active, key: { retired: true, revoked: false } };
     expect(decide(retired)).toMatchObject({ kind: "reject", code: "key_retired" });
-    expect(decide({ ...retired, call: { approvals: [], definitionHash: "h1" } })).toMatchObject({ kind: "execute" });
-    expect(decide({ ...active, key: { retired: false, revoked: true }, call: { approvals: [], definitionHash: "h1" } })).toMatchObject({
+    expect(decide({ ...retired, call: { approvals: [], definitionHash: "h1", technicianApprovals: 0 } })).toMatchObject({
+      kind: "execute",
+    });
+    expect(
+      decide({ ...active, key: { retired: false, revoked: true }, call: { approvals: [], definitionHash: "h1", technicianApprovals: 0 } }),
+    ).toMatchObject({
       code: "key_revoked",
     });
   });
 
   it("for a call already made: the definition must be the one approved, and the approvals asked must cover the policy now", () => {
-    const made = (approvals: ApprovalKind[], definitionHash: string | null = "h1") => ({ approvals, definitionHash });
+    const made = (approvals: ApprovalKind[], definitionHash: string | null = "h1", technicianApprovals = 1) => ({
+      approvals,
+      definitionHash,
+      technicianApprovals,
+    });
     const needsBoth = tool({ policy: "approval_needed", managerApproval: true });
     expect(decide({ ...needsBoth, call: made(["technician", "manager"]) })).toMatchObject({ kind: "execute" });
     expect(decide({ ...needsBoth, call: made(["technician"]) })).toMatchObject({ kind: "reject", code: "approvals_changed" });
@@ -99,6 +125,34 @@ describe("decide", () => {
     expect(decide({ ...active, call: made(["technician"]) })).toMatchObject({ kind: "execute" });
     expect(decide({ ...active, call: made(["technician"], "h0") })).toMatchObject({ kind: "reject", code: "definition_changed" });
     expect(decide({ ...active, call: made(["technician"], null) })).toMatchObject({ kind: "reject", code: "definition_changed" });
+  });
+
+  it("the two-person rule: asks for K distinct technicians, and a call made when fewer were asked may not run once K is raised", () => {
+    const made = (approvals: ApprovalKind[], definitionHash: string, technicianApprovals: number) => ({
+      approvals,
+      definitionHash,
+      technicianApprovals,
+    });
+    const twoPeople = tool({ policy: "approval_needed", technicianApprovals: 2 });
+    expect(decide(twoPeople)).toMatchObject({ kind: "await_approval", approvals: ["technician"], technicians: 2 });
+    expect(decide(tool({ policy: "approval_needed", managerApproval: true, technicianApprovals: 3 }))).toMatchObject({
+      approvals: ["technician", "manager"],
+      technicians: 3,
+    });
+    expect(decide(tool({ policy: "approval_needed" }))).toMatchObject({ technicians: 1 });
+    // Only with approval_needed: a flagged auto tool needs one technician, whatever K says.
+    expect(decide(tool({ flagged: true, technicianApprovals: 2 }))).toMatchObject({ kind: "await_approval", technicians: 1 });
+    // A value no admin can set asks for the most, never for fewer.
+    expect(decide(tool({ policy: "approval_needed", technicianApprovals: 0 }))).toMatchObject({ technicians: 3 });
+    expect(decide(tool({ policy: "approval_needed", technicianApprovals: Number.NaN }))).toMatchObject({ technicians: 3 });
+    // Raised after the call was made: rejected before it runs; lowered or unchanged: it goes on with what it asked.
+    expect(decide({ ...twoPeople, call: made(["technician"], "h1", 1) })).toMatchObject({
+      kind: "reject",
+      code: "approvals_changed",
+      reason: expect.stringContaining("2 technicians"),
+    });
+    expect(decide({ ...twoPeople, call: made(["technician"], "h1", 2) })).toMatchObject({ kind: "execute" });
+    expect(decide({ ...tool({ policy: "approval_needed" }), call: made(["technician"], "h1", 2) })).toMatchObject({ kind: "execute" });
   });
 
   it("is exhaustive: only an active, in-scope, unflagged auto tool executes a new call", () => {
@@ -114,8 +168,17 @@ describe("decide", () => {
                       ...active,
                       agent: { paused: agentPaused },
                       integration: { status, inAgentScope },
-                      tool: { policy, managerApproval, flagged, removed, definitionHash: "h1", readOnly: true, rules: [] },
-                      ...(approvals ? { call: { approvals, definitionHash: "h1" } } : {}),
+                      tool: {
+                        policy,
+                        managerApproval,
+                        technicianApprovals: 1,
+                        flagged,
+                        removed,
+                        definitionHash: "h1",
+                        readOnly: true,
+                        rules: [],
+                      },
+                      ...(approvals ? { call: { approvals, definitionHash: "h1", technicianApprovals: 1 } } : {}),
                     });
                     const allowed = !agentPaused && inAgentScope && status === "active" && !removed && policy !== "disabled";
                     if (!allowed) expect(decision.kind).toBe("reject");
@@ -135,7 +198,10 @@ describe("decide", () => {
     }
     expect(decide({ ...tool({ readOnly: false }), planMode: "request" }).reason).toContain("Toolgate-Mode: plan");
     // The agent's plan mode holds a call already made and approved, too.
-    const approved = { ...tool({ policy: "approval_needed" }), call: { approvals: ["technician" as const], definitionHash: "h1" } };
+    const approved = {
+      ...tool({ policy: "approval_needed" }),
+      call: { approvals: ["technician" as const], definitionHash: "h1", technicianApprovals: 1 },
+    };
     expect(decide(approved)).toMatchObject({ kind: "execute" });
     expect(decide({ ...approved, planMode: "agent" })).toMatchObject({ kind: "reject", code: "plan_mode" });
   });
@@ -248,7 +314,7 @@ describe("decide", () => {
     });
 
     it("a call already made is re-checked with its arguments: the same rules give the same answer, a changed rule cancels", () => {
-      const made = { approvals: ["technician" as const], definitionHash: "h1" };
+      const made = { approvals: ["technician" as const], definitionHash: "h1", technicianApprovals: 1 };
       const waiting = withRules("approval_needed", [marketingAuto], { group: "Sales" });
       expect(decide({ ...waiting, call: made })).toMatchObject({ kind: "execute" });
       const stricter = withRules("approval_needed", [marketingAuto, { ...adminsWithManager, value: ["Sales"] }], { group: "Sales" });
@@ -352,7 +418,10 @@ describe("decide: the standing-grant rung", () => {
   });
 
   it("does not apply to a call already made (its own approvals decide it)", () => {
-    const made = { ...withGrants(needsApproval, same), call: { approvals: [] as ApprovalKind[], definitionHash: "h1" } };
+    const made = {
+      ...withGrants(needsApproval, same),
+      call: { approvals: [] as ApprovalKind[], definitionHash: "h1", technicianApprovals: 0 },
+    };
     expect(decide(made)).toMatchObject({ kind: "reject", code: "approvals_changed" });
   });
 });

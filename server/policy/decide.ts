@@ -16,6 +16,8 @@ export type DecisionInput = {
   tool: {
     policy: ToolPolicy;
     managerApproval: boolean;
+    /** The two-person rule: distinct technicians who must approve (1 = the usual one; with `approval_needed` only). */
+    technicianApprovals: number;
     flagged: boolean;
     removed: boolean;
     definitionHash: string;
@@ -50,7 +52,12 @@ export type DecisionInput = {
    * Present when deciding about a call already made (an approval being given, the moment before
    * execution): the approvals its approvers were asked for, and the tool definition they saw.
    */
-  call?: { approvals: ApprovalKind[]; definitionHash: string | null };
+  call?: {
+    approvals: ApprovalKind[];
+    definitionHash: string | null;
+    /** How many distinct technicians its technician request asks for (0 when it has none). */
+    technicianApprovals: number;
+  };
   /**
    * For a new call: the agent's active standing grants on this tool (read in the call's one query:
    * unexpired, unrevoked) and the call's arguments and requester they are matched against.
@@ -86,7 +93,13 @@ type ByRule = { rule?: DecidingRule };
 export type Decision =
   | ({ kind: "reject"; code: RejectCode; reason: string; retryAfterSeconds?: number } & ByRule)
   | ({ kind: "execute"; reason: string; grant?: { id: string; approvedBy: string } } & ByRule)
-  | ({ kind: "await_approval"; approvals: ApprovalKind[]; reason: string } & ByRule);
+  | ({
+      kind: "await_approval";
+      approvals: ApprovalKind[];
+      /** How many distinct technicians must approve (the two-person rule; 1 otherwise). */
+      technicians: number;
+      reason: string;
+    } & ByRule);
 
 export type Rejection = Extract<Decision, { kind: "reject" }>;
 
@@ -137,7 +150,7 @@ function rulesOutcome(tool: Tool, args: Record<string, unknown> | null): { outco
 }
 
 /** What the policy alone asks for (a flagged definition raises `auto` to a technician's approval). */
-function policyDecision(tool: Pick<Tool, "policy" | "managerApproval" | "flagged">): Decision {
+function policyDecision(tool: Pick<Tool, "policy" | "managerApproval" | "flagged" | "technicianApprovals">): Decision {
   switch (tool.policy) {
     case "disabled":
       return reject("tool_disabled", "the tool is disabled");
@@ -146,13 +159,23 @@ function policyDecision(tool: Pick<Tool, "policy" | "managerApproval" | "flagged
         return {
           kind: "await_approval",
           approvals: ["technician"],
+          technicians: 1,
           reason: "policy: auto, but the tool's definition changed upstream and is not yet confirmed",
         };
       return { kind: "execute", reason: "policy: auto" };
-    case "approval_needed":
+    case "approval_needed": {
+      // A number no admin could have set (not a whole number of at least 1) asks for the most the rule offers.
+      const technicians = Number.isInteger(tool.technicianApprovals) && tool.technicianApprovals >= 1 ? tool.technicianApprovals : 3;
+      const byTechnicians = technicians > 1 ? ` by ${technicians} distinct technicians` : "";
       return tool.managerApproval
-        ? { kind: "await_approval", approvals: ["technician", "manager"], reason: "policy: approval_needed with manager approval" }
-        : { kind: "await_approval", approvals: ["technician"], reason: "policy: approval_needed" };
+        ? {
+            kind: "await_approval",
+            approvals: ["technician", "manager"],
+            technicians,
+            reason: `policy: approval_needed${byTechnicians} with manager approval`,
+          }
+        : { kind: "await_approval", approvals: ["technician"], technicians, reason: `policy: approval_needed${byTechnicians}` };
+    }
     default:
       return assertNever(tool.policy);
   }
@@ -161,7 +184,13 @@ function policyDecision(tool: Pick<Tool, "policy" | "managerApproval" | "flagged
 /** The policy decision after the tool's rules: the deciding rule is named in the reason and carried as `rule`. */
 function byRules(tool: Tool, args: Record<string, unknown> | null): Decision {
   const { outcome, rule } = rulesOutcome(tool, args);
-  const decision = policyDecision({ policy: outcome.policy, managerApproval: outcome.managerApproval, flagged: tool.flagged });
+  // A rule picks the policy; the two-person rule is the tool's own, whichever path asks for approval.
+  const decision = policyDecision({
+    policy: outcome.policy,
+    managerApproval: outcome.managerApproval,
+    flagged: tool.flagged,
+    technicianApprovals: tool.technicianApprovals,
+  });
   if (!rule) return decision;
   const flaggedNote =
     outcome.policy === "auto" && tool.flagged ? ", but the tool's definition changed upstream and is not yet confirmed" : "";
@@ -231,7 +260,8 @@ function grantRung(input: DecisionInput, decision: Extract<Decision, { kind: "aw
  *
  * For a call already made (`input.call`), it answers whether the call may still run once the
  * approvals it asked for are given: `execute` when nothing stops it and those approvals are at
- * least what the policy asks now; `reject` otherwise (the call is then cancelled).
+ * least what the policy asks now (the kinds, and as many technicians as the two-person rule asks
+ * now); `reject` otherwise (the call is then cancelled).
  */
 export function decide(input: DecisionInput): Decision {
   const stop = agentStop(input);
@@ -256,6 +286,15 @@ export function decide(input: DecisionInput): Decision {
   if (missing.length)
     return {
       ...reject("approvals_changed", `the tool now needs ${missing.join(" and ")} approval, which this call did not ask for`),
+      ...(decision.rule ? { rule: decision.rule } : {}),
+    };
+  // The two-person rule raised after the call was made: its approvals are fewer people than asked now.
+  if (decision.kind === "await_approval" && call.technicianApprovals < decision.technicians)
+    return {
+      ...reject(
+        "approvals_changed",
+        `the tool now needs ${decision.technicians} technicians' approval, and this call asked for ${call.technicianApprovals}`,
+      ),
       ...(decision.rule ? { rule: decision.rule } : {}),
     };
   return {

@@ -9,6 +9,8 @@ export type ExplainInput = {
   toolName: string;
   policy: ToolPolicy;
   managerApproval: boolean;
+  /** The two-person rule (distinct technicians who must approve); 1 when not given. */
+  technicianApprovals?: number;
   flagged: boolean;
   integrationStatus: IntegrationStatus;
   integrationSlug: string;
@@ -52,6 +54,7 @@ export function decisionForExplanation(
     tool: {
       policy: input.policy,
       managerApproval: input.managerApproval,
+      technicianApprovals: input.technicianApprovals ?? 1,
       flagged: input.flagged,
       removed: false,
       definitionHash: input.definitionHash ?? "",
@@ -155,6 +158,10 @@ function explainCall(input: ExplainInput, call: string, decision: Exclude<Decisi
         `The agent sees ${call}; its call does not run yet. The agent gets 202 pending_approval and waits.`,
         ...technicianReach(input.reach),
       );
+      if (decision.technicians > 1)
+        lines.push(
+          `It needs ${decision.technicians} different technicians to approve (the two-person rule): the same person never counts twice, whatever the channel, and one denial denies the call.`,
+        );
       if (decision.approvals.includes("manager"))
         lines.push(
           `The requester's manager, looked up in the client's Directory (never taken from the agent), also gets a request ${managerReach(input.reach)}. Both must approve, and they must be two different people; one denial denies the call.`,

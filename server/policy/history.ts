@@ -18,6 +18,8 @@ export async function listPolicyHistory(ctx: UserContext, input: { integrationId
       toManagerApproval: toolPolicyChanges.toManagerApproval,
       fromRules: toolPolicyChanges.fromRules,
       toRules: toolPolicyChanges.toRules,
+      fromTechnicianApprovals: toolPolicyChanges.fromTechnicianApprovals,
+      toTechnicianApprovals: toolPolicyChanges.toTechnicianApprovals,
       revision: toolPolicyChanges.revision,
       at: toolPolicyChanges.createdAt,
       by: users.name,

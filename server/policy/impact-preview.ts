@@ -66,6 +66,7 @@ type StoredTool = {
   definitionHash: string;
   readOnly: boolean;
   rules: readonly PolicyRule[];
+  technicianApprovals: number;
 };
 type StoredCall = { toolId: string | null; arguments: Record<string, unknown>; requesterEmail: string | null };
 
@@ -149,6 +150,7 @@ export async function previewPolicyImpact(
       definitionHash: tools.definitionHash,
       seededPolicy: tools.seededPolicy,
       rules: tools.rules,
+      technicianApprovals: tools.technicianApprovals,
     })
     .from(tools)
     .where(and(eq(tools.workspaceId, workspaceId), eq(tools.integrationId, integrationId)));
@@ -164,6 +166,7 @@ export async function previewPolicyImpact(
           definitionHash: row.definitionHash,
           readOnly: classifiedReadOnly(row.seededPolicy),
           rules: rulesFromStorage(row.rules),
+          technicianApprovals: row.technicianApprovals,
         },
         draft.get(row.id),
       ),

@@ -23,6 +23,7 @@ export async function listToolPolicies(ctx: UserContext, input: { integrationId:
       policy: tools.policy,
       managerApproval: tools.managerApproval,
       rules: tools.rules,
+      technicianApprovals: tools.technicianApprovals,
       seededPolicy: tools.seededPolicy,
       seededReason: tools.seededReason,
       flaggedAt: tools.flaggedAt,

@@ -29,6 +29,8 @@ type Row = {
   tool_id: string | null;
   policy: ToolPolicy | null;
   manager_approval: boolean | null;
+  technician_approvals: number | null;
+  technicians_asked: number | null;
   flagged: boolean | null;
   removed: boolean | null;
   definition_hash: string | null;
@@ -42,9 +44,10 @@ const OPEN_CALLS_SQL = (where: ReturnType<typeof sql>) => sql`
          w.agents_paused, a.paused as agent_paused, a.plan_mode as agent_plan_mode, t.seeded_policy,
          k.id as key_id, k.retired_at is not null as key_retired, k.revoked_at is not null as key_revoked,
          i.status as integration_status, ${sql.raw(IN_AGENT_SCOPE_SQL)} as in_agent_scope,
-         t.id as tool_id, t.policy, t.manager_approval, t.flagged_at is not null as flagged, t.removed_at is not null as removed,
+         t.id as tool_id, t.policy, t.manager_approval, t.technician_approvals, t.flagged_at is not null as flagged, t.removed_at is not null as removed,
          t.definition_hash, t.rules,
-         coalesce((select jsonb_agg(r.kind order by r.kind) from approval_requests r where r.call_id = c.id), '[]'::jsonb) as approvals
+         coalesce((select jsonb_agg(r.kind order by r.kind) from approval_requests r where r.call_id = c.id), '[]'::jsonb) as approvals,
+         coalesce((select r.required_approvals from approval_requests r where r.call_id = c.id and r.kind = 'technician'), 0) as technicians_asked
   from tool_calls c
   join workspaces w on w.id = c.workspace_id
   join agents a on a.id = c.agent_id
@@ -68,18 +71,19 @@ function decisionInputOf(row: Row): DecisionInput {
     key: row.key_id ? { retired: Boolean(row.key_retired), revoked: Boolean(row.key_revoked) } : null,
     integration: row.integration_status ? { status: row.integration_status, inAgentScope: Boolean(row.in_agent_scope) } : null,
     tool:
-      row.tool_id && row.policy && row.definition_hash && row.seeded_policy
+      row.tool_id && row.policy && row.definition_hash && row.seeded_policy && row.technician_approvals !== null
         ? {
             readOnly: classifiedReadOnly(row.seeded_policy),
             policy: row.policy,
             managerApproval: Boolean(row.manager_approval),
+            technicianApprovals: Number(row.technician_approvals),
             flagged: Boolean(row.flagged),
             removed: Boolean(row.removed),
             definitionHash: row.definition_hash,
             rules: rulesFromStorage(row.rules),
           }
         : null,
-    call: { approvals, definitionHash: row.tool_definition_hash },
+    call: { approvals, definitionHash: row.tool_definition_hash, technicianApprovals: Number(row.technicians_asked ?? 0) },
   };
 }
 

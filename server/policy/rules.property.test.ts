@@ -156,7 +156,7 @@ function inputOf(
     agent: { paused: false },
     key: { retired: false, revoked: false },
     integration: { status: "active", inAgentScope: true },
-    tool: { ...tool, removed: false, definitionHash: "h", readOnly: true },
+    tool: { ...tool, technicianApprovals: 1, removed: false, definitionHash: "h", readOnly: true },
     planMode: null,
     limits: null,
     arguments: args,

@@ -8,8 +8,17 @@ import { recordAccessChange } from "../integrations/toolset-version";
 import { loadIntegration } from "../integrations/load";
 import { rulesFromStorage, validateRules, type PolicyRule } from "./rules";
 
-/** One tool's new policy; `rules` replaces its rules when given (absent: its rules stay as they are). */
-export type PolicyChange = { toolId: string; policy: ToolPolicy; managerApproval: boolean; rules?: PolicyRule[] };
+/**
+ * One tool's new policy. `rules` replaces its rules, and `technicianApprovals` (the two-person rule:
+ * 1, 2 or 3 distinct technicians) its count; either is left as it is when not given.
+ */
+export type PolicyChange = {
+  toolId: string;
+  policy: ToolPolicy;
+  managerApproval: boolean;
+  rules?: PolicyRule[];
+  technicianApprovals?: number;
+};
 export type SaveSource = "save" | "restore_default" | "copy";
 export type SaveResult = { revision: number; applied: number; toolsetVersion: number; liveSince: Date };
 
@@ -25,6 +34,17 @@ function validateChanges(changes: PolicyChange[]): void {
         `Manager Approval needs the policy "Needs technician approval" (tool ${change.toolId} is "${change.policy}"). Nothing was saved.`,
       );
     }
+    const technicians = change.technicianApprovals;
+    if (technicians !== undefined && !(Number.isInteger(technicians) && technicians >= 1 && technicians <= 3))
+      throw new ServiceError(
+        "invalid_input",
+        `The number of technicians who must approve is 1, 2 or 3 (tool ${change.toolId} asked for ${technicians}). Nothing was saved.`,
+      );
+    if (technicians !== undefined && technicians > 1 && change.policy !== "approval_needed")
+      throw new ServiceError(
+        "invalid_input",
+        `Approval by ${technicians} technicians needs the policy "Needs technician approval" (tool ${change.toolId} is "${change.policy}"). Nothing was saved.`,
+      );
   }
 }
 
@@ -147,27 +167,32 @@ export async function saveToolPolicies(
         policy: change.policy,
         manager_approval: change.managerApproval,
         rules: change.rules ?? null,
+        technician_approvals: change.technicianApprovals ?? null,
       })),
     );
     // One statement: lock the rows, update those that differ, and write a history row per tool
     // (a change of rules alone is a change too). Rules absent from a change stay as they are.
     const written = await tx.execute(sql`
       with v as (
-        select * from jsonb_to_recordset(${payload}::jsonb) as v(id text, policy tool_policy, manager_approval boolean, rules jsonb)
+        select * from jsonb_to_recordset(${payload}::jsonb) as v(id text, policy tool_policy, manager_approval boolean, rules jsonb,
+          technician_approvals integer)
       ), old as (
-        select t.id, t.policy, t.manager_approval, t.rules from tools t join v on v.id = t.id
+        select t.id, t.policy, t.manager_approval, t.rules, t.technician_approvals from tools t join v on v.id = t.id
         where t.integration_id = ${integration.id} and t.workspace_id = ${user.workspaceId} for update
       ), updated as (
-        update tools t set policy = v.policy, manager_approval = v.manager_approval, rules = coalesce(v.rules, old.rules), updated_at = now()
+        update tools t set policy = v.policy, manager_approval = v.manager_approval, rules = coalesce(v.rules, old.rules),
+               technician_approvals = coalesce(v.technician_approvals, old.technician_approvals), updated_at = now()
         from v join old on old.id = v.id
         where t.id = v.id
-          and (old.policy, old.manager_approval, old.rules) is distinct from (v.policy, v.manager_approval, coalesce(v.rules, old.rules))
-        returning t.id, v.policy, v.manager_approval, t.rules
+          and (old.policy, old.manager_approval, old.rules, old.technician_approvals)
+              is distinct from (v.policy, v.manager_approval, coalesce(v.rules, old.rules), coalesce(v.technician_approvals, old.technician_approvals))
+        returning t.id, v.policy, v.manager_approval, t.rules, t.technician_approvals
       )
       insert into tool_policy_changes (id, workspace_id, integration_id, tool_id, changed_by_user_id, source, from_policy, to_policy,
-        from_manager_approval, to_manager_approval, from_rules, to_rules, revision)
+        from_manager_approval, to_manager_approval, from_rules, to_rules, from_technician_approvals, to_technician_approvals, revision)
       select 'pch_' || md5(random()::text || clock_timestamp()::text || updated.id), ${user.workspaceId}, ${integration.id}, updated.id, ${user.id}, ${input.source ?? "save"},
-             old.policy, updated.policy, old.manager_approval, updated.manager_approval, old.rules, updated.rules, ${bumped.revision}
+             old.policy, updated.policy, old.manager_approval, updated.manager_approval, old.rules, updated.rules,
+             old.technician_approvals, updated.technician_approvals, ${bumped.revision}
       from updated join old on old.id = updated.id
       returning tool_id`);
     const applied = (Array.isArray(written) ? written : (written as { rows: unknown[] }).rows).length;
@@ -206,7 +231,7 @@ export async function restoreSeededDefault(
   return saveToolPolicies(ctx, {
     integrationId: input.integrationId,
     revision: input.revision,
-    changes: [{ toolId: input.toolId, policy: tool.seededPolicy, managerApproval: false }],
+    changes: [{ toolId: input.toolId, policy: tool.seededPolicy, managerApproval: false, technicianApprovals: 1 }],
     source: "restore_default",
   });
 }

@@ -95,6 +95,10 @@ export async function handleSlackInteraction(db: Database, request: Request): Pr
           ? `Nothing was decided: ${outcome.reason}`
           : `Already decided: ${outcome.status}${outcome.decidedBy ? ` by ${outcome.decidedBy}` : ""}. Nothing changed.`,
       );
+    if (outcome.votes && outcome.votes.given < outcome.votes.required)
+      return ephemeral(
+        `Your approval is recorded: ${outcome.votes.given} of ${outcome.votes.required} technicians approved. The call waits for another technician.`,
+      );
     if (outcome.status === "approved" && outcome.grant)
       return ephemeral(
         `Approved. The same call may now run again without asking until ${outcome.grant.expiresAt.toISOString().slice(11, 16)} UTC (revocable under Grants).`,

@@ -98,6 +98,7 @@ function inputOf(state: State, call?: DecisionInput["call"]): DecisionInput {
         : {
             policy: state.policy,
             managerApproval: state.managerApproval,
+            technicianApprovals: 1,
             flagged: state.flagged,
             removed: state.tool === "removed",
             definitionHash: state.definitionChanged ? "definition-changed" : CURRENT_HASH,
@@ -331,7 +332,9 @@ describe("one decision at every enforcement point", () => {
           integration: state.integration === "missing" ? "active" : state.integration,
           tool: state.tool === "missing" ? "present" : state.tool,
         };
-        const madeEarlier = decide(inputOf(earlierState, { approvals: ["technician"], definitionHash: CURRENT_HASH }));
+        const madeEarlier = decide(
+          inputOf(earlierState, { approvals: ["technician"], definitionHash: CURRENT_HASH, technicianApprovals: 1 }),
+        );
         const expectedEarlier = madeEarlier.kind === "reject" ? `cancelled:${madeEarlier.code}` : "goes on";
         const approval = await timed("approval", () =>
           decideApproval(db, {

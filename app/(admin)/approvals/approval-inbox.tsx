@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { BatchReview } from "./batch-review";
 import { requesterSourceLabel } from "@/server/approvals/requester-source";
 import { useTRPC } from "@/components/trpc/client";
 import type { RouterOutputs } from "@/components/trpc/types";
@@ -21,23 +22,65 @@ export function ApprovalInbox({
   grantMaxHours,
   firstPageHref,
   nextPageHref,
+  filter,
 }: {
   items: InboxItem[];
   pendingCount: number;
   grantMaxHours: number;
   firstPageHref: string | null;
   nextPageHref: string | null;
+  /** The batch view's narrowing, in words ("tool reset_password"), with the link that clears it. */
+  filter?: { words: string; clearHref: string } | null;
 }) {
   const pending = items.filter((item) => item.status === "pending");
   const decided = items.filter((item) => item.status !== "pending");
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  // Only what this user could decide is selectable: technician requests, not their own, not approved by them already.
+  const selectable = pending.filter(batchable);
+  const chosen = selectable.filter((item) => selected.has(item.id));
+  const toggle = (id: string, on: boolean) =>
+    setSelected((previous) => {
+      const copy = new Set(previous);
+      if (on) copy.add(id);
+      else copy.delete(id);
+      return copy;
+    });
   return (
     <div className="space-y-8">
       <section>
         <h2 className="mb-3 text-base font-semibold text-slate-900">Waiting for a decision ({pendingCount})</h2>
+        {filter ? (
+          <p className="mb-3 text-sm text-slate-700" data-testid="inbox-filter">
+            Showing technician requests waiting for a decision, {filter.words}.{" "}
+            <Link href={filter.clearHref} className="font-medium text-brand-700 hover:underline">
+              Show all requests
+            </Link>
+          </p>
+        ) : null}
         {pendingCount === 0 ? <p className="text-sm text-slate-600">Nothing is waiting.</p> : null}
+        {selectable.length > 1 ? (
+          <label className="mb-3 flex min-h-10 items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              className="h-5 w-5"
+              checked={chosen.length === selectable.length}
+              onChange={(event) => setSelected(event.target.checked ? new Set(selectable.map((item) => item.id)) : new Set())}
+            />
+            Select all {selectable.length} shown technician requests
+          </label>
+        ) : null}
+        <div className="mb-4">
+          <BatchReview items={chosen} onClear={() => setSelected(new Set())} />
+        </div>
         <ul className="space-y-4">
           {pending.map((item) => (
-            <PendingRequest key={item.id} item={item} grantMaxHours={grantMaxHours} />
+            <PendingRequest
+              key={item.id}
+              item={item}
+              grantMaxHours={grantMaxHours}
+              selected={selected.has(item.id)}
+              onSelect={batchable(item) ? (on) => toggle(item.id, on) : null}
+            />
           ))}
         </ul>
       </section>
@@ -98,7 +141,38 @@ const shortTime = (date: Date) => new Date(date).toLocaleString("en-GB", { dateS
 
 const formatBytes = (bytes: number) => (bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`);
 
-function PendingRequest({ item, grantMaxHours }: { item: InboxItem; grantMaxHours: number }) {
+/** Whether a request may join a batch decision: a technician request the signed-in user could still approve. */
+const batchable = (item: InboxItem) => item.status === "pending" && item.kind === "technician" && !item.mine && !item.votes?.mine;
+
+/** Links that narrow the inbox to requests like this one, for a batch decision. */
+function SimilarLinks({ item }: { item: InboxItem }) {
+  const links: Array<[string, URLSearchParams]> = [];
+  if (item.call.toolId) links.push(["Same tool", new URLSearchParams({ tool: item.call.toolId })]);
+  if (item.call.requesterEmail) links.push(["Same requester", new URLSearchParams({ requester: item.call.requesterEmail })]);
+  if (item.call.clientId) links.push(["Same client", new URLSearchParams({ client: item.call.clientId })]);
+  if (!links.length) return null;
+  return (
+    <p className="flex flex-wrap gap-x-3 text-xs" aria-label="Show requests like this one">
+      {links.map(([label, params]) => (
+        <Link key={label} href={`/approvals?${params.toString()}`} className="text-brand-700 hover:underline">
+          {label}
+        </Link>
+      ))}
+    </p>
+  );
+}
+
+function PendingRequest({
+  item,
+  grantMaxHours,
+  selected,
+  onSelect,
+}: {
+  item: InboxItem;
+  grantMaxHours: number;
+  selected: boolean;
+  onSelect: ((on: boolean) => void) | null;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [comment, setComment] = useState("");
@@ -113,11 +187,13 @@ function PendingRequest({ item, grantMaxHours }: { item: InboxItem; grantMaxHour
                 tone: "success",
                 text:
                   outcome.status === "approved"
-                    ? outcome.grant
-                      ? `Approved: the call runs now, and the same call may run again without asking until ${shortTime(outcome.grant.expiresAt)} (see Grants).`
-                      : outcome.callStatus === "approved"
-                        ? "Approved: the call runs now."
-                        : "Approved: waiting for the other approval."
+                    ? outcome.votes && outcome.votes.given < outcome.votes.required
+                      ? `Your approval is recorded: ${outcome.votes.given} of ${outcome.votes.required} technicians approved.`
+                      : outcome.grant
+                        ? `Approved: the call runs now, and the same call may run again without asking until ${shortTime(outcome.grant.expiresAt)} (see Grants).`
+                        : outcome.callStatus === "approved"
+                          ? "Approved: the call runs now."
+                          : "Approved: waiting for the other approval."
                     : "Denied: the agent has been told.",
               }
             : outcome.reason
@@ -139,7 +215,16 @@ function PendingRequest({ item, grantMaxHours }: { item: InboxItem; grantMaxHour
   return (
     <li className="rounded-lg border border-slate-200 bg-white p-4" data-testid={`approval-${item.id}`}>
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <div>
+        {onSelect ? (
+          <input
+            type="checkbox"
+            className="mt-1 h-5 w-5"
+            aria-label={`Select “${call.tool}” for ${call.requesterName ?? call.requesterEmail ?? "no named requester"}`}
+            checked={selected}
+            onChange={(event) => onSelect(event.target.checked)}
+          />
+        ) : null}
+        <div className="min-w-0 flex-1">
           <p className="font-semibold text-slate-900">
             {call.agentName} wants to run “{call.tool}” on {call.integration}
             {call.clientName ? ` for ${call.clientName}` : ""}
@@ -158,12 +243,20 @@ function PendingRequest({ item, grantMaxHours }: { item: InboxItem; grantMaxHour
                 : `${APPROVAL_STATUS_LABELS[other.status].toLowerCase()}${other.decidedBy ? ` by ${other.decidedBy}` : ""}`}
             </p>
           ))}
+          {item.votes && item.votes.required > 1 ? (
+            <p className="text-sm font-medium text-slate-800" data-testid="votes">
+              {item.votes.given} of {item.votes.required} technicians approved
+              {item.votes.by.length ? ` (${item.votes.by.join(", ")})` : ""}
+              {item.votes.mine ? " — you approved; another technician must approve too" : ""}
+            </p>
+          ) : null}
           <p className="text-xs text-slate-500" data-testid="reach">
             {item.channels.length ? `Sent to: ${channelsInWords(item.channels)}` : "Sent nowhere: no channel can reach the manager"}
           </p>
           {item.kind === "technician" && reachesOnlyInbox(item.channels) ? (
             <p className="text-xs font-medium text-amber-800">Only this inbox shows it: nobody was notified.</p>
           ) : null}
+          {item.kind === "technician" ? <SimilarLinks item={item} /> : null}
         </div>
         <Badge tone="violet">Waiting</Badge>
       </div>
@@ -219,6 +312,8 @@ function PendingRequest({ item, grantMaxHours }: { item: InboxItem; grantMaxHour
       {item.kind === "technician" ? (
         item.mine ? (
           <p className="mt-3 text-sm text-amber-800">You are the requester of this call: another technician must decide it.</p>
+        ) : item.votes?.mine ? (
+          <p className="mt-3 text-sm text-slate-700">You approved this request: it waits for another technician.</p>
         ) : (
           <div className="mt-3 space-y-2">
             <TextArea

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decideApprovalBatch, MAX_BATCH } from "../../approvals/batch";
 import { decideApproval } from "../../approvals/decide";
 import { runCallAgain } from "../../approvals/execute-approved";
 import { listApprovalInbox, resendManagerRequest } from "../../approvals/inbox";
@@ -16,6 +17,10 @@ export const approvalsRouter = createTRPCRouter({
           callId: id.optional(),
           cursor: z.string().min(1).max(500).optional(),
           limit: z.number().int().min(1).max(100).optional(),
+          /** The batch view: pending technician requests of one tool, requester and/or client. */
+          filter: z
+            .object({ toolId: id.optional(), requesterEmail: z.string().trim().min(1).max(320).optional(), clientId: id.optional() })
+            .optional(),
         })
         .optional(),
     )
@@ -40,6 +45,18 @@ export const approvalsRouter = createTRPCRouter({
         actor: { kind: "user", userId: ctx.user.id, via: "web" },
       }),
     ),
+  decideBatch: protectedProcedure
+    .input(
+      z.object({
+        approvalRequestIds: z
+          .array(id)
+          .min(1, "Select at least one request.")
+          .max(MAX_BATCH, `Decide at most ${MAX_BATCH} requests at once.`),
+        decision: z.enum(["approve", "deny"]),
+        comment: z.string().trim().max(1_000).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => decideApprovalBatch(ctx, input)),
   resendManagerRequest: protectedProcedure
     .input(z.object({ approvalRequestId: id }))
     .mutation(({ ctx, input }) => resendManagerRequest(ctx, input)),

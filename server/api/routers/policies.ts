@@ -10,7 +10,15 @@ import { adminProcedure, createTRPCRouter, protectedProcedure } from "../trpc";
 const id = z.string().min(1).max(64);
 const revision = z.number().int().min(0);
 const changes = z
-  .array(z.object({ toolId: id, policy: z.enum(TOOL_POLICIES), managerApproval: z.boolean(), rules: policyRulesSchema.optional() }))
+  .array(
+    z.object({
+      toolId: id,
+      policy: z.enum(TOOL_POLICIES),
+      managerApproval: z.boolean(),
+      rules: policyRulesSchema.optional(),
+      technicianApprovals: z.number().int().min(1).max(3).optional(),
+    }),
+  )
   .max(10_000, "Save at most 10,000 changes at once");
 
 export const policiesRouter = createTRPCRouter({

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db";
-import { agents, approvalRequests, clients, directoryPeople, integrations, toolCalls, tools, workspaces } from "@/db/schema";
+import { agents, approvalRequests, approvalVotes, clients, directoryPeople, integrations, toolCalls, tools, workspaces } from "@/db/schema";
 import { decidingRuleWords } from "../../policy/rules";
 import { grantProblemOfCall } from "../../grants/create-grant";
 import type { RequestSummary } from "./request-summary";
@@ -36,7 +36,15 @@ export async function loadRequestSummary(
         .from(directoryPeople)
         .where(and(eq(directoryPeople.id, row.call.requesterPersonId), eq(directoryPeople.workspaceId, row.call.workspaceId)))
     : [];
+  const [votes] =
+    row.request.kind === "technician"
+      ? await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(approvalVotes)
+          .where(eq(approvalVotes.approvalRequestId, row.request.id))
+      : [];
   return {
+    technicianVotes: votes ? { given: Number(votes.n), required: row.request.requiredApprovals } : null,
     workspaceId: row.call.workspaceId,
     approverPersonId: row.request.approverPersonId,
     status: row.request.status,

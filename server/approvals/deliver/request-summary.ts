@@ -25,7 +25,15 @@ export type RequestSummary = {
   expiresAt: Date;
   /** False when this call cannot become a standing grant (no "Approve for 1 h" is offered). */
   canGrant?: boolean;
+  /** A technician request under the two-person rule: distinct technicians who approved so far, of those needed. */
+  technicianVotes?: { given: number; required: number } | null;
 };
+
+/** "1 of 2 technicians approved" — null when the request needs one approver only. */
+export function votesLine(votes: RequestSummary["technicianVotes"]): string | null {
+  if (!votes || votes.required <= 1) return null;
+  return `${votes.given} of ${votes.required} technicians approved`;
+}
 
 /**
  * Characters that change how a message reads rather than what it says: control characters (line

@@ -230,12 +230,18 @@ export async function updateApprovalMessages(job: JobRow, db: Database): Promise
   const app = await approvalSlackApp(db, summary.workspaceId);
   if (!app) return;
   const client = slackClient(app.botToken, { retries: 0 });
-  const message = decidedBlocks(summary, {
-    status: request.status,
-    by: request.byUser ?? request.byPerson ?? null,
-    comment: request.comment,
-    reason,
-  });
+  // Still pending (a technician approved, the two-person rule waits for another): the request again,
+  // saying "1 of 2 technicians approved", its buttons kept (Details opens the signed-in inbox: no new link is minted).
+  if (request.status === "pending" && !app.signingSecret) return;
+  const message =
+    request.status === "pending"
+      ? approvalRequestBlocks(summary, `${getEnv().publicUrl}/approvals?call=${summary.callId}`, true)
+      : decidedBlocks(summary, {
+          status: request.status,
+          by: request.byUser ?? request.byPerson ?? null,
+          comment: request.comment,
+          reason,
+        });
   for (const delivery of slackMessages) {
     if (!delivery.externalRef?.channel || !delivery.externalRef.ts) continue;
     try {

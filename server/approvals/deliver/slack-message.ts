@@ -1,4 +1,4 @@
-import { argumentPreview, headline, oneLine, requesterLine, ticketLine, type RequestSummary } from "./request-summary";
+import { argumentPreview, headline, oneLine, requesterLine, ticketLine, votesLine, type RequestSummary } from "./request-summary";
 
 type Block = Record<string, unknown>;
 type RichTextElement =
@@ -104,6 +104,9 @@ export function approvalRequestBlocks(summary: RequestSummary, link: string, int
           : []),
       ),
       ...(summary.reason ? [richText(section(bold("Reason given: "), text(oneLine(summary.reason))))] : []),
+      ...(votesLine(summary.technicianVotes)
+        ? [richText(section(bold("Two-person rule: "), text(`${votesLine(summary.technicianVotes)} — the same person never counts twice`)))]
+        : []),
       {
         type: "context",
         elements: [

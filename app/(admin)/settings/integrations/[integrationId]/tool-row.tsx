@@ -14,6 +14,7 @@ import { BaselineToolStatus, type BaselineToolStatusValue } from "./baseline-too
 import { ExplainPanel } from "./explain-panel";
 import type { Choice, DraftAction, ToolPolicyRow } from "./policy-drafts";
 import { SchemaView } from "./schema-view";
+import { TechnicianApprovalsControl } from "./technician-approvals-control";
 import { ToolRulesEditor } from "./tool-rules-editor";
 
 export type ToolRowProps = {
@@ -57,7 +58,7 @@ export const ToolRow = memo(function ToolRow({
   const label = tool.title ?? tool.name;
   return (
     <li className={cx("p-4", changed && "bg-amber-50/60")} data-testid={`tool-${tool.name}`} data-changed={changed || undefined}>
-      <div className="grid gap-3 md:grid-cols-[auto_minmax(0,1fr)_18rem_auto] md:items-start">
+      <div className="grid gap-3 md:grid-cols-[auto_minmax(0,1fr)_18rem_auto_auto] md:items-start">
         {isAdmin ? (
           <input
             type="checkbox"
@@ -150,6 +151,12 @@ export const ToolRow = memo(function ToolRow({
           />
           <span className="text-sm text-slate-700">Manager Approval</span>
         </div>
+        <TechnicianApprovalsControl
+          integrationId={integration.id}
+          revision={integration.revision}
+          tool={{ ...tool, label }}
+          isAdmin={isAdmin}
+        />
       </div>
       {/* Anything that refines the policy mounts here, full width under the dropdown's row. */}
       <ToolRulesEditor
@@ -172,6 +179,7 @@ export const ToolRow = memo(function ToolRow({
             toolName: tool.name,
             policy: choice.policy,
             managerApproval: choice.managerApproval,
+            technicianApprovals: tool.technicianApprovals,
             flagged: Boolean(tool.flaggedAt),
             integrationStatus: integration.status,
             integrationSlug: integration.slug,
