@@ -266,7 +266,7 @@ describe("decide", () => {
 
     it("the tool's own policy applies when no rule matches; an absent value never loosens", () => {
       const decision = decide(withRules("approval_needed", [marketingAuto], { group: "Sales" }));
-      expect(decision).toEqual({ kind: "await_approval", approvals: ["technician"], reason: "policy: approval_needed" });
+      expect(decision).toEqual({ kind: "await_approval", approvals: ["technician"], technicians: 1, reason: "policy: approval_needed" });
       expect(decide(withRules("approval_needed", [marketingAuto], {}))).toMatchObject({
         kind: "await_approval",
         approvals: ["technician"],
