@@ -1,4 +1,4 @@
-import { index, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { toolCalls } from "./calls";
 import { idColumn } from "./columns";
 import { workspaces } from "./workspaces";
@@ -44,6 +44,9 @@ export const approvalRequests = pgTable(
     denialKind: text(),
     decidedAt: timestamp({ withTimezone: true }),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
+    /** 0 until the request, still unanswered, escalated: 1 (the group / channel), 2 (the admins). */
+    escalationLevel: integer().notNull().default(0),
+    escalatedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

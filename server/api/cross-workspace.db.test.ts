@@ -179,6 +179,11 @@ describe("cross-workspace isolation", () => {
       "approvals.unreached": () => caller.approvals.unreached(),
       "users.myApprovalNotify": () => caller.users.myApprovalNotify(),
       "users.setMyApprovalNotify": () => caller.users.setMyApprovalNotify({ approvalNotify: "email" }),
+      "escalation.settings": () => caller.escalation.settings(),
+      // B's technician cannot be put in A's escalation group.
+      "escalation.save": () => caller.escalation.save({ minutes: 5, userIds: [w.techB.id], slackChannel: null, secondMinutes: null }),
+      "escalation.tool": () => caller.escalation.tool({ toolId: w.toolB.id }),
+      "escalation.setTool": () => caller.escalation.setTool({ toolId: w.toolB.id, minutes: 1 }),
     };
     const historyBefore = (await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).length;
     // Every procedure of the router is probed: a new one without a probe fails here.
@@ -205,6 +210,7 @@ describe("cross-workspace isolation", () => {
     expect(approval!.status).toBe("pending");
     const [toolB] = await w.db.select().from(tools).where(eq(tools.id, w.toolB.id));
     expect(toolB!.policy).toBe("approval_needed");
+    expect(toolB!.escalationMinutes).toBeNull();
     expect(await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).toHaveLength(
       historyBefore,
     );

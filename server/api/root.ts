@@ -3,6 +3,7 @@ import { agentsRouter } from "./routers/agents";
 import { approvalsRouter } from "./routers/approvals";
 import { clientsRouter } from "./routers/clients";
 import { directoryRouter } from "./routers/directory";
+import { escalationRouter } from "./routers/escalation";
 import { integrationsRouter } from "./routers/integrations";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   approvals: approvalsRouter,
   overview: overviewRouter,
   sso: ssoRouter,
+  escalation: escalationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -195,6 +195,7 @@ export async function listApprovalInbox(
       decidedBy: row.decidedByUser ?? (row.request.decidedByPersonId ? row.managerName : null),
       expiresAt: row.request.expiresAt,
       createdAt: row.request.createdAt,
+      escalationLevel: row.request.escalationLevel,
       managerName: row.managerName,
       managerEmail: row.managerEmail,
       call: {
@@ -226,7 +227,12 @@ export async function listApprovalInbox(
       ),
       others: siblings
         .filter((other) => other.callId === row.call.id && other.id !== row.request.id)
-        .map((other) => ({ kind: other.kind, status: other.status, decidedAt: other.decidedAt, decidedBy: other.byUser ?? other.byPerson })),
+        .map((other) => ({
+          kind: other.kind,
+          status: other.status,
+          decidedAt: other.decidedAt,
+          decidedBy: other.byUser ?? other.byPerson,
+        })),
     })),
     nextCursor:
       rows.length > limit && last
@@ -246,6 +252,8 @@ export type InboxItem = {
   decidedBy: string | null;
   expiresAt: Date;
   createdAt: Date;
+  /** 0, or how far the request, unanswered, has escalated (1: the group / channel, 2: the admins). */
+  escalationLevel: number;
   managerName: string | null;
   managerEmail: string | null;
   call: {

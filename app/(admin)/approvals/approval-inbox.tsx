@@ -158,7 +158,10 @@ function PendingRequest({ item }: { item: InboxItem }) {
             <p className="text-xs font-medium text-amber-800">Only this inbox shows it: nobody was notified.</p>
           ) : null}
         </div>
-        <Badge tone="violet">Waiting</Badge>
+        <span className="flex flex-wrap gap-2">
+          {item.escalationLevel > 0 ? <Badge tone="amber">{item.escalationLevel > 1 ? "Escalated to admins" : "Escalated"}</Badge> : null}
+          <Badge tone="violet">Waiting</Badge>
+        </span>
       </div>
       <dl className="mt-3 grid gap-2 text-sm sm:grid-cols-2">
         <div>

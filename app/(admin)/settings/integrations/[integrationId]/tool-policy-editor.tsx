@@ -17,6 +17,7 @@ import { Badge, EmptyState, Notice } from "@/components/ui/layout";
 import { Switch } from "@/components/ui/switch";
 import { useSaveConfirmation } from "./save-confirmation";
 import { SchemaView } from "./schema-view";
+import { ToolEscalation } from "./tool-escalation";
 import { useLeaveWarning } from "./use-leave-warning";
 
 type Choice = { policy: ToolPolicy; managerApproval: boolean };
@@ -552,6 +553,7 @@ function ToolDefinition({ toolId }: { toolId: string }) {
     <div className="mt-3 space-y-3 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
       <p className="whitespace-pre-wrap text-slate-700">{data.description || "No description."}</p>
       <SchemaView schema={data.inputSchema} />
+      <ToolEscalation toolId={toolId} />
       {Object.keys(data.annotations).length ? (
         <p className="text-xs text-slate-500">
           Annotations from the server (hints, not trust):{" "}
