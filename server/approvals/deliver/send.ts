@@ -55,9 +55,17 @@ function slackFailure(error: unknown): Error {
     );
   if (
     data?.error &&
-    ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "users_not_found", "user_not_found", "channel_not_found"].includes(
-      data.error,
-    )
+    [
+      "invalid_auth",
+      "not_authed",
+      "account_inactive",
+      "token_revoked",
+      "users_not_found",
+      "user_not_found",
+      "channel_not_found",
+      "not_in_channel",
+      "is_archived",
+    ].includes(data.error)
   ) {
     return new PermanentJobError(`Slack answered ${data.error}`);
   }
@@ -178,7 +186,7 @@ export async function deliverTicketNote(job: JobRow, db: Database): Promise<void
     const system = delivery.channel as Extract<DeliveryChannel, "jira" | "connectwise">;
     const integration = await ticketingIntegration(db, delivery.workspaceId, system, null);
     if (!integration) throw new PermanentJobError(`${system} is no longer connected.`);
-    const link = `${getEnv().publicUrl}/approvals?call=${summary.callId}`;
+    const link = inboxLink(summary.callId);
     const id = await postTicketNote(
       { kind: system, config: integration.config, secrets: openIntegrationSecrets(integration) },
       delivery.recipient,
