@@ -25,8 +25,12 @@ test("a request nobody answers escalates to the Slack channel (inbox link, no to
   page,
   browser,
 }, testInfo) => {
+  // The technician sets their password in a page nobody is signed in to; the admin invites from another context.
+  const admin = await browser.newContext();
+  await signInViaApi(admin.request);
+  const techEmail = await createTechnician(admin.request, page);
+  await admin.close();
   await signInViaApi(page.request);
-  const techEmail = await createTechnician(page.request, page);
   const people = await trpcQuery<Array<{ id: string; email: string }>>(page.request, "users.list");
   const tech = people.find((person) => person.email === techEmail)!;
   const integrations = await trpcQuery<Array<{ kind: string }>>(page.request, "integrations.list");
