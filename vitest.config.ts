@@ -5,7 +5,11 @@ const PROOF_TESTS = ["test/proof/**/*.proof.test.ts"];
 /** Agent clients (the MCP SDK, LangChain, the AI SDK, the OpenAI Agents SDK) against a production build. */
 const AGENT_TESTS = ["test/agents/**/*.agents.test.ts"];
 /** Proof tests of crashes, restarts and database faults: they need a database outside the process. */
-const POSTGRES_ONLY_PROOF_TESTS = ["test/proof/crash.proof.test.ts", "test/proof/db-faults.proof.test.ts"];
+const POSTGRES_ONLY_PROOF_TESTS = [
+  "test/proof/crash.proof.test.ts",
+  "test/proof/db-faults.proof.test.ts",
+  "test/proof/escalation-crash.proof.test.ts",
+];
 const IGNORED = ["node_modules/**", ".next/**", "e2e/**", ".data/**", ".test-tmp/**"];
 
 /**

@@ -13,6 +13,8 @@ export const E2E_STUBS = {
 };
 
 export const E2E_SERVERS = [
-  { name: "desktop", port: base, env: { SLACK_API_URL: E2E_STUBS.slackApiUrl } },
+  // One escalation minute lasts a second on the desktop server (tests only): escalation.desktop.spec.ts
+  // sees a request escalate without waiting minutes. Nothing escalates until a workspace sets it up.
+  { name: "desktop", port: base, env: { SLACK_API_URL: E2E_STUBS.slackApiUrl, TOOLGATE_ESCALATION_MINUTE_SECONDS: "1" } },
   { name: "mobile", port: base + 1, env: { SLACK_API_URL: E2E_STUBS.slackApiUrl } },
 ];

@@ -8,6 +8,9 @@ import { parseAllowedNetworks, parseNetworks, type Network } from "./net/outboun
 
 const ARGUMENTS_LIMIT_SENTENCE = `TOOLGATE_MAX_ARGUMENTS_BYTES must be a whole number of bytes from 1024 to ${MAX_BODY_BYTES} (the request body limit), e.g. 65536`;
 
+const ESCALATION_MINUTE_SENTENCE =
+  "TOOLGATE_ESCALATION_MINUTE_SECONDS must be a whole number of seconds from 1 to 60 (tests only; leave it unset)";
+
 const flag = z
   .enum(["1", "0", "true", "false", ""])
   .optional()
@@ -66,6 +69,13 @@ const schema = z.object({
   TOOLGATE_BENCH: flag,
   TOOLGATE_WORKER: z.enum(["on", "off"]).default("on"),
   TOOLGATE_LOG_REQUESTS: z.enum(["on", "off"]).default("on"),
+  /** Tests only: how many seconds one escalation minute lasts (approvals/escalation/schedule.ts). */
+  TOOLGATE_ESCALATION_MINUTE_SECONDS: z.coerce
+    .number(ESCALATION_MINUTE_SENTENCE)
+    .int(ESCALATION_MINUTE_SENTENCE)
+    .min(1, ESCALATION_MINUTE_SENTENCE)
+    .max(60, ESCALATION_MINUTE_SENTENCE)
+    .default(60),
   TOOLGATE_MAX_ARGUMENTS_BYTES: z.coerce
     .number(ARGUMENTS_LIMIT_SENTENCE)
     .int(ARGUMENTS_LIMIT_SENTENCE)

@@ -53,6 +53,9 @@ export const approvalRequests = pgTable(
     grantUnpinned: jsonb().$type<string[]>(),
     decidedAt: timestamp({ withTimezone: true }),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
+    /** 0 until the request, still unanswered, escalated: 1 (the group / channel), 2 (the admins). */
+    escalationLevel: integer().notNull().default(0),
+    escalatedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

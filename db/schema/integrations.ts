@@ -108,6 +108,8 @@ export const tools = pgTable(
     reviewNote: text(),
     /** Its result is a secret (a temporary password, a token): returned once to the agent, stored redacted. */
     sensitiveResult: boolean().notNull().default(false),
+    /** Minutes before an unanswered technician request about this tool escalates; null: the workspace's. */
+    escalationMinutes: integer(),
     /** Set when a re-sync saw the definition change; the tool needs approval until confirmed. */
     flaggedAt: timestamp({ withTimezone: true }),
     removedAt: timestamp({ withTimezone: true }),

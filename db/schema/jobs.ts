@@ -69,6 +69,8 @@ export const deliveries = pgTable(
     status: deliveryStatus().notNull().default("pending"),
     /** What the channel answered that we need later, e.g. Slack's channel and ts to update the DM. */
     externalRef: jsonb().$type<Record<string, string>>(),
+    /** 0: the request's first delivery; 1 or 2: an escalation's message (links to the inbox, carries no token). */
+    escalationLevel: integer().notNull().default(0),
     lastError: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),

@@ -39,5 +39,15 @@ export const workspaces = pgTable("workspaces", {
   breakGlassUserId: text(),
   /** The admin's last choice in the connect preview, remembered for the next integration. */
   newToolStart: text().$type<NewToolStart>().notNull().default("classified"),
+  /**
+   * Escalation of technician requests nobody answered: after `escalationMinutes` (a tool may
+   * override it) to the escalation group and/or the Slack channel; after `escalationSecondMinutes`
+   * (null: no second level) to the admins. Without a group or a channel, nothing escalates.
+   */
+  escalationMinutes: integer().notNull().default(15),
+  escalationUserIds: jsonb().$type<string[]>().notNull().default([]),
+  /** A Slack channel id (C…) or name (#…); its message links to the signed-in inbox, never a deep link. */
+  escalationSlackChannel: text(),
+  escalationSecondMinutes: integer(),
   ...timestamps(),
 });

@@ -225,6 +225,11 @@ describe("cross-workspace isolation", () => {
       "grants.revoke": () => caller.grants.revoke({ grantId: w.grantB.id }),
       "users.myApprovalNotify": () => caller.users.myApprovalNotify(),
       "users.setMyApprovalNotify": () => caller.users.setMyApprovalNotify({ approvalNotify: "email" }),
+      "escalation.settings": () => caller.escalation.settings(),
+      // B's technician cannot be put in A's escalation group.
+      "escalation.save": () => caller.escalation.save({ minutes: 5, userIds: [w.techB.id], slackChannel: null, secondMinutes: null }),
+      "escalation.tool": () => caller.escalation.tool({ toolId: w.toolB.id }),
+      "escalation.setTool": () => caller.escalation.setTool({ toolId: w.toolB.id, minutes: 1 }),
     };
     const historyBefore = (await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).length;
     // Every procedure of the router is probed: a new one without a probe fails here.
@@ -257,6 +262,7 @@ describe("cross-workspace isolation", () => {
     expect(baselineB!.revision).toBe(1);
     const [integrationB] = await w.db.select().from(integrations).where(eq(integrations.id, w.integrationId));
     expect(integrationB!.baselineId).toBe(w.baselineB);
+    expect(toolB!.escalationMinutes).toBeNull();
     expect(await w.db.select().from(toolPolicyChanges).where(eq(toolPolicyChanges.integrationId, w.integrationId))).toHaveLength(
       historyBefore,
     );

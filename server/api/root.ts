@@ -5,6 +5,7 @@ import { baselinesRouter } from "./routers/baselines";
 import { clientsRouter } from "./routers/clients";
 import { directoryRouter } from "./routers/directory";
 import { grantsRouter } from "./routers/grants";
+import { escalationRouter } from "./routers/escalation";
 import { integrationsRouter } from "./routers/integrations";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   grants: grantsRouter,
   overview: overviewRouter,
   sso: ssoRouter,
+  escalation: escalationRouter,
 });
 
 export type AppRouter = typeof appRouter;

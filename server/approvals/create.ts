@@ -4,6 +4,7 @@ import { rowsOf } from "@/db/results";
 import { approvalRequests, type ApprovalKind } from "@/db/schema";
 import { publishEvent } from "../events/bus";
 import { enqueueJobs } from "../jobs/enqueue";
+import { escalationJobs } from "./escalation/schedule";
 
 export type NewApprovals = {
   workspaceId: string;
@@ -19,7 +20,7 @@ export type NewApprovals = {
 
 /**
  * Creates the approval requests of a call (inside the call's own transaction), and the outbox jobs
- * that deliver them and expire them. Deliveries are planned by the `plan_approval_deliveries` job
+ * that deliver them, expire them and escalate the technician request if nobody answers it. Deliveries are planned by the `plan_approval_deliveries` job
  * after commit, so a Slack or mail outage never blocks or loses the request.
  */
 export async function createApprovalRequests(tx: Transaction, input: NewApprovals): Promise<Array<{ id: string; kind: ApprovalKind }>> {
@@ -38,9 +39,11 @@ export async function createApprovalRequests(tx: Transaction, input: NewApproval
       })),
     )
     .returning({ id: approvalRequests.id, kind: approvalRequests.kind });
+  const technician = rows.find((row) => row.kind === "technician");
   await enqueueJobs(tx, [
     { kind: "plan_approval_deliveries", workspaceId: input.workspaceId, payload: { callId: input.callId } },
     { kind: "expire_call", workspaceId: input.workspaceId, payload: { callId: input.callId }, runAt: input.expiresAt, maxAttempts: 20 },
+    ...(technician ? await escalationJobs(tx, { ...input, approvalRequestId: technician.id }) : []),
   ]);
   await publishEvent(tx, { type: "call", workspaceId: input.workspaceId, callId: input.callId, status: "pending_approval" });
   return rows;

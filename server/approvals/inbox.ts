@@ -231,6 +231,7 @@ export async function listApprovalInbox(
       decidedBy: row.decidedByUser ?? (row.request.decidedByPersonId ? row.managerName : null),
       expiresAt: row.request.expiresAt,
       createdAt: row.request.createdAt,
+      escalationLevel: row.request.escalationLevel,
       managerName: row.managerName,
       managerEmail: row.managerEmail,
       votes:
@@ -303,6 +304,8 @@ export type InboxItem = {
   decidedBy: string | null;
   expiresAt: Date;
   createdAt: Date;
+  /** 0, or how far the request, unanswered, has escalated (1: the group / channel, 2: the admins). */
+  escalationLevel: number;
   managerName: string | null;
   managerEmail: string | null;
   /** A technician request's approvals so far under the two-person rule ("1 of 2 technicians approved"). */

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   "agent.webhook_changed",
   "approval.approved",
   "approval.denied",
+  "approval.escalated",
   "approval.resent",
   "approval.token_replayed",
   "approval.unreached",

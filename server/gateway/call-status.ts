@@ -42,6 +42,7 @@ export async function loadCallView(db: Database, reader: CallReader, callId: str
       decidedAt: approvalRequests.decidedAt,
       comment: approvalRequests.comment,
       denialKind: approvalRequests.denialKind,
+      escalationLevel: approvalRequests.escalationLevel,
     })
     .from(approvalRequests)
     .where(eq(approvalRequests.callId, call.id))
@@ -66,7 +67,14 @@ async function takeSensitiveResult(db: Database, callId: string): Promise<unknow
 
 function toView(
   call: ToolCallRow,
-  approvals: Array<{ kind: string; status: string; decidedAt: Date | null; comment: string | null; denialKind: string | null }>,
+  approvals: Array<{
+    kind: string;
+    status: string;
+    decidedAt: Date | null;
+    comment: string | null;
+    denialKind: string | null;
+    escalationLevel: number;
+  }>,
 ) {
   const denial = approvals.find((approval) => approval.status === "denied");
   return {
@@ -78,6 +86,7 @@ function toView(
       kind: approval.kind,
       status: approval.status,
       decidedAt: approval.decidedAt?.toISOString() ?? null,
+      escalated: approval.escalationLevel > 0,
     })),
     ...(call.status === "succeeded" ? { result: call.result } : {}),
     ...(call.errorCode ? { error: { code: call.errorCode, message: call.errorMessage } } : {}),

@@ -169,6 +169,11 @@ export function gatewayOpenApi(serverUrl: string) {
             kind: { type: "string", enum: [...APPROVAL_KINDS] },
             status: { type: "string", enum: [...APPROVAL_STATUSES] },
             decidedAt: { ...nullableDateTime, description: "When it was approved, denied, expired or cancelled (status reads only)." },
+            escalated: {
+              type: "boolean",
+              description:
+                "Status reads only: true once the request, unanswered for the MSP's escalation time, was escalated to more people (an escalation group, a Slack channel, the admins). It still waits for a decision.",
+            },
             channels: {
               type: "array",
               items: { type: "string", enum: [...APPROVAL_CHANNELS] },

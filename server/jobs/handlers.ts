@@ -1,5 +1,6 @@
 import { executeApprovedCall, expireCall } from "../approvals/execute-approved";
 import { planApprovalDeliveries } from "../approvals/deliver/plan";
+import { escalateApproval } from "../approvals/escalation/escalate";
 import { deliverEmail, deliverSlack, deliverTicketNote, updateApprovalMessages } from "../approvals/deliver/send";
 import { sendPasswordLinkMail } from "../users/password-link-mail";
 import { deliverCallWebhook, deliverConfigWebhook } from "../webhooks/agent-webhooks";
@@ -23,6 +24,8 @@ export const jobHandlers: JobHandlers = {
   expire_call: async (job, db) => {
     await expireCall(db, job.payload.callId);
   },
+  // A request decided (or escalated) in time is left as it is (the update is conditional).
+  escalate_approval: escalateApproval,
 };
 
 /** Jobs that wait on an approved tool or an agent's server: the worker runs them in a lane of their own. */

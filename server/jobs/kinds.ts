@@ -17,6 +17,8 @@ export type JobPayloads = {
   send_password_link: { userId: string; purpose: "invite" | "reset"; sealedToken: string };
   execute_call: { callId: string };
   expire_call: { callId: string };
+  /** A technician request still unanswered after `afterMinutes` escalates to `level` (approvals/escalation). */
+  escalate_approval: { approvalRequestId: string; level: 1 | 2; afterMinutes: number };
 };
 
 /** One delivery of an approval request (a Slack DM, an e-mail, a ticket note) to one approver. */

@@ -258,7 +258,10 @@ function PendingRequest({
           ) : null}
           {item.kind === "technician" ? <SimilarLinks item={item} /> : null}
         </div>
-        <Badge tone="violet">Waiting</Badge>
+        <span className="flex flex-wrap gap-2">
+          {item.escalationLevel > 0 ? <Badge tone="amber">{item.escalationLevel > 1 ? "Escalated to admins" : "Escalated"}</Badge> : null}
+          <Badge tone="violet">Waiting</Badge>
+        </span>
       </div>
       <dl className="mt-3 grid gap-2 text-sm sm:grid-cols-2">
         <div>

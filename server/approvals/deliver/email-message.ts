@@ -1,3 +1,4 @@
+import type { MessageEscalation } from "./slack-message";
 import { argumentPreview, headline, oneLine, requesterLine, ticketLine, type RequestSummary } from "./request-summary";
 
 const html = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -8,8 +9,14 @@ const html = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;")
  * the text part) and HTML-escaped in the HTML part. Where the arguments are shortened, both parts
  * say so and point to the link, whose page shows them in full.
  */
-export function approvalEmail(summary: RequestSummary, link: string): { subject: string; text: string; html: string } {
-  const subject = oneLine(`Approval needed: ${summary.toolTitle}${summary.requesterName ? ` for ${summary.requesterName}` : ""}`);
+export function approvalEmail(
+  summary: RequestSummary,
+  link: string,
+  escalation?: MessageEscalation,
+): { subject: string; text: string; html: string } {
+  const subject = oneLine(
+    `${escalation ? "Escalated, still unanswered" : "Approval needed"}: ${summary.toolTitle}${summary.requesterName ? ` for ${summary.requesterName}` : ""}`,
+  );
   const preview = argumentPreview(summary.arguments);
   const details = [
     oneLine(
@@ -21,6 +28,10 @@ export function approvalEmail(summary: RequestSummary, link: string): { subject:
   ];
   const shortenedNote = "Some arguments are shortened here: the link below shows the request in full.";
   const expires = summary.expiresAt.toISOString().replace("T", " ").slice(0, 16);
+  // An escalation links to the signed-in inbox: no token, so nothing personal about the link.
+  const linkNote = escalation
+    ? `Nobody has answered this request yet. Sign in to Toolgate to decide; the request expires ${expires} UTC.`
+    : `This link is for you only and expires ${expires} UTC. Opening it does not decide anything.`;
   const text = [
     `${headline(summary)}.`,
     "",
@@ -32,7 +43,7 @@ export function approvalEmail(summary: RequestSummary, link: string): { subject:
     ...(preview.shortened ? [shortenedNote] : []),
     "",
     `Approve or deny: ${link}`,
-    `This link is for you only and expires ${expires} UTC. Opening it does not decide anything.`,
+    linkNote,
     `Reference: ${summary.callId}`,
   ].join("\n");
   const body = `<!doctype html><html><body style="font-family:system-ui,sans-serif;font-size:16px;color:#0f172a;max-width:560px">
@@ -42,7 +53,7 @@ export function approvalEmail(summary: RequestSummary, link: string): { subject:
 <p><strong>Arguments</strong></p><pre style="background:#f1f5f9;padding:8px;white-space:pre-wrap">${html(preview.lines.join("\n"))}</pre>
 ${preview.shortened ? `<p><em>${html(shortenedNote)}</em></p>` : ""}
 <p><a href="${html(link)}" style="display:inline-block;background:#1d5fd1;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none">Review and decide</a></p>
-<p style="color:#64748b;font-size:13px">This link is for you only and expires ${html(expires)} UTC. Opening it does not decide anything. Reference: ${html(summary.callId)}</p>
+<p style="color:#64748b;font-size:13px">${html(linkNote)} Reference: ${html(summary.callId)}</p>
 </body></html>`;
   return { subject, text, html: body };
 }

@@ -14,6 +14,8 @@ export type Planned = {
   approvalRequestId: string;
   approverUserId?: string;
   approverPersonId?: string;
+  /** An escalation's message (escalation/escalate.ts): links to the signed-in inbox, carries no token. */
+  escalationLevel?: number;
 };
 
 /**
@@ -27,7 +29,11 @@ export async function planApprovalDeliveries(job: JobRow, db: Database): Promise
   const callId = String(job.payload.callId);
   const [call] = await db.select().from(toolCalls).where(eq(toolCalls.id, callId));
   if (!call || call.status !== "pending_approval") return;
-  const existing = await db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.callId, callId)).limit(1);
+  const existing = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.callId, callId), eq(deliveries.escalationLevel, 0)))
+    .limit(1);
   if (existing.length) return;
   const requests = await db.select().from(approvalRequests).where(eq(approvalRequests.callId, callId));
   const slack = await approvalSlackApp(db, call.workspaceId);
@@ -105,6 +111,7 @@ export async function writeDeliveries(db: Executor, workspaceId: string, callId:
         approvalRequestId: row.approvalRequestId,
         channel: row.channel,
         recipient: row.recipient,
+        escalationLevel: row.escalationLevel ?? 0,
       })),
     );
     await publishEvent(tx, { type: "jobs" });

@@ -13,6 +13,7 @@ import { approvalLink, mintApprovalToken, type Approver } from "../tokens";
 import { approvalSlackApp, ticketingIntegration, workspaceSmtp } from "./channels";
 import { approvalEmail, requestClosedEmail } from "./email-message";
 import { loadRequestSummary } from "./load-summary";
+import type { RequestSummary } from "./request-summary";
 import { approvalRequestBlocks, decidedBlocks } from "./slack-message";
 import { jiraCommentAdf, ticketNoteText } from "./ticket-note";
 
@@ -54,9 +55,17 @@ function slackFailure(error: unknown): Error {
     );
   if (
     data?.error &&
-    ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "users_not_found", "user_not_found", "channel_not_found"].includes(
-      data.error,
-    )
+    [
+      "invalid_auth",
+      "not_authed",
+      "account_inactive",
+      "token_revoked",
+      "users_not_found",
+      "user_not_found",
+      "channel_not_found",
+      "not_in_channel",
+      "is_archived",
+    ].includes(data.error)
   ) {
     return new PermanentJobError(`Slack answered ${data.error}`);
   }
@@ -95,7 +104,31 @@ async function stillPending(db: Database, delivery: Delivery): Promise<boolean> 
   return request?.status === "pending";
 }
 
-/** A Slack DM (conversations.open + chat.postMessage) with the request and Approve / Deny. */
+/** The signed-in inbox, open at this call: where an escalation's message sends its reader. */
+const inboxLink = (callId: string) => `${getEnv().publicUrl}/approvals?call=${callId}`;
+
+/**
+ * An approver's own link: a deep link with their token, or for an escalation's message the
+ * signed-in inbox (escalations may go where other people read, so they carry no token).
+ */
+async function linkFor(db: Database, delivery: Delivery, summary: RequestSummary, approver: Approver): Promise<string> {
+  if (delivery.escalationLevel > 0) return inboxLink(summary.callId);
+  const token = await mintApprovalToken(db, {
+    workspaceId: delivery.workspaceId,
+    approvalRequestId: delivery.approvalRequestId!,
+    expiresAt: summary.expiresAt,
+    approver,
+  });
+  return approvalLink(token);
+}
+
+const escalationOf = (delivery: Delivery) => (delivery.escalationLevel > 0 ? { level: delivery.escalationLevel } : undefined);
+
+/**
+ * A Slack DM (conversations.open + chat.postMessage) with the request and Approve / Deny; for an
+ * escalation to a channel (no approver, the channel as recipient) a post to that channel, whose
+ * buttons decide only for Slack users mapped to Toolgate approvers (slack/interactions.ts).
+ */
 export async function deliverSlack(job: JobRow, db: Database): Promise<void> {
   const delivery = await loadDelivery(db, job);
   if (!delivery || delivery.status === "sent" || !(await stillPending(db, delivery))) return;
@@ -103,27 +136,32 @@ export async function deliverSlack(job: JobRow, db: Database): Promise<void> {
     const app = await approvalSlackApp(db, delivery.workspaceId);
     if (!app) throw new PermanentJobError("Slack is no longer connected.");
     const client = slackClient(app.botToken, { retries: 0, timeoutMs: 15_000 });
-    const approver = approverOf(job);
-    const slackUser = await slackUserIdFor(db, client, approver);
+    const toChannel = delivery.escalationLevel > 0 && !job.payload.approverUserId && !job.payload.approverPersonId;
     const summary = await loadRequestSummary(db, delivery.approvalRequestId!);
-    const token = await mintApprovalToken(db, {
-      workspaceId: delivery.workspaceId,
-      approvalRequestId: delivery.approvalRequestId!,
-      expiresAt: summary.expiresAt,
-      approver,
-    });
-    const message = approvalRequestBlocks(summary, approvalLink(token), Boolean(app.signingSecret));
-    const opened = await client.conversations.open({ users: slackUser });
-    const channel = opened.channel?.id;
-    if (!channel) throw new Error("Slack did not open a DM channel.");
+    let channel: string | undefined = delivery.recipient;
+    let slackUser: string | null = null;
+    let link = inboxLink(summary.callId);
+    if (!toChannel) {
+      const approver = approverOf(job);
+      slackUser = await slackUserIdFor(db, client, approver);
+      link = await linkFor(db, delivery, summary, approver);
+      const opened = await client.conversations.open({ users: slackUser });
+      channel = opened.channel?.id;
+      if (!channel) throw new Error("Slack did not open a DM channel.");
+    }
+    const message = approvalRequestBlocks(summary, link, Boolean(app.signingSecret), escalationOf(delivery));
     const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never });
-    await markSent(db, delivery, { channel, ts: String(posted.ts ?? ""), slackUserId: slackUser });
+    await markSent(db, delivery, {
+      channel: String(posted.channel ?? channel),
+      ts: String(posted.ts ?? ""),
+      ...(slackUser ? { slackUserId: slackUser } : {}),
+    });
   } catch (error) {
     await recordFailure(db, delivery, slackFailure(error), job.attempts >= job.maxAttempts);
   }
 }
 
-/** The manager's e-mail over SMTP (nodemailer), with their own deep link. */
+/** An approver's e-mail over SMTP (nodemailer), with their own deep link (an escalation's: the inbox). */
 export async function deliverEmail(job: JobRow, db: Database): Promise<void> {
   const delivery = await loadDelivery(db, job);
   if (!delivery || delivery.status === "sent" || !(await stillPending(db, delivery))) return;
@@ -131,13 +169,8 @@ export async function deliverEmail(job: JobRow, db: Database): Promise<void> {
     const smtp = await workspaceSmtp(db, delivery.workspaceId);
     if (!smtp) throw new PermanentJobError("E-mail (SMTP) is not configured.");
     const summary = await loadRequestSummary(db, delivery.approvalRequestId!);
-    const token = await mintApprovalToken(db, {
-      workspaceId: delivery.workspaceId,
-      approvalRequestId: delivery.approvalRequestId!,
-      expiresAt: summary.expiresAt,
-      approver: approverOf(job),
-    });
-    const messageId = await sendMail(smtp, delivery.recipient, approvalEmail(summary, approvalLink(token)));
+    const link = await linkFor(db, delivery, summary, approverOf(job));
+    const messageId = await sendMail(smtp, delivery.recipient, approvalEmail(summary, link, escalationOf(delivery)));
     await markSent(db, delivery, { messageId });
   } catch (error) {
     await recordFailure(db, delivery, error, job.attempts >= job.maxAttempts);
@@ -153,7 +186,7 @@ export async function deliverTicketNote(job: JobRow, db: Database): Promise<void
     const system = delivery.channel as Extract<DeliveryChannel, "jira" | "connectwise">;
     const integration = await ticketingIntegration(db, delivery.workspaceId, system, null);
     if (!integration) throw new PermanentJobError(`${system} is no longer connected.`);
-    const link = `${getEnv().publicUrl}/approvals?call=${summary.callId}`;
+    const link = inboxLink(summary.callId);
     const id = await postTicketNote(
       { kind: system, config: integration.config, secrets: openIntegrationSecrets(integration) },
       delivery.recipient,

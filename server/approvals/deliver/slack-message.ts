@@ -36,13 +36,22 @@ function fieldLines(fields: Array<[string, string]>): RichTextElement[] {
   return fields.flatMap(([label, value], index) => [bold(`${label}: `), text(index < fields.length - 1 ? `${value}\n` : value)]);
 }
 
+/** An escalation's message: the request is still unanswered; level 2 went to the admins. */
+export type MessageEscalation = { level: number };
+
 /**
  * The Block Kit DM asking for a decision. With a signing secret (interactivity pointed at
  * /api/slack/interactions) Approve and Deny are action buttons plus a Details link; without one
  * they are links to the deep-link page, where the decision is made. Where the arguments are
- * shortened, the message says so and links to that page, which shows them in full.
+ * shortened, the message says so and links to that page, which shows them in full. An escalation's
+ * message (to a channel or a DM) links to the signed-in inbox instead: it never carries a token.
  */
-export function approvalRequestBlocks(summary: RequestSummary, link: string, interactive: boolean): { text: string; blocks: Block[] } {
+export function approvalRequestBlocks(
+  summary: RequestSummary,
+  link: string,
+  interactive: boolean,
+  escalation?: MessageEscalation,
+): { text: string; blocks: Block[] } {
   const fields: Array<[string, string]> = [
     ["Tool", `${oneLine(summary.toolTitle)} (${oneLine(summary.toolName)})`],
     ["Integration", oneLine(`${summary.integrationName}${summary.clientName ? ` — ${summary.clientName}` : ""}`)],
@@ -51,43 +60,62 @@ export function approvalRequestBlocks(summary: RequestSummary, link: string, int
     ...(summary.ticket ? [["Ticket", ticketLine(summary.ticket)] as [string, string]] : []),
   ];
   const preview = argumentPreview(summary.arguments);
-  const actions: Block[] = interactive
-    ? [
-        {
-          type: "button",
-          action_id: "toolgate_approve",
-          text: { type: "plain_text", text: "Approve" },
-          style: "primary",
-          value: summary.approvalRequestId,
-        },
-        // "Approve for 1 h": also a one-hour standing grant (server/grants), where the call can be granted.
-        ...(summary.canGrant === false
-          ? []
-          : [
-              {
-                type: "button",
-                action_id: "toolgate_approve_1h",
-                text: { type: "plain_text", text: "Approve for 1 h" },
-                value: summary.approvalRequestId,
-              },
-            ]),
-        {
-          type: "button",
-          action_id: "toolgate_deny",
-          text: { type: "plain_text", text: "Deny" },
-          style: "danger",
-          value: summary.approvalRequestId,
-        },
-        { type: "button", action_id: "toolgate_details", text: { type: "plain_text", text: "Details" }, url: link },
-      ]
-    : [
-        { type: "button", action_id: "toolgate_open_approve", text: { type: "plain_text", text: "Approve" }, style: "primary", url: link },
-        { type: "button", action_id: "toolgate_open_deny", text: { type: "plain_text", text: "Deny" }, style: "danger", url: link },
-      ];
+  const openInbox: Block = {
+    type: "button",
+    action_id: "toolgate_open_inbox",
+    text: { type: "plain_text", text: "Open in Toolgate" },
+    url: link,
+  };
+  const decisionButtons: Block[] = [
+    {
+      type: "button",
+      action_id: "toolgate_approve",
+      text: { type: "plain_text", text: "Approve" },
+      style: "primary",
+      value: summary.approvalRequestId,
+    },
+    // "Approve for 1 h": also a one-hour standing grant (server/grants), where the call can be granted —
+    // not on an escalation, where many people see one message.
+    ...(summary.canGrant === false || escalation
+      ? []
+      : [
+          {
+            type: "button",
+            action_id: "toolgate_approve_1h",
+            text: { type: "plain_text", text: "Approve for 1 h" },
+            value: summary.approvalRequestId,
+          },
+        ]),
+    {
+      type: "button",
+      action_id: "toolgate_deny",
+      text: { type: "plain_text", text: "Deny" },
+      style: "danger",
+      value: summary.approvalRequestId,
+    },
+  ];
+  // An escalation's link is the signed-in inbox: without interactivity it is the only way to decide.
+  const actions: Block[] = escalation
+    ? [...(interactive ? decisionButtons : []), openInbox]
+    : interactive
+      ? [...decisionButtons, { type: "button", action_id: "toolgate_details", text: { type: "plain_text", text: "Details" }, url: link }]
+      : [
+          {
+            type: "button",
+            action_id: "toolgate_open_approve",
+            text: { type: "plain_text", text: "Approve" },
+            style: "primary",
+            url: link,
+          },
+          { type: "button", action_id: "toolgate_open_deny", text: { type: "plain_text", text: "Deny" }, style: "danger", url: link },
+        ];
+  const title = escalation
+    ? `Escalated${escalation.level > 1 ? " to the admins" : ""}: technician approval still unanswered`
+    : `${summary.kind === "manager" ? "Manager" : "Technician"} approval needed`;
   return {
-    text: `${notificationText(headline(summary))} — approval needed`,
+    text: `${notificationText(headline(summary))} — ${escalation ? "escalated, still unanswered" : "approval needed"}`,
     blocks: [
-      { type: "header", text: { type: "plain_text", text: `${summary.kind === "manager" ? "Manager" : "Technician"} approval needed` } },
+      { type: "header", text: { type: "plain_text", text: title } },
       richText(section(bold(headline(summary)))),
       richText(section(...fieldLines(fields))),
       richText(

@@ -111,6 +111,12 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
                   {approval.decidedByName ? ` by ${approval.decidedByName}` : ""}
                   {approval.decidedAt ? ` · ${when(approval.decidedAt)}` : ""}
                   {approval.comment ? ` — “${approval.comment}”` : ""}
+                  {approval.escalationLevel > 0 ? (
+                    <>
+                      {" "}
+                      <Badge tone="amber">{approval.escalationLevel > 1 ? "Escalated to admins" : "Escalated"}</Badge>
+                    </>
+                  ) : null}
                   <p className="text-xs text-slate-500">
                     {approval.channels.length ? `Reaches: ${channelsInWords(approval.channels)}` : "Reaches nobody: no channel is set up"}
                   </p>
@@ -146,6 +152,7 @@ export default async function CallPage({ params }: { params: Promise<{ callId: s
               <li key={entry.id} className="flex flex-wrap gap-x-3">
                 <span className="text-slate-500">{when(entry.at)}</span>
                 <span className="font-medium">
+                  {entry.delivery.escalationLevel > 0 ? "escalation: " : ""}
                   {entry.delivery.channel} to {entry.delivery.recipient}: {entry.delivery.status}
                 </span>
                 <span className="text-slate-600">

@@ -15,6 +15,7 @@ import { ExplainPanel } from "./explain-panel";
 import type { Choice, DraftAction, ToolPolicyRow } from "./policy-drafts";
 import { SchemaView } from "./schema-view";
 import { TechnicianApprovalsControl } from "./technician-approvals-control";
+import { ToolEscalation } from "./tool-escalation";
 import { ToolRulesEditor } from "./tool-rules-editor";
 
 export type ToolRowProps = {
@@ -206,6 +207,7 @@ function ToolDefinition({ toolId }: { toolId: string }) {
     <div className="mt-3 space-y-3 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
       <p className="whitespace-pre-wrap text-slate-700">{data.description || "No description."}</p>
       <SchemaView schema={data.inputSchema} />
+      <ToolEscalation toolId={toolId} />
       {Object.keys(data.annotations).length ? (
         <p className="text-xs text-slate-500">
           Annotations from the server (hints, not trust):{" "}
