@@ -1,5 +1,5 @@
 import type { LinkView } from "@/server/approvals/deep-link";
-import { argumentsJson, oneLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
+import { argumentsJson, oneLine, type RequestSummary } from "@/server/approvals/summary";
 import { callStateLabel, cancelReasonLabel } from "@/server/calls/labels";
 import { requesterSourceLabel } from "@/server/approvals/requester-source";
 
@@ -123,8 +123,12 @@ ${notice ? `<p class="state">${escapeHtml(notice)}</p>` : ""}${details(summary)}
 <div class="actions"><button class="approve" type="submit" name="decision" value="approve">Approve</button>
 <details class="confirm"><summary class="deny">Deny…</summary><p>Deny this request? The call will not run, and the agent is told.</p>
 <button class="deny" type="submit" name="decision" value="deny">Yes, deny it</button></details>
-${view.isManager ? `<details class="confirm"><summary class="neutral">Not my report…</summary><p>${escapeHtml(summary.requesterName ?? "The requester")} does not report to you? The call is denied and the MSP is asked to fix its directory.</p>
-<button class="neutral" type="submit" name="decision" value="not_my_report">Yes, not my report</button></details>` : ""}</div>
+${
+  view.isManager
+    ? `<details class="confirm"><summary class="neutral">Not my report…</summary><p>${escapeHtml(summary.requesterName ?? "The requester")} does not report to you? The call is denied and the MSP is asked to fix its directory.</p>
+<button class="neutral" type="submit" name="decision" value="not_my_report">Yes, not my report</button></details>`
+    : ""
+}</div>
 </form>`,
       );
     }

@@ -5,8 +5,7 @@ import { recordAudit } from "../audit/record";
 import { isServiceError } from "../errors";
 import { hitRateLimit } from "../rate-limit";
 import { decideApproval, type DecisionActor } from "./decide";
-import { loadRequestSummary } from "./deliver/load-summary";
-import type { RequestSummary } from "./deliver/request-summary";
+import { loadRequestSummary, type RequestSummary } from "./summary";
 import { checkApprovalCsrfToken, findApprovalToken, markTokenUsed, type FoundToken } from "./tokens";
 
 const UNKNOWN_TOKENS_PER_MINUTE = 20;

@@ -1,4 +1,4 @@
-import { sha256Hex } from "../tokens";
+import { sha256Hex } from "./tokens";
 
 /**
  * JSON with object keys sorted at every level, so the same content always gives the same bytes:

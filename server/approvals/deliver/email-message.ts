@@ -1,4 +1,4 @@
-import { argumentPreview, headline, oneLine, requesterLine, ticketLine, type RequestSummary } from "./request-summary";
+import { argumentPreview, headline, oneLine, requesterLine, ticketLine, type RequestSummary } from "../summary";
 
 const html = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
