@@ -39,7 +39,8 @@ export default defineConfig({
         extends: true,
         test: { name: "unit", include: ["**/*.test.ts"], exclude: [...IGNORED, ...DB_TESTS, ...PROOF_TESTS, ...AGENT_TESTS] },
       },
-      // The proof suite (issue 7): production servers on PostgreSQL when TEST_DATABASE_URL is set, else PGlite.
+      // The proof suite (property tests of the invariants: one decision, exactly once, crashes, database faults)
+      // against production servers, on PostgreSQL when TEST_DATABASE_URL is set, else PGlite.
       {
         extends: true,
         test: {
@@ -50,7 +51,8 @@ export default defineConfig({
           testTimeout: 600_000,
         },
       },
-      // Issue 13: the same production build, PostgreSQL when TEST_DATABASE_URL is set, else PGlite.
+      // Real agent clients and frameworks (test/agents) against the same production build, on PostgreSQL
+      // when TEST_DATABASE_URL is set, else PGlite.
       { extends: true, test: { name: "agents", include: AGENT_TESTS, exclude: IGNORED, fileParallelism: false, testTimeout: 120_000 } },
       { extends: true, test: { name: "pglite", include: DB_TESTS, exclude: IGNORED, env: { TEST_DRIVER: "pglite" } } },
       ...(process.env.TEST_DATABASE_URL

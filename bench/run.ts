@@ -23,7 +23,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { buildIfStale, nextBin } from "../scripts/lib/build.mjs";
-import { signIn, trpc } from "../test/app-client";
+import { appClient, connectOverHttp, seedWorldOverHttp, signIn } from "../test/app-client";
 
 const short = process.env.BENCH_SHORT === "1";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (short ? 3 : 5));
@@ -285,7 +285,6 @@ async function main(): Promise<void> {
         child.on("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(out))));
       });
     await tsx(["create-admin", "--email", admin.email, "--name", "Bench Admin", "--workspace-name", "Bench MSP"], admin.password);
-    const agentKey = (await tsx(["create-agent", "--name", "Bench agent", "--clients", "all", "--msp-wide"])).split("\n").at(-1)!;
 
     log("starting next start…");
     // BENCH_PROFILE_DIR: the app writes a V8 CPU profile there when it stops (bench/profile-summary.ts reads it).
@@ -299,27 +298,15 @@ async function main(): Promise<void> {
     children.push(app);
     await waitFor(`${APP}/api/health`);
     const cookie = await signIn(APP, admin.email, admin.password);
-    const connected = await trpc<{ integrationId: string }>(APP, cookie, "integrations.connect", {
-      clientId: null,
-      name: "Bench",
+    const api = appClient(APP, cookie);
+    const {
+      agent: { key: agentKey },
+    } = await seedWorldOverHttp(api, {
+      upstream: { url: `${upstreamUrl}/mcp` },
       slug: "bench",
-      settings: { kind: "mcp", url: `${upstreamUrl}/mcp` },
-    });
-    const tools = await trpc<Array<{ id: string; name: string }>>(
-      APP,
-      cookie,
-      "policies.tools",
-      { integrationId: connected.integrationId },
-      "query",
-    );
-    const detail = await trpc<{ revision: number }>(APP, cookie, "integrations.get", { integrationId: connected.integrationId }, "query");
-    await trpc(APP, cookie, "policies.save", {
-      integrationId: connected.integrationId,
-      revision: detail.revision,
-      changes: [
-        { toolId: tools.find((tool) => tool.name === "bench_get")!.id, policy: "auto", managerApproval: false },
-        { toolId: tools.find((tool) => tool.name === "bench_delete")!.id, policy: "disabled", managerApproval: false },
-      ],
+      name: "Bench",
+      policies: { bench_get: "auto", bench_delete: "disabled" },
+      agent: { name: "Bench agent" },
     });
 
     const json = { "content-type": "application/json" };
@@ -414,14 +401,8 @@ async function main(): Promise<void> {
     const processStats = (await (await fetch(`${APP}/api/bench/stats`)).json()) as { eventLoopDelayP99Ms: number; peakRssMb: number };
 
     log("detail page with 1,000 tools…");
-    const large = await trpc<{ integrationId: string }>(APP, cookie, "integrations.connect", {
-      clientId: null,
-      name: "Large",
-      slug: "large",
-      settings: { kind: "mcp", url: `${upstreamUrl}/mcp-large` },
-    });
-    const largeTools = await trpc<Array<{ id: string }>>(APP, cookie, "policies.tools", { integrationId: large.integrationId }, "query");
-    const pageUrl = `${APP}/settings/integrations/${large.integrationId}`;
+    const large = await connectOverHttp(api, { upstream: { url: `${upstreamUrl}/mcp-large` }, slug: "large", name: "Large" });
+    const pageUrl = `${APP}/settings/integrations/${large.id}`;
     await fetch(pageUrl, { headers: { cookie } });
     const render = await timeSequential(short ? 5 : 20, async () => {
       const response = await fetch(pageUrl, { headers: { cookie } });
@@ -429,15 +410,14 @@ async function main(): Promise<void> {
       if (!response.ok || !html.includes("send_item_999"))
         throw new Error(`the detail page did not render its 1,000 tools (${response.status})`);
     });
-    let revision = (await trpc<{ revision: number }>(APP, cookie, "integrations.get", { integrationId: large.integrationId }, "query"))
-      .revision;
+    let revision = (await api.integrations.get.query({ integrationId: large.id })).revision;
     let flip = false;
     const save = await timeSequential(short ? 3 : 10, async () => {
       flip = !flip;
-      const result = await trpc<{ revision: number; applied: number }>(APP, cookie, "policies.save", {
-        integrationId: large.integrationId,
+      const result = await api.policies.save.mutate({
+        integrationId: large.id,
         revision,
-        changes: largeTools.map((tool) => ({ toolId: tool.id, policy: flip ? "disabled" : "approval_needed", managerApproval: false })),
+        changes: large.tools.map((tool) => ({ toolId: tool.id, policy: flip ? "disabled" : "approval_needed", managerApproval: false })),
       });
       if (result.applied !== 1_000) throw new Error(`expected 1,000 applied changes, got ${result.applied}`);
       revision = result.revision;

@@ -1,7 +1,7 @@
 // The app servers Playwright runs against: one per browser project, each with its own database.
 const base = Number(process.env.E2E_PORT_BASE ?? 3200);
 
-/** The outside-service stubs (Slack Web API, SMTP) the e2e servers talk to: e2e/support/stubs.ts. */
+/** The outside-service stubs (Slack Web API, SMTP) the e2e servers talk to: e2e/support/outside-services.ts. */
 export const E2E_STUBS = {
   port: base + 90,
   slackApiUrl: `http://127.0.0.1:${base + 90}/api/`,

@@ -148,4 +148,3 @@ export async function runAdminCommand(argv: string[], io: { readSecret?: () => P
   }
   throw new StartupError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
 }
-

@@ -11,7 +11,7 @@ import { E2E_SERVERS, E2E_STUBS } from "../e2e/servers.mjs";
 buildIfStale();
 
 // Slack and SMTP stand-ins first: the app servers are configured to talk to them.
-const stubs = spawn(process.execPath, ["--import", "tsx", "e2e/support/stubs.ts"], {
+const stubs = spawn(process.execPath, ["--import", "tsx", "e2e/support/outside-services.ts"], {
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...process.env, E2E_STUB_PORT_BASE: String(E2E_STUBS.port) },
 });

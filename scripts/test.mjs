@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, a production build, vitest (unit, database tests on PGlite — and on
+// `npm test`: typecheck, lint, the formatting check (prettier --check), a production build, vitest (unit, database tests on PGlite — and on
 // PostgreSQL when TEST_DATABASE_URL is set — and the proof suite against production servers), then
 // Playwright. Ends with one line: "N passed, N failed".
 import { spawnSync } from "node:child_process";
@@ -15,6 +15,7 @@ for (const report of ["vitest.json", "playwright.json"]) rmSync(join(root, ".tes
 const steps = [
   ["typecheck", bin("tsc"), ["--noEmit"]],
   ["lint", bin("eslint"), ["--max-warnings", "0", "."]],
+  ["format", bin("prettier"), ["--check", "."]],
   ["build", process.execPath, ["-e", 'import("./scripts/lib/build.mjs").then((m) => m.buildIfStale())']],
   ["vitest", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.test-tmp/vitest.json"]],
   ["playwright", bin("playwright"), ["test"]],
@@ -33,8 +34,8 @@ for (const [name, command, args] of steps) {
   const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (result.status !== 0) {
     failedStep ??= name;
-    // Typecheck, lint or build failures stop here; test failures still let the next suite report.
-    if (name === "typecheck" || name === "lint" || name === "build") break;
+    // Typecheck, lint, format or build failures stop here; test failures still let the next suite report.
+    if (name === "typecheck" || name === "lint" || name === "format" || name === "build") break;
   }
 }
 

@@ -76,6 +76,19 @@ const schema = z.object({
     .min(1, ESCALATION_MINUTE_SENTENCE)
     .max(60, ESCALATION_MINUTE_SENTENCE)
     .default(60),
+  /** `off` silences the warning a failed job attempt logs (tests). */
+  TOOLGATE_LOG_JOBS: z.string().optional(),
+  /** Tuning, read where used (a value that is not a usable number means the default there). */
+  TOOLGATE_MCP_APPROVAL_WAIT_MS: z.string().optional(),
+  TOOLGATE_UPSTREAM_TIMEOUT_MS: z.string().optional(),
+  /** Extra origins (comma-separated) /api/mcp accepts besides the app's own. */
+  TOOLGATE_MCP_ALLOWED_ORIGINS: z.string().default(""),
+  /** `1` accepts an SMTP server's certificate without checking it (a test or lab mail server). */
+  TOOLGATE_SMTP_INSECURE_TLS: z.string().optional(),
+  /** The proof suite's crash tests only: the fault point at which the process kills itself (server/fault-points.ts). */
+  TOOLGATE_FAULT_POINT: z.string().optional(),
+  /** `npm run bench` only: the upstream the forward-only route (B1) calls. */
+  TOOLGATE_BENCH_UPSTREAM: z.string().optional(),
   TOOLGATE_MAX_ARGUMENTS_BYTES: z.coerce
     .number(ARGUMENTS_LIMIT_SENTENCE)
     .int(ARGUMENTS_LIMIT_SENTENCE)

@@ -1,3 +1,5 @@
+import { getEnv } from "./env";
+
 /**
  * Crash points for the proof suite's crash tests: with TOOLGATE_FAULT_POINT set to a point's name,
  * the process kills itself (SIGKILL, no cleanup) when it gets there. Without the variable — always
@@ -6,5 +8,5 @@
 export type FaultPoint = "before_execution" | "after_upstream_call";
 
 export function faultPoint(name: FaultPoint): void {
-  if (process.env.TOOLGATE_FAULT_POINT === name) process.kill(process.pid, "SIGKILL");
+  if (getEnv().TOOLGATE_FAULT_POINT === name) process.kill(process.pid, "SIGKILL");
 }

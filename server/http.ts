@@ -2,6 +2,7 @@ import { isDatabaseUnavailable } from "@/db/connection-errors";
 import { type ErrorCode, isServiceError } from "./errors";
 import { errorText, log } from "./log/logger";
 import { metrics, routeLabel } from "./metrics/registry";
+import { getEnv } from "./env";
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -104,7 +105,7 @@ function observeRequest(request: Request, status: number, durationMs: number): v
 
 /** One line per request (the logger redacts deep-link tokens from the path). */
 export function logRequest(request: Request, status: number, durationMs: number): void {
-  if (process.env.TOOLGATE_LOG_REQUESTS === "off") return;
+  if (getEnv().TOOLGATE_LOG_REQUESTS === "off") return;
   const path = new URL(request.url).pathname;
   log("info", "request", { method: request.method, path, status, durationMs: Math.round(durationMs * 10) / 10 });
 }

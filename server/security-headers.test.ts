@@ -4,7 +4,8 @@ import { proxy } from "@/proxy";
 
 afterEach(() => vi.unstubAllEnvs());
 
-const page = (path = "/login", init?: ConstructorParameters<typeof NextRequest>[1]) => proxy(new NextRequest(`http://localhost${path}`, init));
+const page = (path = "/login", init?: ConstructorParameters<typeof NextRequest>[1]) =>
+  proxy(new NextRequest(`http://localhost${path}`, init));
 
 describe("security headers from proxy.ts", () => {
   it("gives every page a Content-Security-Policy with a fresh nonce, also handed to Next.js on the request", () => {

@@ -1,15 +1,14 @@
 import { eq } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "@/db";
-import { integrations, tools, workspaces } from "@/db/schema";
+import { workspaces } from "@/db/schema";
 import { POST } from "./gateway-routes";
-import { createClient } from "@/server/clients/clients";
 import { addPerson } from "@/server/directory/people";
-import { connectIntegration } from "@/server/integrations/connect";
 import { jobHandlers } from "@/server/jobs/handlers";
 import { createWorker } from "@/server/jobs/worker";
 import { saveToolPolicies } from "@/server/policy/save";
-import { createUser, createWorkspace, uniqueSuffix } from "./fixtures";
-import { createTestAgent, gatewayRequest } from "./gateway";
+import { createUser, uniqueSuffix } from "./fixtures";
+import { gatewayRequest } from "./gateway";
+import { seedWorld } from "./world";
 import type { McpUpstream } from "./mcp-upstream";
 import { sharedSmtpCapture } from "./smtp-capture";
 
@@ -21,7 +20,17 @@ import { sharedSmtpCapture } from "./smtp-capture";
  */
 export async function approvalWorld(handle: DatabaseHandle, upstream: McpUpstream, options: { email?: boolean } = {}) {
   const db: Database = handle.db;
-  const workspace = await createWorkspace(db);
+  const world = await seedWorld(db, {
+    upstream,
+    client: { name: `Contoso ${uniqueSuffix()}` },
+    name: "Contoso directory",
+    admin: { role: "admin", name: "Avery Admin" },
+    policies: {
+      reset_password: { policy: "approval_needed", managerApproval: true },
+      delete_user: { policy: "approval_needed", managerApproval: false },
+    },
+  });
+  const { workspace, admin, ctx, client, slug, integrationId, agent, setPolicy, toolId, revision } = world;
   if (options.email !== false) {
     const smtp = await sharedSmtpCapture();
     await db
@@ -29,33 +38,10 @@ export async function approvalWorld(handle: DatabaseHandle, upstream: McpUpstrea
       .set({ smtpSettings: { host: "127.0.0.1", port: smtp.port, secure: false, username: null, from: "Toolgate <approvals@msp.test>" } })
       .where(eq(workspaces.id, workspace.id));
   }
-  const admin = await createUser(db, workspace.id, { role: "admin", name: "Avery Admin" });
   const technician = await createUser(db, workspace.id, { role: "technician", name: "Terry Tech" });
-  const ctx = { db, user: admin };
-  const client = await createClient(ctx, { name: `Contoso ${uniqueSuffix()}` });
   const boss = await addPerson(ctx, { clientId: client.id, email: `boss-${uniqueSuffix()}@contoso.test`, name: "Boss Manager" });
   const annEmail = `ann-${uniqueSuffix()}@contoso.test`;
   const ann = await addPerson(ctx, { clientId: client.id, email: annEmail, name: "Ann Requester", managerId: boss.id });
-  const slug = `dir-${uniqueSuffix()}`;
-  const { integrationId } = await connectIntegration(ctx, {
-    clientId: client.id,
-    name: "Contoso directory",
-    slug,
-    settings: { kind: "mcp", url: upstream.url },
-  });
-  const rows = await db.select().from(tools).where(eq(tools.integrationId, integrationId));
-  const toolId = (name: string) => rows.find((row) => row.name === name)!.id;
-  const revision = async () =>
-    (await db.select({ revision: integrations.revision }).from(integrations).where(eq(integrations.id, integrationId)))[0]!.revision;
-  await saveToolPolicies(ctx, {
-    integrationId,
-    revision: await revision(),
-    changes: [
-      { toolId: toolId("reset_password"), policy: "approval_needed", managerApproval: true },
-      { toolId: toolId("delete_user"), policy: "approval_needed", managerApproval: false },
-    ],
-  });
-  const agent = await createTestAgent(db, admin);
   const worker = createWorker(handle, { handlers: jobHandlers, backoffMs: () => 0 });
   const drain = async () => {
     for (let pass = 0; pass < 20 && (await worker.runOnce()) > 0; pass++);
@@ -79,8 +65,6 @@ export async function approvalWorld(handle: DatabaseHandle, upstream: McpUpstrea
       body: (await response.json()) as { callId: string; approvals: Array<{ kind: string }>; error?: { code: string; message: string } },
     };
   };
-  const setPolicy = async (name: string, policy: "auto" | "approval_needed" | "disabled", managerApproval = false) =>
-    saveToolPolicies(ctx, { integrationId, revision: await revision(), changes: [{ toolId: toolId(name), policy, managerApproval }] });
   /** The two-person rule on one tool: how many distinct technicians must approve (its policy stays as it is). */
   const setTechnicianApprovals = async (name: string, technicianApprovals: number, managerApproval = name === "reset_password") =>
     saveToolPolicies(ctx, {

@@ -1,5 +1,5 @@
 import type { LinkView } from "@/server/approvals/deep-link";
-import { argumentsJson, oneLine, votesLine, type RequestSummary } from "@/server/approvals/deliver/request-summary";
+import { argumentsJson, oneLine, votesLine, type RequestSummary } from "@/server/approvals/summary";
 import { callStateLabel, cancelReasonLabel } from "@/server/calls/labels";
 import { requesterSourceLabel } from "@/server/approvals/requester-source";
 

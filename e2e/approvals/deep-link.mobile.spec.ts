@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { E2E_STUBS } from "../servers.mjs";
 import { FIRST_ADMIN } from "../fixtures/accounts";
 import { signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
-import { approveLinkIn, mails, setSlackUsers, slackCalls, waitFor } from "../fixtures/stubs";
+import { approveLinkIn, mails, setSlackUsers, slackCalls, waitFor } from "../fixtures/outside-services";
 
 type Integration = { id: string; slug: string; kind: string };
 

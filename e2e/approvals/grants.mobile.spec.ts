@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext, type Page, type TestInfo } from "
 import { E2E_STUBS } from "../servers.mjs";
 import { FIRST_ADMIN } from "../fixtures/accounts";
 import { connectDemoDirectory, signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
-import { approveLinkIn, setJiraIssues, setSlackUsers, slackCalls, waitFor } from "../fixtures/stubs";
+import { approveLinkIn, setJiraIssues, setSlackUsers, slackCalls, waitFor } from "../fixtures/outside-services";
 
 type Integration = { id: string; slug: string; kind: string };
 type GatewayBody = { callId: string; status: string; grant?: { id: string; approvedBy: string; ranAs: string } };

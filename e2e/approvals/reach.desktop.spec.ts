@@ -1,8 +1,16 @@
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 import { E2E_STUBS } from "../servers.mjs";
 import { FIRST_ADMIN } from "../fixtures/accounts";
-import { connectDemoDirectory, createTechnician, openMenuIfCollapsed, signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
-import { approveLinkIn, mails, waitFor } from "../fixtures/stubs";
+import {
+  connectDemoDirectory,
+  createTechnician,
+  openMenuIfCollapsed,
+  signInViaApi,
+  trpcMutation,
+  trpcQuery,
+  unique,
+} from "../fixtures/api";
+import { approveLinkIn, mails, waitFor } from "../fixtures/outside-services";
 
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -83,7 +91,10 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
   const reason = `reach ${unique()}`;
   const pending = await resetPassword(page.request, key, slug, "ana.gomez@contoso-dental.test", reason);
   expect(pending.approvals).toEqual([{ kind: "technician", status: "pending", channels: ["inbox"] }]);
-  const card = page.locator("li").filter({ hasText: reason }).filter({ has: page.getByTestId("reach") });
+  const card = page
+    .locator("li")
+    .filter({ hasText: reason })
+    .filter({ has: page.getByTestId("reach") });
   await expect(card).toBeVisible({ timeout: 30_000 });
   await expect(card.getByText("Only this inbox shows it: nobody was notified.")).toBeVisible();
   await expect(page.getByTestId("nav-badge-approvals").first()).toHaveText(new RegExp(`^${before + 1}`), { timeout: 30_000 });

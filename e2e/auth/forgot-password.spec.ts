@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E_STUBS } from "../servers.mjs";
 import { signInViaApi, trpcMutation, unique } from "../fixtures/api";
-import { mails, waitFor } from "../fixtures/stubs";
+import { mails, waitFor } from "../fixtures/outside-services";
 
 const linkIn = (text: string) => text.match(/https?:\/\/[^\s"]+\/set-password\/[A-Za-z0-9_-]+/)?.[0];
 

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { openMenuIfCollapsed, signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
-import { setOidcAccount } from "../fixtures/stubs";
+import { setOidcAccount } from "../fixtures/outside-services";
 
 const DOMAIN = "northwind-it.test";
 

@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { FIRST_ADMIN } from "../fixtures/accounts";
 import { connectDemoDirectory, signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
-import { approveLinkIn, setSlackUsers, slackCalls, waitFor } from "../fixtures/stubs";
+import { approveLinkIn, setSlackUsers, slackCalls, waitFor } from "../fixtures/outside-services";
 
 /** Slack (so the technician gets a deep link by DM) and an agent that may use every integration. */
 async function prepareAgent(request: APIRequestContext): Promise<string> {

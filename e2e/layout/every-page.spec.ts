@@ -3,7 +3,7 @@ import { E2E_STUBS } from "../servers.mjs";
 import { FIRST_ADMIN } from "../fixtures/accounts";
 import { connectDemoDirectory, signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
 import { checkPageLayout, useLayoutViewport } from "../fixtures/layout";
-import { approveLinkIn, setSlackUsers, slackCalls, waitFor } from "../fixtures/stubs";
+import { approveLinkIn, setSlackUsers, slackCalls, waitFor } from "../fixtures/outside-services";
 
 type Integration = { id: string; slug: string; kind: string };
 

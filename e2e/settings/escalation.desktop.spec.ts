@@ -1,7 +1,7 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { FIRST_ADMIN } from "../fixtures/accounts";
 import { connectDemoDirectory, createTechnician, signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
-import { setSlackUsers, slackCalls, waitFor } from "../fixtures/stubs";
+import { setSlackUsers, slackCalls, waitFor } from "../fixtures/outside-services";
 
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { E2E_STUBS } from "../servers.mjs";
 import { FIRST_ADMIN } from "../fixtures/accounts";
 import { signInViaApi } from "../fixtures/api";
-import { mails, waitFor } from "../fixtures/stubs";
+import { mails, waitFor } from "../fixtures/outside-services";
 
 test("General settings: each approval channel's state with a link to set it up, SMTP errors next to their fields, and a test e-mail", async ({
   page,

@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/gateway/route";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
 import { createTestAgent, gatewayRequest } from "@/test/gateway";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { createCaller } from "../api/root";
 import { createClient } from "../clients/clients";
 import { connectIntegration } from "../integrations/connect";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 import { callsToCsv } from "./csv-export";
 import { filtersFromSearchParams } from "./filters";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("get_user"), tool("reset_password")]);
 
 describe("activity", () => {
   it("lists calls per client and across the MSP with filters, opens one with its timeline, exports CSV, and never shows another workspace's calls", async () => {

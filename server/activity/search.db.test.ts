@@ -1,23 +1,16 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { approvalRequests, directoryPeople, toolCalls } from "@/db/schema";
 import { approvalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { createCaller } from "../api/root";
 import { decideApproval } from "../approvals/decide";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 import { callsToCsv, loadCsvApprovals } from "./csv-export";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password"), tool("delete_user")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("get_user"), tool("reset_password"), tool("delete_user")]);
 
 describe("Activity search and CSV", () => {
   it("finds calls by ticket id, requester and approver, and the CSV carries ticket, approvers, comments and decision times", async () => {

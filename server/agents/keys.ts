@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { sha256Hex } from "../tokens";
+import { sha256Hex } from "../crypto/tokens";
 
 /** `tg_` + 32 random bytes as base64url (43 characters): 256 bits, so a fast hash is enough. */
 export function newAgentKey(): { key: string; prefix: string; hash: string } {

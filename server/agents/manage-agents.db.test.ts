@@ -1,23 +1,16 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agentKeys, auditEvents, toolCalls } from "@/db/schema";
 import { approvalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { createCaller } from "../api/root";
 import { createClient } from "../clients/clients";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password"), tool("delete_user")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("get_user"), tool("reset_password"), tool("delete_user")]);
 
 describe("editing and deleting agents", () => {
   it("renames an agent and narrows its scope, telling the admin how many waiting calls that cancelled", async () => {

@@ -8,7 +8,7 @@ import { ServiceError } from "../errors";
 import { stopCallsNoLongerAllowed } from "../gateway/cancel-calls";
 import { recordAccessChange } from "../integrations/toolset-version";
 import { assertAllowedUpstreamUrl } from "../integrations/upstream-url";
-import { newSecretToken } from "../tokens";
+import { newSecretToken } from "../crypto/tokens";
 import { listAgentToolLimits } from "./agent-limits";
 import { newAgentKey } from "./keys";
 

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { and, count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { approvalRequests, baselines, integrations, toolCalls, toolGrants, toolPolicyChanges, tools } from "@/db/schema";
 import { POST } from "@/app/api/gateway/route";
 import { GET as getCall } from "@/app/api/gateway/calls/[callId]/route";
@@ -8,52 +8,36 @@ import { POST as cancelCall } from "@/app/api/gateway/calls/[callId]/cancel/rout
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
 import { agentGet, createTestAgent, gatewayRequest } from "@/test/gateway";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { seedWorld } from "@/test/world";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { createBaselineFromIntegration } from "../baselines/create";
-import { createClient } from "../clients/clients";
 import { addPerson } from "../directory/people";
-import { connectIntegration } from "../integrations/connect";
-import { closeMcpClients } from "../integrations/connectors/mcp";
-import { saveToolPolicies } from "../policy/save";
 import { appRouter, createCaller } from "./root";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("get_user"), tool("reset_password")]);
 
 /** Workspace B with one of everything; workspace A's admin probes it. */
 async function twoWorkspaces() {
   const { db } = database();
   const a = await createWorkspace(db);
-  const b = await createWorkspace(db);
   const adminA = await createUser(db, a.id, { role: "admin" });
-  const adminB = await createUser(db, b.id, { role: "admin" });
-  const techB = await createUser(db, b.id, { role: "technician" });
-  const ctxB = { db, user: adminB };
-  const clientB = await createClient(ctxB, { name: "B client" });
-  const personB = await addPerson(ctxB, { clientId: clientB.id, email: "p@b.test", name: "P" });
-  const { integrationId } = await connectIntegration(ctxB, {
-    clientId: clientB.id,
-    name: "B dir",
-    slug: "b-dir",
-    settings: { kind: "mcp", url: upstream.url },
-  });
-  const toolRows = await db.select().from(tools).where(eq(tools.integrationId, integrationId));
-  const toolB = toolRows.find((row) => row.name === "reset_password")!;
-  const { revision } = await saveToolPolicies(ctxB, {
-    integrationId,
-    revision: 1,
-    changes: [{ toolId: toolB.id, policy: "approval_needed", managerApproval: false }],
-  });
-  const { baselineId: baselineB } = await createBaselineFromIntegration(ctxB, { integrationId, revision, name: "B baseline" });
-  const agentB = await createTestAgent(db, adminB);
   const agentA = await createTestAgent(db, adminA);
+  const worldB = await seedWorld(db, {
+    upstream,
+    client: { name: "B client" },
+    slug: "b-dir",
+    name: "B dir",
+    policies: { reset_password: "approval_needed" },
+  });
+  const { workspace: b, admin: adminB, client: clientB, integrationId, agent: agentB } = worldB;
+  const ctxB = worldB.ctx;
+  const techB = await createUser(db, b.id, { role: "technician" });
+  const personB = await addPerson(ctxB, { clientId: clientB.id, email: "p@b.test", name: "P" });
+  const toolB = worldB.tools.find((row) => row.name === "reset_password")!;
+  const revision = await worldB.revision();
+  const { baselineId: baselineB } = await createBaselineFromIntegration(ctxB, { integrationId, revision, name: "B baseline" });
   const pending = (await (
     await POST(gatewayRequest(agentB.key, { integration: "b-dir", tool: "reset_password", arguments: {} }))
   ).json()) as { callId: string };

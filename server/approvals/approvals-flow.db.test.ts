@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { approvalRequests, auditEvents, toolCalls } from "@/db/schema";
 import { approvalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
-import { closeMcpClients } from "../integrations/connectors/mcp";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { waitForCallChange } from "../gateway/call-status";
 import { decideApproval } from "./decide";
 import { executeApprovedCall, expireCall, sweepCalls } from "./execute-approved";
@@ -14,14 +14,7 @@ import { decideByLink } from "./deep-link";
 import { approvalCsrfToken } from "./tokens";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password"), tool("delete_user")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("get_user"), tool("reset_password"), tool("delete_user")]);
 
 const requestsOf = (db: ReturnType<typeof database>["db"], callId: string) =>
   db.select().from(approvalRequests).where(eq(approvalRequests.callId, callId));

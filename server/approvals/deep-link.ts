@@ -7,8 +7,7 @@ import { hitRateLimit } from "../rate-limit";
 import { grantProblemOfCall } from "../grants/create-grant";
 import { QUICK_GRANT_HOURS } from "../grants/grantable";
 import { decideApproval, type DecisionActor } from "./decide";
-import { loadRequestSummary } from "./deliver/load-summary";
-import type { RequestSummary } from "./deliver/request-summary";
+import { loadRequestSummary, type RequestSummary } from "./summary";
 import { checkApprovalCsrfToken, findApprovalToken, markTokenUsed, type FoundToken } from "./tokens";
 
 const UNKNOWN_TOKENS_PER_MINUTE = 20;

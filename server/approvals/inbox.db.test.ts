@@ -1,25 +1,17 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { workspaces } from "@/db/schema";
 import { POST } from "@/app/api/gateway/route";
 import { approvalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
 import { gatewayRequest } from "@/test/gateway";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { createCaller } from "../api/root";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("reset_password"), tool("delete_user")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("reset_password"), tool("delete_user")]);
 
 type InboxPage = Awaited<ReturnType<ReturnType<typeof createCaller>["approvals"]["inbox"]>>;
 

@@ -22,7 +22,7 @@ import { recordAudit } from "../audit/record";
 import { hitRateLimit } from "../rate-limit";
 import { GRANT_HOURS_CEILING } from "../grants/grantable";
 import { approvalSlackApp, workspaceSmtp } from "./deliver/channels";
-import { argumentsJson } from "./deliver/request-summary";
+import { argumentsSummarySql, summariseArguments, type ArgumentsSummary } from "./summary";
 import { managerDeliveries, writeDeliveries } from "./deliver/plan";
 import type { ApprovalChannel } from "./channel-words";
 import { loadReachSetup, requestChannels } from "./reach";
@@ -31,38 +31,6 @@ const manager = alias(directoryPeople, "manager");
 const requester = alias(directoryPeople, "requester");
 
 export const INBOX_PAGE_SIZE = 20;
-/** What an inbox item shows of a call's arguments; the call's page shows them in full. */
-const SUMMARY_KEYS = 20;
-const SUMMARY_KEY_CHARS = 100;
-const SUMMARY_VALUE_CHARS = 200;
-
-/** What an inbox item says about a call's arguments: all of them when short, else a summary with a marker. */
-export type ArgumentsSummary = { text: string; shortened: boolean; bytes: number };
-type RawSummary = { summary: Record<string, unknown> | string; shortened: boolean; bytes: number };
-
-/**
- * The summary, built by the database so that large arguments never leave it: the first
- * SUMMARY_KEYS arguments by name, each name and each long value cut (a cut value ends in "…"),
- * whether anything was cut, and the size of them all.
- */
-const argumentsSummarySql = sql<RawSummary | string>`(
-  select jsonb_build_object(
-    'summary', coalesce(jsonb_object_agg(left(entry.key, ${SUMMARY_KEY_CHARS}),
-      case when octet_length(entry.value::text) <= ${SUMMARY_VALUE_CHARS} then entry.value
-           when jsonb_typeof(entry.value) = 'string' then to_jsonb(left(entry.value #>> '{}', ${SUMMARY_VALUE_CHARS}) || '…')
-           else to_jsonb(left(entry.value::text, ${SUMMARY_VALUE_CHARS}) || '…') end), '{}'::jsonb),
-    'shortened', coalesce(bool_or(octet_length(entry.value::text) > ${SUMMARY_VALUE_CHARS} or length(entry.key) > ${SUMMARY_KEY_CHARS}), false)
-      or (select count(*) from jsonb_object_keys(${toolCalls.arguments})) > ${SUMMARY_KEYS},
-    'bytes', octet_length(${toolCalls.arguments}::text))
-  from (select key, value from jsonb_each(${toolCalls.arguments}) order by key limit ${SUMMARY_KEYS}) entry)`;
-
-/** The summary as an inbox item carries it: pretty JSON of what the database sent (parsed or not, by driver). */
-function summariseArguments(raw: RawSummary | string): ArgumentsSummary {
-  const parsed = typeof raw === "string" ? (JSON.parse(raw) as RawSummary) : raw;
-  const summary = typeof parsed.summary === "string" ? (JSON.parse(parsed.summary) as Record<string, unknown>) : parsed.summary;
-  return { text: argumentsJson(summary), shortened: Boolean(parsed.shortened), bytes: Number(parsed.bytes) };
-}
-
 /** Where a page ends: the last item's place in the inbox's order (pending first, then newest first). */
 type Cursor = { decided: 0 | 1; createdAt: string; id: string };
 

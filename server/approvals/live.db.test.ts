@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { approvalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
-import { closeMcpClients } from "../integrations/connectors/mcp";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { approvalEventStream, countPendingApprovals } from "./live";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("reset_password"), tool("delete_user")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("reset_password"), tool("delete_user")]);
 
 /** Reads the stream until `until` appears in it; returns everything read. */
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until: string): Promise<string> {

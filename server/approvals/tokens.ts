@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "@/db";
 import { approvalRequests, approvalTokens, toolCalls } from "@/db/schema";
 import { getEnv } from "../env";
-import { constantTimeEqual, newSecretToken, sha256Hex } from "../tokens";
+import { constantTimeEqual, newSecretToken, sha256Hex } from "../crypto/tokens";
 
 export type Approver = { userId: string; personId?: never } | { personId: string; userId?: never };
 

@@ -1,24 +1,17 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { approvalRequests, auditEvents, deliveries, directoryPeople, toolCalls } from "@/db/schema";
 import { appRouter } from "@/server/api/root";
 import { approvalWorld, type ApprovalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, uniqueSuffix } from "@/test/fixtures";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
-import { closeMcpClients } from "../integrations/connectors/mcp";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { addPerson } from "../directory/people";
 import { decideApproval } from "./decide";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password"), tool("delete_user")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("get_user"), tool("reset_password"), tool("delete_user")]);
 
 const requestOf = async (world: ApprovalWorld, callId: string, kind: "technician" | "manager") =>
   (

@@ -15,7 +15,7 @@ import { closeMcpClients } from "../integrations/connectors/mcp";
 import { signSlackRequest } from "../slack/verify-signature";
 import { decideByLink } from "./deep-link";
 import { decideApproval } from "./decide";
-import { loadRequestSummary } from "./deliver/load-summary";
+import { loadRequestSummary } from "./summary";
 import { approvalRequestBlocks } from "./deliver/slack-message";
 import { approvalCsrfToken, mintApprovalToken } from "./tokens";
 

@@ -1,4 +1,4 @@
-import { ZodError } from "zod";
+import { type ZodError } from "zod";
 
 /** Form state returned by server actions: field errors and one message for the whole form. */
 export type FormState = {

@@ -1,13 +1,14 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { mcpConnector } from "../integrations/connectors/mcp";
+import { getEnv } from "../env";
 
 /**
  * Benchmark-only helpers, reachable only when TOOLGATE_BENCH=1: a forward-only route (no auth, no
  * policy, no database — the framework's own floor) and process statistics.
  */
-export const benchEnabled = () => process.env.TOOLGATE_BENCH === "1";
+export const benchEnabled = () => getEnv().TOOLGATE_BENCH;
 
-const connector = () => mcpConnector({ integrationId: "bench-forward", url: process.env.TOOLGATE_BENCH_UPSTREAM ?? "", headers: {} });
+const connector = () => mcpConnector({ integrationId: "bench-forward", url: getEnv().TOOLGATE_BENCH_UPSTREAM ?? "", headers: {} });
 
 export async function forwardToUpstream(body: { tool?: string; arguments?: Record<string, unknown> }) {
   return connector().callTool(body.tool ?? "bench_get", body.arguments ?? {}, { timeoutMs: 30_000 });

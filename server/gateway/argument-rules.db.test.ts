@@ -9,7 +9,7 @@ import { setupTestDatabase } from "@/test/database";
 import { serveFetch, type RunningServer } from "@/test/http-server";
 import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
 import { decideApproval } from "../approvals/decide";
-import { loadRequestSummary } from "../approvals/deliver/load-summary";
+import { loadRequestSummary } from "../approvals/summary";
 import { closeMcpClients } from "../integrations/connectors/mcp";
 import type { PolicyRule } from "../policy/rules";
 import { saveToolPolicies } from "../policy/save";

@@ -1,13 +1,9 @@
 import { TICKET_SYSTEMS, type RequesterSource, type TicketSystem } from "@/db/schema";
 import { ServiceError } from "../errors";
 
-/**
- * The argument a model may fill in with the requester's e-mail, offered only on tools that need
- * the requester's manager (agent frameworks cannot set per-call `_meta`, but a model can fill an
- * argument). Stripped before anything is stored or sent upstream; a tool whose own schema uses the
- * name is refused at sync.
- */
-export const REQUESTER_ARGUMENT = "toolgate_requester";
+import { REQUESTER_ARGUMENT } from "./requester-argument";
+
+export { REQUESTER_ARGUMENT };
 
 /**
  * What an agent's HTTP headers say about a call: `Toolgate-Requester`, `Toolgate-Ticket: jira:HELP-42`,

@@ -4,6 +4,7 @@ import type { ToolCallOutcome } from "../integrations/connectors/types";
 import { openIntegrationSecrets } from "../integrations/credentials";
 import { sanitizeForStorage } from "./storable";
 import { observeUpstream } from "../telemetry/gateway-observation";
+import { getEnv } from "../env";
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
 /** Results larger than this are stored (and replayed) as a truncated preview. */
@@ -32,7 +33,7 @@ export async function executeUpstream(
 }
 
 export function upstreamTimeoutMs(): number {
-  const configured = Number(process.env.TOOLGATE_UPSTREAM_TIMEOUT_MS);
+  const configured = Number(getEnv().TOOLGATE_UPSTREAM_TIMEOUT_MS);
   return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_UPSTREAM_TIMEOUT_MS;
 }
 

@@ -1,20 +1,19 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { auditEvents, toolCalls, workspaces } from "@/db/schema";
 import { cancel, getCall, getTools, POST } from "@/test/gateway-routes";
 import { DELETE as unknownPathDelete, GET as unknownPathGet, POST as unknownPathPost } from "@/app/api/gateway/[...path]/route";
 import { setupTestDatabase } from "@/test/database";
-import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
+import { uniqueSuffix } from "@/test/fixtures";
+import { seedWorld } from "@/test/world";
 import { agentGet, createTestAgent, gatewayRequest } from "@/test/gateway";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { revokeAgentKey, setAllAgentsPaused } from "../agents/manage-agents";
 import { createClient } from "../clients/clients";
 import { addPerson } from "../directory/people";
-import { connectIntegration } from "../integrations/connect";
 import { forgetEnv } from "../env";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 import { setIntegrationStatus } from "../integrations/manage";
-import { saveToolPolicies } from "../policy/save";
 import { updateWorkspaceSettings } from "../workspaces/settings";
 import { agentKeys } from "@/db/schema";
 
@@ -30,8 +29,6 @@ type GatewayBody = {
   expiresAt: string;
   error: { code: string; message: string; details: { errors: unknown[] } };
 };
-let upstream: McpUpstream;
-
 const TOOLS = [
   tool("get_user", {
     inputSchema: {
@@ -47,35 +44,12 @@ const TOOLS = [
   tool("flaky", { inputSchema: { type: "object" } }),
 ];
 
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: TOOLS, token: "upstream-token" });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream(TOOLS, { token: "upstream-token" });
 
 /** A workspace with one client's MCP integration, an admin and an agent allowed everywhere. */
 async function world() {
-  const { db } = database();
-  const workspace = await createWorkspace(db);
-  const admin = await createUser(db, workspace.id);
-  const ctx = { db, user: admin };
-  const client = await createClient(ctx, { name: `Client ${uniqueSuffix()}` });
-  const slug = `dir-${uniqueSuffix()}`;
-  const { integrationId } = await connectIntegration(ctx, {
-    clientId: client.id,
-    name: "Directory",
-    slug,
-    settings: { kind: "mcp", url: upstream.url, authHeaderValue: "Bearer upstream-token" },
-  });
-  const agent = await createTestAgent(db, admin);
-  const tools = await ctx.db.query.tools.findMany({ where: (t, { eq: equals }) => equals(t.integrationId, integrationId) });
-  const toolId = (name: string) => tools.find((row) => row.name === name)!.id;
-  const revision = async () =>
-    (await ctx.db.query.integrations.findFirst({ where: (i, { eq: equals }) => equals(i.id, integrationId) }))!.revision;
-  const setPolicy = async (name: string, policy: "auto" | "approval_needed" | "disabled", managerApproval = false) =>
-    saveToolPolicies(ctx, { integrationId, revision: await revision(), changes: [{ toolId: toolId(name), policy, managerApproval }] });
+  const seeded = await seedWorld(database().db, { upstream: { url: upstream.url, authHeaderValue: "Bearer upstream-token" } });
+  const { agent, slug } = seeded;
   const call = async (
     toolName: string,
     args: Record<string, unknown> = {},
@@ -86,7 +60,7 @@ async function world() {
     const response = await POST(gatewayRequest(key, { integration: slug, tool: toolName, arguments: args, ...extra }, headers));
     return { status: response.status, body: (await response.json()) as GatewayBody, headers: response.headers };
   };
-  return { db, workspace, admin, ctx, client, slug, integrationId, agent, setPolicy, call };
+  return { ...seeded, call };
 }
 
 describe("POST /api/gateway", () => {

@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetEnv } from "../env";
 import { approvalRequests, auditEvents, toolCalls, tools } from "@/db/schema";
 import { POST as restCall } from "@/app/api/gateway/route";
 import { GET as listTools } from "@/app/api/gateway/tools/route";
@@ -31,6 +32,7 @@ beforeAll(async () => {
   });
   endpoint = await serveFetch((request) => handleMcpRequest(database(), request));
   process.env.TOOLGATE_MCP_APPROVAL_WAIT_MS = "0";
+  forgetEnv();
 });
 afterAll(async () => {
   await closeMcpClients();

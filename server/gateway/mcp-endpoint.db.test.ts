@@ -3,18 +3,16 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetEnv } from "../env";
 import { auditEvents, toolCalls } from "@/db/schema";
 import { POST as callRoute } from "@/app/api/gateway/route";
 import { setupTestDatabase } from "@/test/database";
-import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
-import { createTestAgent, gatewayRequest } from "@/test/gateway";
+import { gatewayRequest } from "@/test/gateway";
+import { seedWorld } from "@/test/world";
 import { serveFetch, type RunningServer } from "@/test/http-server";
 import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
-import { createClient } from "../clients/clients";
-import { connectIntegration } from "../integrations/connect";
 import { setIntegrationStatus } from "../integrations/manage";
 import { closeMcpClients } from "../integrations/connectors/mcp";
-import { saveToolPolicies } from "../policy/save";
 import { handleMcpRequest } from "./mcp-endpoint";
 
 const database = setupTestDatabase();
@@ -25,6 +23,7 @@ beforeAll(async () => {
   upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("list_users"), tool("delete_user"), tool("reset_password")] });
   endpoint = await serveFetch((request) => handleMcpRequest(database(), request));
   process.env.TOOLGATE_MCP_APPROVAL_WAIT_MS = "300";
+  forgetEnv();
 });
 afterAll(async () => {
   await closeMcpClients();
@@ -32,35 +31,16 @@ afterAll(async () => {
 });
 
 async function setup() {
-  const { db } = database();
-  const workspace = await createWorkspace(db);
-  const admin = await createUser(db, workspace.id);
-  const ctx = { db, user: admin };
-  const client = await createClient(ctx, { name: `Client ${uniqueSuffix()}` });
-  const slug = `dir-${uniqueSuffix()}`;
-  const { integrationId } = await connectIntegration(ctx, {
-    clientId: client.id,
-    name: "Directory",
-    slug,
-    settings: { kind: "mcp", url: upstream.url },
-  });
-  const agent = await createTestAgent(db, admin);
-  const rows = await db.query.tools.findMany({ where: (t, { eq }) => eq(t.integrationId, integrationId) });
-  const save = async (name: string, policy: "auto" | "disabled" | "approval_needed") => {
-    const integration = await db.query.integrations.findFirst({ where: (i, { eq }) => eq(i.id, integrationId) });
-    await saveToolPolicies(ctx, {
-      integrationId,
-      revision: integration!.revision,
-      changes: [{ toolId: rows.find((row) => row.name === name)!.id, policy, managerApproval: false }],
-    });
-  };
+  const world = await seedWorld(database().db, { upstream });
+  const { slug, ctx, integrationId, agent } = world;
+  const save = (name: string, policy: "auto" | "disabled" | "approval_needed") => world.setPolicy(name, policy);
   const mcp = new Client({ name: "test-agent", version: "1.0.0" });
   await mcp.connect(
     new StreamableHTTPClientTransport(new URL(`${endpoint.url}/api/mcp`), {
       requestInit: { headers: { Authorization: `Bearer ${agent.key}` } },
     }),
   );
-  return { slug, save, mcp, workspaceId: workspace.id, ctx, integrationId, agent };
+  return { slug, save, mcp, workspaceId: world.workspace.id, ctx, integrationId, agent };
 }
 
 describe("/api/mcp with the SDK's own client", () => {

@@ -28,8 +28,8 @@ function allowedOrigin(origin: string, request: Request): boolean {
   const allowed = new Set([
     getEnv().publicUrl,
     new URL(request.url).origin,
-    ...(process.env.TOOLGATE_MCP_ALLOWED_ORIGINS ?? "")
-      .split(",")
+    ...getEnv()
+      .TOOLGATE_MCP_ALLOWED_ORIGINS.split(",")
       .map((entry) => entry.trim())
       .filter(Boolean),
   ]);

@@ -3,6 +3,7 @@ import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.j
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetEnv } from "../env";
 import { approvalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
 import { serveFetch, type RunningServer } from "@/test/http-server";
@@ -18,6 +19,7 @@ beforeAll(async () => {
   upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password"), tool("delete_user")] });
   endpoint = await serveFetch((request) => handleMcpRequest(database(), request));
   process.env.TOOLGATE_MCP_APPROVAL_WAIT_MS = "300";
+  forgetEnv();
 });
 afterAll(async () => {
   await closeMcpClients();

@@ -9,6 +9,7 @@ import { waitForCallChange, type CallView } from "./call-status";
 import { handleToolCall } from "./call-tool";
 import type { GatewayOutcome } from "./outcome";
 import { resolveMcpCall, type ResolvedCall } from "./resolve-call";
+import { getEnv } from "../env";
 
 /*
  * The gateway as MCP tools, whatever the protocol revision: the tool list and the answer to a
@@ -23,7 +24,7 @@ const MAX_STATUS_WAIT_SECONDS = 50;
 const PROGRESS_EVERY_MS = 5_000;
 
 function approvalWaitMs(): number {
-  const configured = Number(process.env.TOOLGATE_MCP_APPROVAL_WAIT_MS);
+  const configured = Number(getEnv().TOOLGATE_MCP_APPROVAL_WAIT_MS);
   return Number.isFinite(configured) && configured >= 0 ? configured : 50_000;
 }
 

@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, toolCalls } from "@/db/schema";
 import { POST } from "@/test/gateway-routes";
 import { setupTestDatabase } from "@/test/database";
-import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
-import { createTestAgent, gatewayRequest } from "@/test/gateway";
+import { createUser, uniqueSuffix } from "@/test/fixtures";
+import { gatewayRequest } from "@/test/gateway";
+import { seedWorld } from "@/test/world";
 import { serveFetch, type RunningServer } from "@/test/http-server";
-import { createClient } from "../clients/clients";
 import { decideApproval } from "../approvals/decide";
 import { executeApprovedCall, sweepCalls } from "../approvals/execute-approved";
-import { connectIntegration } from "../integrations/connect";
 import { closeMcpClients } from "../integrations/connectors/mcp";
 
 const database = setupTestDatabase();
@@ -57,24 +56,13 @@ afterAll(async () => {
 });
 
 async function world() {
-  const { db } = database();
-  const workspace = await createWorkspace(db);
-  const admin = await createUser(db, workspace.id);
-  const ctx = { db, user: admin };
-  const client = await createClient(ctx, { name: `Client ${uniqueSuffix()}` });
-  const slug = `rec-${uniqueSuffix()}`;
-  const { integrationId } = await connectIntegration(ctx, {
-    clientId: client.id,
-    name: "Rec",
-    slug,
-    settings: { kind: "mcp", url: `${upstream.url}/mcp` },
-  });
-  const agent = await createTestAgent(db, admin);
+  const seeded = await seedWorld(database().db, { upstream: { url: `${upstream.url}/mcp` }, slug: `rec-${uniqueSuffix()}`, name: "Rec" });
+  const { agent, slug } = seeded;
   const call = async (tool: string, headers: Record<string, string> = {}) => {
     const response = await POST(gatewayRequest(agent.key, { integration: slug, tool, arguments: {} }, headers));
     return { status: response.status, body: (await response.json()) as { callId: string; result: unknown; error?: { code: string } } };
   };
-  return { db, workspace, admin, ctx, integrationId, agent, call };
+  return { ...seeded, call };
 }
 
 describe("no upstream call without a record", () => {

@@ -1,14 +1,13 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditEvents, toolCalls, tools } from "@/db/schema";
 import { POST } from "@/test/gateway-routes";
 import { setupTestDatabase } from "@/test/database";
-import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";
-import { createTestAgent, gatewayRequest } from "@/test/gateway";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { gatewayRequest } from "@/test/gateway";
+import { seedWorld } from "@/test/world";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { runInWorkerThread } from "@/test/worker/run-in-worker";
-import { connectIntegration } from "../integrations/connect";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 import { resyncIntegration } from "../integrations/sync";
 import type { ScenarioAnswer } from "./schema-patterns.worker";
 
@@ -26,35 +25,16 @@ const LOOKAHEAD_SCHEMA = {
 } as const;
 const BACKREFERENCE_KEYS_SCHEMA = { type: "object", patternProperties: { "^(x)\\1$": { type: "string" } } } as const;
 
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({
-    tools: [
-      tool("get_account", { inputSchema: BACKTRACKING_SCHEMA }),
-      tool("get_user", { inputSchema: { type: "object", properties: { email: { type: "string", format: "email" } } } }),
-      tool("list_logins", { inputSchema: LOOKAHEAD_SCHEMA }),
-      tool("get_settings", { inputSchema: BACKREFERENCE_KEYS_SCHEMA }),
-    ],
-  });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([
+  tool("get_account", { inputSchema: BACKTRACKING_SCHEMA }),
+  tool("get_user", { inputSchema: { type: "object", properties: { email: { type: "string", format: "email" } } } }),
+  tool("list_logins", { inputSchema: LOOKAHEAD_SCHEMA }),
+  tool("get_settings", { inputSchema: BACKREFERENCE_KEYS_SCHEMA }),
+]);
 
 async function tenant() {
-  const { db } = database();
-  const workspace = await createWorkspace(db);
-  const admin = await createUser(db, workspace.id);
-  const ctx = { db, user: admin };
-  const slug = `dir-${uniqueSuffix()}`;
-  const { integrationId } = await connectIntegration(ctx, {
-    clientId: null,
-    name: "Directory",
-    slug,
-    settings: { kind: "mcp", url: upstream.url },
-  });
-  const agent = await createTestAgent(db, admin);
+  const seeded = await seedWorld(database().db, { upstream, mspWide: true });
+  const { db, agent, slug, integrationId } = seeded;
   const call = async (toolName: string, args: Record<string, unknown>) => {
     const response = await POST(gatewayRequest(agent.key, { integration: slug, tool: toolName, arguments: args }));
     return { status: response.status, body: (await response.json()) as { callId?: string; error?: { code: string; message: string } } };
@@ -66,7 +46,7 @@ async function tenant() {
         .from(tools)
         .where(and(eq(tools.integrationId, integrationId), eq(tools.name, name)))
     )[0]!;
-  return { db, workspace, ctx, integrationId, call, toolRow };
+  return { ...seeded, call, toolRow };
 }
 
 describe("patterns in upstream tools' input schemas", () => {

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditEvents, tools, toolCalls, workspaces } from "@/db/schema";
 import { getCall } from "@/test/gateway-routes";
 import { appRouter } from "@/server/api/root";
@@ -7,37 +7,28 @@ import { approvalWorld, type ApprovalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
 import { uniqueSuffix } from "@/test/fixtures";
 import { agentGet } from "@/test/gateway";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { decideApproval } from "../approvals/decide";
-import { loadRequestSummary } from "../approvals/deliver/load-summary";
+import { loadRequestSummary } from "../approvals/summary";
 import { argumentsDigest } from "../crypto/canonical-json";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 import { REDACTED_ARGUMENT } from "./call-secrets";
 import { purgeCallDataPastRetention } from "./retention";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
 const TEMPORARY = "Tmp-Pa55-word!";
 
-beforeAll(async () => {
-  upstream = await startMcpUpstream({
-    tools: [
-      tool("get_user"),
-      tool("delete_user"),
-      tool("reset_password", {
-        description: "Resets a user's password and returns the temporary one.",
-        inputSchema: {
-          type: "object",
-          properties: { email: { type: "string" }, new_password: { type: "string", format: "password" }, note: { type: "string" } },
-        },
-      }),
-    ],
-  });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([
+  tool("get_user"),
+  tool("delete_user"),
+  tool("reset_password", {
+    description: "Resets a user's password and returns the temporary one.",
+    inputSchema: {
+      type: "object",
+      properties: { email: { type: "string" }, new_password: { type: "string", format: "password" }, note: { type: "string" } },
+    },
+  }),
+]);
 
 const row = async (world: ApprovalWorld, callId: string) => (await world.db.select().from(toolCalls).where(eq(toolCalls.id, callId)))[0]!;
 const readAsAgent = async (world: ApprovalWorld, callId: string) =>

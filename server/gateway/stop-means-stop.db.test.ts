@@ -1,28 +1,21 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agentKeys, agents, approvalRequests, auditEvents, jobs, toolCalls } from "@/db/schema";
 import { approvalWorld, type ApprovalWorld } from "@/test/approval-world";
 import { setupTestDatabase } from "@/test/database";
 import { uniqueSuffix } from "@/test/fixtures";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { POST } from "@/test/gateway-routes";
 import { gatewayRequest } from "@/test/gateway";
 import { issueAgentKey, retireAgentKey, revokeAgentKey, setAgentPaused, setAgentScope, setAllAgentsPaused } from "../agents/manage-agents";
 import { createClient } from "../clients/clients";
 import { decideApproval } from "../approvals/decide";
 import { executeApprovedCall } from "../approvals/execute-approved";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 import { setIntegrationStatus } from "../integrations/manage";
 
 const database = setupTestDatabase();
-let upstream: McpUpstream;
-beforeAll(async () => {
-  upstream = await startMcpUpstream({ tools: [tool("get_user"), tool("reset_password"), tool("delete_user")] });
-});
-afterAll(async () => {
-  await closeMcpClients();
-  await upstream.close();
-});
+const upstream = setupMcpUpstream([tool("get_user"), tool("reset_password"), tool("delete_user")]);
 
 const callRow = async (world: ApprovalWorld, callId: string) =>
   (await world.db.select().from(toolCalls).where(eq(toolCalls.id, callId)))[0]!;

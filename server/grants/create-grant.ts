@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db";
-import { approvalRequests, directoryPeople, toolCalls, toolGrants, tools, users, workspaces, type ApprovalKind } from "@/db/schema";
+import { approvalRequests, directoryPeople, type toolCalls, toolGrants, tools, users, workspaces, type ApprovalKind } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import { ServiceError } from "../errors";
 import { secretArgumentPaths } from "../gateway/call-secrets";

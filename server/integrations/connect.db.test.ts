@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, integrations, tools, workspaces } from "@/db/schema";
-import { setupDemoDirectoryServer } from "@/test/app-server";
+import { setupDemoDirectoryServer } from "@/test/demo-directory-server";
 import { setupTestDatabase } from "@/test/database";
 import { createUser, createWorkspace } from "@/test/fixtures";
 import { serveFetch, type RunningServer } from "@/test/http-server";

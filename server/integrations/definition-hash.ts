@@ -1,5 +1,5 @@
 import { canonicalJson } from "../crypto/canonical-json";
-import { sha256Hex } from "../tokens";
+import { sha256Hex } from "../crypto/tokens";
 import type { DiscoveredTool } from "./connectors/types";
 
 /**

@@ -4,7 +4,7 @@ import { integrations, tools, workspaces } from "@/db/schema";
 import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
-import { sha256Hex } from "../tokens";
+import { sha256Hex } from "../crypto/tokens";
 import { loadIntegration } from "./load";
 import { recordAccessChange } from "./toolset-version";
 

@@ -1,14 +1,14 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openPostgres } from "@/db/open-postgres";
 import { approvalRequests, jobs, toolCalls } from "@/db/schema";
 import { approvalWorld } from "@/test/approval-world";
 import { setupTestDatabase, testDriver, type TestDatabase } from "@/test/database";
 import { createWorkspace } from "@/test/fixtures";
-import { startMcpUpstream, tool, type McpUpstream } from "@/test/mcp-upstream";
+import { tool } from "@/test/mcp-upstream";
+import { setupMcpUpstream } from "@/test/world";
 import { decideApproval } from "../approvals/decide";
 import { sweepCalls } from "../approvals/execute-approved";
-import { closeMcpClients } from "../integrations/connectors/mcp";
 import { insertJobs } from "./enqueue";
 import { createWorker, type JobRow } from "./worker";
 
@@ -147,14 +147,7 @@ describe("fair claiming across workspaces", () => {
 });
 
 describe("the sweep and queued executions", () => {
-  let upstream: McpUpstream;
-  beforeAll(async () => {
-    upstream = await startMcpUpstream({ tools: [tool("reset_password"), tool("delete_user")] });
-  });
-  afterAll(async () => {
-    await closeMcpClients();
-    await upstream.close();
-  });
+  const upstream = setupMcpUpstream([tool("reset_password"), tool("delete_user")]);
 
   it("leaves an approved call whose execution job is still queued to that job, and runs only calls whose job was lost", async () => {
     const world = await approvalWorld(database(), upstream);

@@ -7,6 +7,7 @@ import { subscribeEvents } from "../events/bus";
 import { errorText, log } from "../log/logger";
 import { PermanentJobError, RetryLaterError } from "./errors";
 import type { JobKind, JobOf } from "./kinds";
+import { getEnv } from "../env";
 
 export type JobRow = typeof jobs.$inferSelect;
 /** The app's handler table: one handler per job kind, each given the payload its kind promises (jobs/kinds.ts). */
@@ -157,7 +158,7 @@ export function createWorker(handle: DatabaseHandle, options: WorkerOptions) {
       failed: error !== null,
     });
     const message = error === null ? null : error instanceof Error ? error.message : String(error);
-    if (message !== null && process.env.TOOLGATE_LOG_JOBS !== "off") {
+    if (message !== null && getEnv().TOOLGATE_LOG_JOBS !== "off") {
       log("warn", "job attempt failed", { job: job.id, kind: job.kind, attempt: claimed.attempts, error: message });
     }
     await db.transaction(async (tx) => {

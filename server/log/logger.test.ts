@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { forgetEnv } from "../env";
 
 /** Everything written to stdout and stderr while `run` runs. */
 async function captured(run: () => void | Promise<void>): Promise<string> {
@@ -23,6 +24,7 @@ afterEach(() => vi.unstubAllEnvs());
 describe("tokens never reach a log line", () => {
   it("the request log writes /approve/<token> and /set-password/<token> without the token", async () => {
     vi.stubEnv("TOOLGATE_LOG_REQUESTS", "on");
+    forgetEnv();
     const { logRequest } = await import("../http");
     const output = await captured(() => {
       logRequest(new Request("http://localhost/approve/apt_SECRETdeepLinkToken123"), 200, 3);
@@ -52,7 +54,10 @@ describe("tokens never reach a log line", () => {
   it("the logger redacts whatever field a token hides in", async () => {
     const { log } = await import("./logger");
     const output = await captured(() =>
-      log("warn", "job attempt failed", { error: "webhook https://agent.test/hook?api_key=SECRETk answered 500", nested: { url: "/approve/SECRETt" } }),
+      log("warn", "job attempt failed", {
+        error: "webhook https://agent.test/hook?api_key=SECRETk answered 500",
+        nested: { url: "/approve/SECRETt" },
+      }),
     );
     expect(JSON.parse(output)).toMatchObject({ level: "warn", msg: "job attempt failed" });
     expect(output).not.toContain("SECRET");

@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { connectGuardedSocket } from "../net/outbound-fetch";
+import { getEnv } from "../env";
 
 export type SmtpConnection = {
   host: string;
@@ -25,7 +26,7 @@ export function smtpTransport(smtp: SmtpConnection) {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
-    tls: { rejectUnauthorized: process.env.TOOLGATE_SMTP_INSECURE_TLS !== "1" },
+    tls: { rejectUnauthorized: getEnv().TOOLGATE_SMTP_INSECURE_TLS !== "1" },
     getSocket: (options: SMTPTransport.Options, callback: (error: Error | null, socketOptions?: { connection: Socket }) => void) => {
       connectGuardedSocket(String(options.host ?? smtp.host), Number(options.port ?? smtp.port), 10_000).then(
         (connection) => callback(null, { connection }),

@@ -24,7 +24,9 @@ describe("the client's address", () => {
     const seen: Array<{ client: string | null; https: boolean }> = [];
     let trusted = proxies("");
     const server = createServer((req, res) => {
-      const web = new Headers(Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])));
+      const web = new Headers(
+        Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])),
+      );
       seen.push({ client: clientAddressOf(web, trusted), https: forwardedHttps(web, trusted) });
       res.end();
     });

@@ -27,7 +27,11 @@ export async function stampPeerAddresses(): Promise<void> {
   slot.__toolgatePeerStamped = true;
 }
 
-const clean = (value: string) => value.trim().replace(/^\[|\]$/g, "").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
+const clean = (value: string) =>
+  value
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1");
 
 /**
  * The client's address for throttling and audit. X-Forwarded-For is believed only from

@@ -41,8 +41,7 @@ export async function closeOutboundConnections(): Promise<void> {
  * fetch for MCP upstreams, Jira, ConnectWise, agent webhooks, the Slack API and single sign-on:
  * every connection it opens goes only to an allowed address, checked at connect time.
  */
-export const outboundFetch: typeof fetch = (input, init) =>
-  fetch(input, { ...init, dispatcher: outboundDispatcher() } as RequestInit);
+export const outboundFetch: typeof fetch = (input, init) => fetch(input, { ...init, dispatcher: outboundDispatcher() } as RequestInit);
 
 /**
  * A TCP connection to host:port through the guard (for nodemailer's `getSocket`): resolved,

@@ -87,12 +87,15 @@ describe("classifying an outbound address", () => {
   it("says which range refused an address", () => {
     expect(classifyAddress("192.0.2.1", policy())).toEqual({
       allowed: false,
-      reason: "192.0.2.1 is in 192.0.2.0/24 (documentation (TEST-NET-1)); list the network in TOOLGATE_UPSTREAM_ALLOWED_NETWORKS to allow it",
+      reason:
+        "192.0.2.1 is in 192.0.2.0/24 (documentation (TEST-NET-1)); list the network in TOOLGATE_UPSTREAM_ALLOWED_NETWORKS to allow it",
     });
   });
 
   it("refuses a malformed network list with one sentence", () => {
-    expect(() => parseAllowedNetworks("10.0.0.0/8, intranet")).toThrow(/TOOLGATE_UPSTREAM_ALLOWED_NETWORKS must list networks in CIDR notation.*"intranet"/);
+    expect(() => parseAllowedNetworks("10.0.0.0/8, intranet")).toThrow(
+      /TOOLGATE_UPSTREAM_ALLOWED_NETWORKS must list networks in CIDR notation.*"intranet"/,
+    );
   });
 });
 

@@ -46,7 +46,13 @@ function inNetwork(address: Address, [network, prefix]: Network): boolean {
 function embeddedIpv4(address: Address): ipaddr.IPv4 | null {
   if (address.kind() !== "ipv6") return null;
   const v6 = address as ipaddr.IPv6;
-  const carried = () => ipaddr.IPv4.parse(v6.parts.slice(6).map((part) => `${part >> 8}.${part & 0xff}`).join("."));
+  const carried = () =>
+    ipaddr.IPv4.parse(
+      v6.parts
+        .slice(6)
+        .map((part) => `${part >> 8}.${part & 0xff}`)
+        .join("."),
+    );
   if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
   if (inNetwork(v6, NAT64)) return carried();
   // ::/96 holds :: and ::1 too, which are unspecified and loopback in their own right.
@@ -79,7 +85,8 @@ export function classifyAddress(raw: string, policy: Pick<OutboundPolicy, "allow
     const metadata = METADATA.find((range) => inNetwork(candidate, range.network));
     if (metadata) return { allowed: false, reason: `${subject.toString()}${via} is a ${metadata.name} address` };
   }
-  if (subject.range() === "unspecified") return { allowed: false, reason: `${subject.toString()}${via} is the unspecified address (this host)` };
+  if (subject.range() === "unspecified")
+    return { allowed: false, reason: `${subject.toString()}${via} is the unspecified address (this host)` };
   const own = new Set(
     policy
       .ownAddresses()

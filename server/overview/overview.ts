@@ -2,7 +2,8 @@ import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "@/db/results";
 import { workspaces } from "@/db/schema";
 import type { UserContext } from "../context";
-import { CALL_OUTCOMES, OUTCOME_SQL, type CallOutcome } from "./outcomes";
+import { OUTCOME_SQL } from "./outcome-sql";
+import { CALL_OUTCOMES, type CallOutcome } from "./outcomes";
 
 export const OVERVIEW_RANGES = [7, 30, 90] as const;
 export type OverviewRange = (typeof OVERVIEW_RANGES)[number];

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { rowsOf } from "@/db/results";
-import { OUTCOME_SQL, UNFINISHED_STATUSES_SQL } from "./outcomes";
+import { OUTCOME_SQL, UNFINISHED_STATUSES_SQL } from "./outcome-sql";
 
 /** Days the Overview shows at most, and how many days one pass rolls up per workspace. */
 export const OVERVIEW_MAX_DAYS = 90;

@@ -1,4 +1,4 @@
-import { argumentsDigest } from "../crypto/canonical-json";
+import { canonicalJson } from "../crypto/canonical";
 
 /** What of a tool a standing grant was given under: its policy, its rules on arguments, its definition. */
 export type FingerprintedTool = { policy: string; managerApproval: boolean; definitionHash: string; rules: readonly unknown[] };
@@ -9,7 +9,8 @@ export type FingerprintedTool = { policy: string; managerApproval: boolean; defi
  * what the approvers relied on voids the grant at once. Pure.
  */
 export function toolPolicyFingerprint(tool: FingerprintedTool): string {
-  return argumentsDigest({
+  // The canonical form itself, not a digest of it: the decision computes it in the browser too (the explanation).
+  return canonicalJson({
     policy: tool.policy,
     managerApproval: tool.managerApproval,
     definitionHash: tool.definitionHash,

@@ -1,6 +1,6 @@
 import type { ApprovalKind } from "@/db/schema";
-import { canonicalJson } from "../crypto/canonical-json";
-import { REQUESTER_ARGUMENT } from "../gateway/call-hints";
+import { canonicalJson } from "../crypto/canonical";
+import { REQUESTER_ARGUMENT } from "../gateway/requester-argument";
 
 /** An active standing grant on the called tool for the calling agent, as the gateway's one read returns it. */
 export type GrantCandidate = {

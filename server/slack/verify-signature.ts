@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { constantTimeEqual } from "../tokens";
+import { constantTimeEqual } from "../crypto/tokens";
 
 export const MAX_SKEW_SECONDS = 5 * 60;
 

@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/record";
 import type { UserContext } from "../context";
 import { ServiceError } from "../errors";
 import { getEnv } from "../env";
-import { newSecretToken, sha256Hex } from "../tokens";
+import { newSecretToken, sha256Hex } from "../crypto/tokens";
 import { enqueuePasswordLinkMail, workspaceCanEmail } from "./password-link-mail";
 
 export const SETUP_LINK_LIFETIME_MS = 7 * 24 * 3600 * 1000;

@@ -8,7 +8,7 @@ import { getEnv } from "../env";
 import { enqueueJobs } from "../jobs/enqueue";
 import type { JobRow } from "../jobs/worker";
 import { sendPlainMail } from "../mail/send-mail";
-import { newSecretToken, sha256Hex } from "../tokens";
+import { newSecretToken, sha256Hex } from "../crypto/tokens";
 import { claimSignInAttempt } from "../auth/login-throttle";
 
 export const RESET_LINK_LIFETIME_MS = 60 * 60 * 1000;

@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/record";
 import { hashPassword } from "../auth/password";
 import { revokeUserSessions } from "../auth/sessions";
 import { ServiceError } from "../errors";
-import { sha256Hex } from "../tokens";
+import { sha256Hex } from "../crypto/tokens";
 
 export async function findPasswordLink(db: Database, token: string) {
   const [row] = await db

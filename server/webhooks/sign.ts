@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { constantTimeEqual } from "../tokens";
+import { constantTimeEqual } from "../crypto/tokens";
 
 export const SIGNATURE_HEADER = "toolgate-signature";
 

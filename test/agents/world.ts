@@ -1,6 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
 import { startMcpUpstream, tool, type McpUpstream } from "../mcp-upstream";
-import { trpc } from "../proof/harness";
 import { proofWorld, type ProofWorld } from "../proof/world";
 
 /** How long a `tools/call` that needs approval waits for it before answering "pending" (the app's default is 50 s). */
@@ -52,7 +51,7 @@ export function setupAgentsWorld(): () => AgentsWorld {
       upstream,
       key,
       agentId,
-      activity: () => trpc(base.app, base.cookie, "activity.list", { agentId }, "query"),
+      activity: () => base.api.activity.list.query({ agentId }),
       mcpUrl: new URL(`${base.app.url}/api/mcp`),
       toolName(name) {
         const found = names.find((entry) => entry.startsWith("dir-a") && entry.endsWith(`__${name}`));
@@ -62,9 +61,7 @@ export function setupAgentsWorld(): () => AgentsWorld {
       async pendingApproval(callId) {
         const deadline = Date.now() + 10_000;
         for (;;) {
-          const inbox = await trpc<{
-            items: Array<{ id: string; status: string; call: { requesterEmail: string | null; requesterSource: string | null } }>;
-          }>(base.app, base.cookie, "approvals.inbox", { callId }, "query");
+          const inbox = await base.api.approvals.inbox.query({ callId });
           const pending = inbox.items.find((item) => item.status === "pending");
           if (pending) return pending;
           if (Date.now() > deadline) throw new Error(`call ${callId} has no pending approval`);
@@ -72,7 +69,7 @@ export function setupAgentsWorld(): () => AgentsWorld {
         }
       },
       async decide(approvalRequestId, decision) {
-        await trpc(base.app, base.cookie, "approvals.decide", { approvalRequestId, decision });
+        await base.api.approvals.decide.mutate({ approvalRequestId, decision });
       },
     };
   }, 180_000);

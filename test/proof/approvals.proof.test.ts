@@ -1,6 +1,8 @@
+import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgetEnv } from "@/server/env";
 import { signSlackRequest } from "@/server/slack/verify-signature";
+import { appClient, seedWorldOverHttp } from "../app-client";
 import { startMcpUpstream, tool, type McpUpstream } from "../mcp-upstream";
 import { startSlackStub, type SlackStub } from "../slack-stub";
 import {
@@ -13,7 +15,6 @@ import {
   reportFigure,
   signIn,
   startApp,
-  trpc,
   type App,
   type ProofDatabase,
 } from "./harness";
@@ -50,34 +51,23 @@ beforeAll(async () => {
   for (let index = 0; index < (onPostgres() ? 2 : 1); index++)
     apps.push(await startApp(database, { SLACK_API_URL: slack.apiUrl, TOOLGATE_UPSTREAM_TIMEOUT_MS: "40000" }));
   cookies = await Promise.all(approvers.map((approver) => signIn(apps[0]!, approver.email, "approver password 1")));
-  const admin = cookies[0]!;
-  await trpc(apps[0]!, admin, "settings.update", { maxPendingApprovalsPerAgent: 1_000 });
-  await trpc(apps[0]!, admin, "integrations.connect", {
+  const admin = appClient(apps[0]!.url, cookies[0]!);
+  await admin.settings.update.mutate({ maxPendingApprovalsPerAgent: 1_000 });
+  await admin.integrations.connect.mutate({
     clientId: null,
     name: "Slack",
     slug: "slack",
     settings: { kind: "slack", botToken: "xoxb-proof", signingSecret: SIGNING_SECRET },
   });
   slug = "proof-dir";
-  const { integrationId } = await trpc<{ integrationId: string }>(apps[0]!, admin, "integrations.connect", {
-    clientId: null,
-    name: "Dir",
+  const world = await seedWorldOverHttp(admin, {
+    upstream: { url: upstream.url },
     slug,
-    settings: { kind: "mcp", url: upstream.url },
+    name: "Dir",
+    policies: { "*": "approval_needed" },
+    agent: { name: "Proof agent" },
   });
-  const tools = await trpc<Array<{ id: string; name: string }>>(apps[0]!, admin, "policies.tools", { integrationId }, "query");
-  const { revision } = await trpc<{ revision: number }>(apps[0]!, admin, "integrations.get", { integrationId }, "query");
-  await trpc(apps[0]!, admin, "policies.save", {
-    integrationId,
-    revision,
-    changes: tools.map((row) => ({ toolId: row.id, policy: "approval_needed", managerApproval: false })),
-  });
-  key = (
-    await trpc<{ key: string }>(apps[0]!, admin, "agents.create", {
-      name: "Proof agent",
-      scope: { allClients: true, clientIds: [], mspWide: true },
-    })
-  ).key;
+  key = world.agent.key;
   process.env.SLACK_API_URL = slack.apiUrl;
   forgetEnv();
 }, 300_000);
@@ -132,17 +122,18 @@ async function decideOnce(
   const instance = app(index);
   switch (index % 3) {
     case 0: {
-      const response = await fetch(`${instance.url}/api/trpc/approvals.decide`, {
-        method: "POST",
-        headers: { "content-type": "application/json", cookie: cookies[who]! },
-        body: JSON.stringify({ json: { approvalRequestId: pending.approvalId, decision } }),
-      });
-      const body = (await response.json()) as { result?: { data: { json: { outcome: string } } } };
-      return {
-        channel: "inbox",
-        status: response.status,
-        outcome: body.result?.data.json.outcome === "decided" ? "decided" : body.result ? "already" : "other",
-      };
+      try {
+        const { outcome } = await appClient(instance.url, cookies[who]!).approvals.decide.mutate({
+          approvalRequestId: pending.approvalId,
+          decision,
+        });
+        return { channel: "inbox", status: 200, outcome: outcome === "decided" ? "decided" : "already" };
+      } catch (error) {
+        // A refusal in tRPC's own words carries its HTTP status; anything else (no answer at all) fails the test.
+        const status = error instanceof TRPCClientError ? (error.data as { httpStatus?: number } | undefined)?.httpStatus : undefined;
+        if (status === undefined) throw error;
+        return { channel: "inbox", status, outcome: "other" };
+      }
     }
     case 1: {
       const response = await fetch(`${instance.url}/api/gateway/approvals/decide`, {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMcpUpstream, tool, type McpUpstream } from "../mcp-upstream";
-import { adminCli, gateway, proofDatabase, reportFigure, signIn, startApp, trpc, type App, type ProofDatabase } from "./harness";
+import { connectOverHttp, createAgentOverHttp, type AppClient } from "../app-client";
+import { adminCli, gateway, proofDatabase, reportFigure, signInClient, startApp, type App, type ProofDatabase } from "./harness";
 
 // Crashes and restarts need a database outside the process: vitest.config.ts runs this file only
 // with TEST_DATABASE_URL (as CI does). On the embedded database an unclean kill is not a supported stop.
@@ -29,45 +30,20 @@ async function launch(env: Record<string, string>): Promise<App> {
 }
 
 async function setUp(app: App) {
-  const cookie = await signIn(app, ADMIN.email, ADMIN.password);
-  const existing = await trpc<Array<{ id: string; slug: string }>>(app, cookie, "integrations.list", undefined, "query");
-  let integrationId = existing.find((integration) => integration.slug === "crash-dir")?.id;
-  if (!integrationId) {
-    integrationId = (
-      await trpc<{ integrationId: string }>(app, cookie, "integrations.connect", {
-        clientId: null,
-        name: "Dir",
-        slug: "crash-dir",
-        settings: { kind: "mcp", url: upstream.url },
-      })
-    ).integrationId;
-    const tools = await trpc<Array<{ id: string }>>(app, cookie, "policies.tools", { integrationId }, "query");
-    const { revision } = await trpc<{ revision: number }>(app, cookie, "integrations.get", { integrationId }, "query");
-    await trpc(app, cookie, "policies.save", {
-      integrationId,
-      revision,
-      changes: tools.map((row) => ({ toolId: row.id, policy: "approval_needed", managerApproval: false })),
-    });
-  }
-  const { key } = await trpc<{ key: string }>(app, cookie, "agents.create", {
-    name: `crash-${Date.now()}`,
-    scope: { allClients: true, clientIds: [], mspWide: true },
-  });
-  return { cookie, key };
+  const { api } = await signInClient(app, ADMIN.email, ADMIN.password);
+  const existing = await api.integrations.list.query();
+  if (!existing.some((integration) => integration.slug === "crash-dir"))
+    await connectOverHttp(api, { upstream: { url: upstream.url }, slug: "crash-dir", name: "Dir", policies: { "*": "approval_needed" } });
+  const { key } = await createAgentOverHttp(api, `crash-${Date.now()}`);
+  return { api, key };
 }
 
-async function approveNewCall(app: App, cookie: string, key: string, n: number): Promise<string> {
+async function approveNewCall(app: App, api: AppClient, key: string, n: number): Promise<string> {
   const { status, body } = await gateway(app, key, { integration: "crash-dir", tool: "grant_access", arguments: { n } });
   expect(status).toBe(202);
-  const { items: inbox } = await trpc<{ items: Array<{ id: string; call: { id: string } }> }>(
-    app,
-    cookie,
-    "approvals.inbox",
-    { callId: body.callId },
-    "query",
-  );
+  const { items: inbox } = await api.approvals.inbox.query({ callId: body.callId! });
   try {
-    await trpc(app, cookie, "approvals.decide", { approvalRequestId: inbox[0]!.id, decision: "approve" });
+    await api.approvals.decide.mutate({ approvalRequestId: inbox[0]!.id, decision: "approve" });
   } catch (error) {
     // The worker may reach the fault point before the decision's answer is written: the decision
     // has committed by then (execution starts only after it). A cut-off answer from a live app fails.
@@ -96,8 +72,8 @@ async function exited(app: App, timeoutMs = 20_000): Promise<void> {
 describe("crash windows", () => {
   it("killed after the approval commits but before the upstream call: on restart the call runs exactly once", async () => {
     const doomed = await launch({ TOOLGATE_FAULT_POINT: "before_execution" });
-    const { cookie, key } = await setUp(doomed);
-    const callId = await approveNewCall(doomed, cookie, key, 1);
+    const { api, key } = await setUp(doomed);
+    const callId = await approveNewCall(doomed, api, key, 1);
     await exited(doomed);
     expect(doomed.child.signalCode).toBe("SIGKILL");
     expect(upstream.calls.filter((call) => call.arguments.n === 1)).toHaveLength(0);
@@ -122,8 +98,8 @@ describe("crash windows", () => {
 
   it("killed after the upstream call but before its result is stored: the call ends failed, outcome unknown, and is not re-run", async () => {
     const doomed = await launch({ TOOLGATE_FAULT_POINT: "after_upstream_call" });
-    const { cookie, key } = await setUp(doomed);
-    const callId = await approveNewCall(doomed, cookie, key, 2);
+    const { api, key } = await setUp(doomed);
+    const callId = await approveNewCall(doomed, api, key, 2);
     await exited(doomed);
     expect(upstream.calls.filter((call) => call.arguments.n === 2)).toHaveLength(1);
 

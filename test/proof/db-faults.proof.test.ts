@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMcpUpstream, tool, type McpUpstream } from "../mcp-upstream";
 import { startFaultProxy } from "./fault-proxy";
-import { adminCli, gateway, proofDatabase, reportFigure, signIn, startApp, trpc, type App, type ProofDatabase } from "./harness";
+import { seedWorldOverHttp, type AppClient } from "../app-client";
+import { adminCli, gateway, proofDatabase, reportFigure, signInClient, startApp, type App, type ProofDatabase } from "./harness";
 
 // The database disappears and comes back while the gateway is under traffic. Runs only on
 // PostgreSQL (vitest.config.ts): the embedded database cannot be unplugged from its own process.
@@ -9,9 +10,8 @@ let upstream: McpUpstream;
 let database: ProofDatabase;
 let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
 let app: App;
-let cookie: string;
+let api: AppClient;
 let key: string;
-let integrationId: string;
 
 beforeAll(async () => {
   upstream = await startMcpUpstream({
@@ -32,32 +32,16 @@ beforeAll(async () => {
     "faults password 1",
   );
   app = await startApp({ ...database, env: { ...database.env, DATABASE_URL: viaProxy.toString() } });
-  cookie = await signIn(app, "faults@msp.test", "faults password 1");
-  integrationId = (
-    await trpc<{ integrationId: string }>(app, cookie, "integrations.connect", {
-      clientId: null,
-      name: "Dir",
-      slug: "dir",
-      settings: { kind: "mcp", url: upstream.url },
-    })
-  ).integrationId;
-  const tools = await trpc<Array<{ id: string; name: string }>>(app, cookie, "policies.tools", { integrationId }, "query");
-  const { revision } = await trpc<{ revision: number }>(app, cookie, "integrations.get", { integrationId }, "query");
-  await trpc(app, cookie, "policies.save", {
-    integrationId,
-    revision,
-    changes: [
-      { toolId: tools.find((row) => row.name === "read_thing")!.id, policy: "auto", managerApproval: false },
-      { toolId: tools.find((row) => row.name === "grant_thing")!.id, policy: "approval_needed", managerApproval: false },
-    ],
+  api = (await signInClient(app, "faults@msp.test", "faults password 1")).api;
+  const world = await seedWorldOverHttp(api, {
+    upstream: { url: upstream.url },
+    slug: "dir",
+    name: "Dir",
+    policies: { read_thing: "auto", grant_thing: "approval_needed" },
+    agent: { name: "Faults agent" },
   });
-  await trpc(app, cookie, "settings.update", { maxPendingApprovalsPerAgent: 1_000 });
-  key = (
-    await trpc<{ key: string }>(app, cookie, "agents.create", {
-      name: "Faults agent",
-      scope: { allClients: true, clientIds: [], mspWide: true },
-    })
-  ).key;
+  await api.settings.update.mutate({ maxPendingApprovalsPerAgent: 1_000 });
+  key = world.agent.key;
 }, 180_000);
 
 afterAll(async () => {
@@ -129,18 +113,12 @@ describe("database faults", () => {
     expect(results.filter((result) => result.status >= 500 && result.status !== 503)).toHaveLength(0);
 
     // LISTEN is back: a waiting agent is woken by the decision, well before the periodic re-check.
-    const { items: inbox } = await trpc<{ items: Array<{ id: string; call: { id: string } }> }>(
-      app,
-      cookie,
-      "approvals.inbox",
-      { limit: 100 },
-      "query",
-    );
+    const { items: inbox } = await api.approvals.inbox.query({ limit: 100 });
     const first = inbox.find((item) => item.call.id === pending[0])!;
     const waiting = fetch(`${app.url}/api/gateway/calls/${pending[0]}?wait=30`, { headers: { authorization: `Bearer ${key}` } });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const decidedAt = Date.now();
-    await trpc(app, cookie, "approvals.decide", { approvalRequestId: first.id, decision: "approve" });
+    await api.approvals.decide.mutate({ approvalRequestId: first.id, decision: "approve" });
     const woke = (await (await waiting).json()) as { status: string };
     reportFigure("long-poll woken after the outage (ms)", Date.now() - decidedAt);
     expect(woke.status).not.toBe("pending_approval");
@@ -148,7 +126,7 @@ describe("database faults", () => {
 
     for (const callId of pending.slice(1)) {
       const item = inbox.find((entry) => entry.call.id === callId)!;
-      await trpc(app, cookie, "approvals.decide", { approvalRequestId: item.id, decision: "approve" });
+      await api.approvals.decide.mutate({ approvalRequestId: item.id, decision: "approve" });
     }
     const deadline = Date.now() + 30_000;
     for (const callId of pending) {

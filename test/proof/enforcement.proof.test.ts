@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMcpUpstream, tool, type McpUpstream } from "../mcp-upstream";
-import { count, gateway, reportFigure, trpc } from "./harness";
+import { count, gateway, reportFigure } from "./harness";
 import { proofWorld, type ProofWorld } from "./world";
 
 const TOOLS = ["t_read", "t_write", "t_delete", "t_send", "t_sync", "t_list"];
@@ -43,7 +43,7 @@ describe("enforcement", () => {
     const agents: Array<AgentSpec & { key: string }> = [];
     for (const spec of specs) {
       const created = await world.createAgent(`prop-${spec.name}`, spec.scope);
-      if (spec.paused) await trpc(world.app, world.cookie, "agents.setPaused", { agentId: created.agentId, paused: true });
+      if (spec.paused) await world.api.agents.setPaused.mutate({ agentId: created.agentId, paused: true });
       agents.push({ ...spec, key: created.key });
     }
     const policy = { "dir-a": policiesA, "dir-b": policiesB } as Record<string, Record<string, Policy>>;

@@ -2,7 +2,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMcpUpstream, tool, type McpUpstream } from "../mcp-upstream";
 import { startSlackStub, type SlackStub } from "../slack-stub";
-import { adminCli, gateway, proofDatabase, signIn, startApp, trpc, type App, type ProofDatabase } from "./harness";
+import { adminCli, gateway, proofDatabase, signInClient, startApp, type App, type ProofDatabase } from "./harness";
 
 // A kill between scheduling an escalation and its firing needs a database outside the process:
 // vitest.config.ts runs this file only with TEST_DATABASE_URL. One escalation minute lasts one
@@ -51,40 +51,34 @@ async function query<T extends Record<string, unknown>>(text: string, values: st
 describe("escalation across a crash", () => {
   it("killed after the request (and its timer) committed, before the timer fired: after restart it escalates exactly once", async () => {
     const doomed = await launch();
-    const cookie = await signIn(doomed, ADMIN.email, ADMIN.password);
-    const { integrationId } = await trpc<{ integrationId: string }>(doomed, cookie, "integrations.connect", {
+    const { api } = await signInClient(doomed, ADMIN.email, ADMIN.password);
+    const { integrationId } = await api.integrations.connect.mutate({
       clientId: null,
       name: "Dir",
       slug: "esc-dir",
       settings: { kind: "mcp", url: upstream.url },
     });
-    const tools = await trpc<Array<{ id: string }>>(doomed, cookie, "policies.tools", { integrationId }, "query");
-    const { revision } = await trpc<{ revision: number }>(doomed, cookie, "integrations.get", { integrationId }, "query");
-    await trpc(doomed, cookie, "policies.save", {
+    const tools = await api.policies.tools.query({ integrationId });
+    const { revision } = await api.integrations.get.query({ integrationId });
+    await api.policies.save.mutate({
       integrationId,
       revision,
-      changes: tools.map((row) => ({ toolId: row.id, policy: "approval_needed", managerApproval: false })),
+      changes: tools.map((row) => ({ toolId: row.id, policy: "approval_needed" as const, managerApproval: false })),
     });
-    await trpc(doomed, cookie, "integrations.connect", {
+    await api.integrations.connect.mutate({
       clientId: null,
       name: "Slack",
       slug: "slack",
       settings: { kind: "slack", botToken: "xoxb-crash", signingSecret: "crash-signing-secret" },
     });
-    const { people } = await trpc<{ people: Array<{ id: string; email: string }> }>(
-      doomed,
-      cookie,
-      "escalation.settings",
-      undefined,
-      "query",
-    );
-    await trpc(doomed, cookie, "escalation.save", {
+    const { people } = await api.escalation.settings.query();
+    await api.escalation.save.mutate({
       minutes: ESCALATE_AFTER,
       userIds: people.filter((person) => person.email === ADMIN.email).map((person) => person.id),
       slackChannel: CHANNEL,
       secondMinutes: null,
     });
-    const { key } = await trpc<{ key: string }>(doomed, cookie, "agents.create", {
+    const { key } = await api.agents.create.mutate({
       name: "escalation-crash",
       scope: { allClients: true, clientIds: [], mspWide: true },
     });

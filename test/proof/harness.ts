@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { signIn as signInAt, trpc as trpcAt } from "../app-client";
+import { appClient, signIn as signInAt, type AppClient } from "../app-client";
 import { closedPort } from "../ports";
 import { postgresTemplateName, withDatabase } from "../template";
 
@@ -126,8 +126,10 @@ export function signIn(app: App, email: string, password: string): Promise<strin
   return signInAt(app.url, email, password);
 }
 
-export function trpc<T>(app: App, cookie: string, path: string, input: unknown, method: "query" | "mutation" = "mutation"): Promise<T> {
-  return trpcAt<T>(app.url, cookie, path, input, method);
+/** A signed-in user's typed tRPC client of `app`, and the session cookie it carries. */
+export async function signInClient(app: App, email: string, password: string): Promise<{ cookie: string; api: AppClient }> {
+  const cookie = await signIn(app, email, password);
+  return { cookie, api: appClient(app.url, cookie) };
 }
 
 export async function gateway(app: App, key: string, body: unknown, headers: Record<string, string> = {}) {

@@ -4,6 +4,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetEnv } from "@/server/env";
 import { installDatabaseHandle } from "@/db";
 import { newId } from "@/db/ids";
 import { agentKeys, tools, toolCalls, workspaces, type ToolPolicy } from "@/db/schema";
@@ -17,15 +18,15 @@ import { resetEventBus } from "@/server/events/bus";
 import { PUBLIC_REJECTIONS } from "@/server/gateway/outcome";
 import { handleMcpRequest } from "@/server/gateway/mcp-endpoint";
 import { argumentsDigest } from "@/server/crypto/canonical-json";
-import { connectIntegration } from "@/server/integrations/connect";
 import { closeMcpClients } from "@/server/integrations/connectors/mcp";
 import { decide, type Decision, type DecisionInput } from "@/server/policy/decide";
 import { decisionForExplanation } from "@/server/policy/explain";
 import { createTestDatabase, type TestDatabase } from "../database";
-import { createUser, createWorkspace, uniqueSuffix } from "../fixtures";
-import { agentGet, createTestAgent, gatewayRequest } from "../gateway";
+import { createUser, uniqueSuffix } from "../fixtures";
+import { agentGet, gatewayRequest } from "../gateway";
 import { startMcpUpstream, tool, type McpUpstream } from "../mcp-upstream";
 import { sharedSmtpCapture } from "../smtp-capture";
+import { seedWorld } from "../world";
 import { count, onPostgres, reportFigure } from "./harness";
 
 /**
@@ -130,6 +131,7 @@ beforeAll(async () => {
   upstream = await startMcpUpstream({ tools: [tool("t_op", { inputSchema: { type: "object", properties: { n: { type: "integer" } } } })] });
   process.env.TEST_DRIVER = onPostgres() ? "postgres" : "pglite";
   process.env.TOOLGATE_MCP_APPROVAL_WAIT_MS = "0";
+  forgetEnv();
   database = await createTestDatabase();
   resetEventBus();
   installDatabaseHandle(database);
@@ -146,7 +148,13 @@ afterAll(async () => {
 describe("one decision at every enforcement point", () => {
   it(`REST, MCP, the tool list, the explanation, an approval and the check before execution agree on ${CASES} random states`, async () => {
     const { db } = database;
-    const workspace = await createWorkspace(db);
+    const world = await seedWorld(db, {
+      upstream,
+      client: { name: `In ${uniqueSuffix()}` },
+      name: "Dir",
+      agent: { scope: "client" },
+    });
+    const { workspace, ctx, client: inScope, slug, integrationId, agent } = world;
     const smtp = await sharedSmtpCapture();
     await db
       .update(workspaces)
@@ -155,23 +163,12 @@ describe("one decision at every enforcement point", () => {
         smtpSettings: { host: "127.0.0.1", port: smtp.port, secure: false, username: null, from: "t@msp.test" },
       })
       .where(eq(workspaces.id, workspace.id));
-    const admin = await createUser(db, workspace.id, { role: "admin" });
     const technician = await createUser(db, workspace.id, { role: "technician" });
-    const ctx = { db, user: admin };
-    const inScope = await createClient(ctx, { name: `In ${uniqueSuffix()}` });
     const outOfScope = await createClient(ctx, { name: `Out ${uniqueSuffix()}` });
     const manager = await addPerson(ctx, { clientId: inScope.id, email: `boss-${uniqueSuffix()}@c.test`, name: "Boss" });
     const requesterEmail = `ann-${uniqueSuffix()}@c.test`;
     await addPerson(ctx, { clientId: inScope.id, email: requesterEmail, name: "Ann", managerId: manager.id });
-    const slug = `dir-${uniqueSuffix()}`;
-    const { integrationId } = await connectIntegration(ctx, {
-      clientId: inScope.id,
-      name: "Dir",
-      slug,
-      settings: { kind: "mcp", url: upstream.url },
-    });
-    const [toolRow] = await db.select().from(tools).where(eq(tools.integrationId, integrationId));
-    const agent = await createTestAgent(db, admin, { allClients: false, clientIds: [inScope.id], mspWide: false });
+    const toolRow = world.tools[0];
     const [keyRow] = await db.select().from(agentKeys).where(eq(agentKeys.prefix, agent.keyPrefix));
     await db.update(tools).set({ definitionHash: CURRENT_HASH }).where(eq(tools.id, toolRow!.id));
 

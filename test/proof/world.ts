@@ -1,14 +1,14 @@
+import { connectOverHttp, createAgentOverHttp, ALL_CLIENTS, type HttpIntegration, type WorldPolicies } from "../app-client";
 import type { McpUpstream } from "../mcp-upstream";
-import { adminCli, proofDatabase, signIn, startApp, trpc, type App, type ProofDatabase } from "./harness";
+import { adminCli, proofDatabase, signInClient, startApp, type App, type ProofDatabase } from "./harness";
 
 export const ADMIN = { email: "proof-admin@msp.test", password: "proof password 123" };
 
-type ToolRow = { id: string; name: string };
-
 /**
- * A running Toolgate (one or more `next start` instances on one database) with an admin session,
- * clients A and B, one MCP integration per client pointing at the instrumented upstream, and
- * helpers to create agents and set policies over the public APIs.
+ * A running Toolgate (one or more `next start` instances on one database) with an admin session
+ * (`cookie`, and `api`, its typed tRPC client), clients A and B, one MCP integration per client
+ * pointing at the instrumented upstream, and helpers to create agents and set policies over the
+ * public APIs.
  */
 export async function proofWorld(upstream: McpUpstream, options: { instances?: number; env?: Record<string, string> } = {}) {
   const database: ProofDatabase = await proofDatabase();
@@ -16,44 +16,29 @@ export async function proofWorld(upstream: McpUpstream, options: { instances?: n
   const apps: App[] = [];
   for (let index = 0; index < (options.instances ?? 1); index++) apps.push(await startApp(database, options.env));
   const app = apps[0]!;
-  const cookie = await signIn(app, ADMIN.email, ADMIN.password);
-  await trpc(app, cookie, "settings.update", { maxPendingApprovalsPerAgent: 1_000 });
-  const clientA = await trpc<{ id: string }>(app, cookie, "clients.create", { name: "Client A", slug: "client-a" });
-  const clientB = await trpc<{ id: string }>(app, cookie, "clients.create", { name: "Client B", slug: "client-b" });
-  const integrations: Record<string, { id: string; tools: ToolRow[] }> = {};
+  const { cookie, api } = await signInClient(app, ADMIN.email, ADMIN.password);
+  await api.settings.update.mutate({ maxPendingApprovalsPerAgent: 1_000 });
+  const clientA = await api.clients.create.mutate({ name: "Client A", slug: "client-a" });
+  const clientB = await api.clients.create.mutate({ name: "Client B", slug: "client-b" });
+  const integrations: Record<string, HttpIntegration> = {};
   for (const [slug, clientId] of [
     ["dir-a", clientA.id],
     ["dir-b", clientB.id],
   ] as const) {
-    const { integrationId } = await trpc<{ integrationId: string }>(app, cookie, "integrations.connect", {
+    integrations[slug] = await connectOverHttp(api, {
       clientId,
-      name: slug,
       slug,
-      settings: { kind: "mcp", url: upstream.url, authHeaderName: "Authorization", authHeaderValue: "Bearer upstream-secret" },
+      upstream: { url: upstream.url, authHeaderName: "Authorization", authHeaderValue: "Bearer upstream-secret" },
     });
-    integrations[slug] = { id: integrationId, tools: await trpc<ToolRow[]>(app, cookie, "policies.tools", { integrationId }, "query") };
   }
-  const createAgent = (
-    name: string,
-    scope: { allClients: boolean; clientIds: string[]; mspWide: boolean } = { allClients: true, clientIds: [], mspWide: true },
-  ) => trpc<{ agentId: string; key: string }>(app, cookie, "agents.create", { name, scope });
-  const setPolicies = async (
-    slug: string,
-    policies: Record<string, "auto" | "approval_needed" | "disabled" | { policy: "approval_needed"; managerApproval: true }>,
-  ) => {
-    const integration = integrations[slug]!;
-    const { revision } = await trpc<{ revision: number }>(app, cookie, "integrations.get", { integrationId: integration.id }, "query");
-    const changes = Object.entries(policies).map(([name, value]) => {
-      const toolId = integration.tools.find((tool) => tool.name === name)!.id;
-      return typeof value === "string" ? { toolId, policy: value, managerApproval: false } : { toolId, ...value };
-    });
-    return trpc<{ revision: number }>(app, cookie, "policies.save", { integrationId: integration.id, revision, changes });
-  };
+  const createAgent = (name: string, scope = ALL_CLIENTS) => createAgentOverHttp(api, name, scope);
+  const setPolicies = (slug: string, policies: WorldPolicies) => integrations[slug]!.setPolicies(policies);
   return {
     database,
     apps,
     app,
     cookie,
+    api,
     clients: { a: clientA.id, b: clientB.id },
     integrations,
     createAgent,

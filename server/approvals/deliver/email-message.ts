@@ -1,5 +1,5 @@
 import type { MessageEscalation } from "./slack-message";
-import { argumentPreview, headline, oneLine, requesterLine, ticketLine, type RequestSummary } from "./request-summary";
+import { argumentPreview, headline, oneLine, requesterLine, ticketLine, type RequestSummary } from "../summary";
 
 const html = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

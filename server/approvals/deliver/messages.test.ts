@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { approvalEmail, requestClosedEmail } from "./email-message";
 import { approvalRequestBlocks, decidedBlocks } from "./slack-message";
-import type { RequestSummary } from "./request-summary";
+import type { RequestSummary } from "../summary";
 import { jiraCommentAdf, ticketNoteText } from "./ticket-note";
 import { approvalPageHtml } from "@/app/approve/approval-html";
 

@@ -12,8 +12,7 @@ import type { JobRow } from "../../jobs/worker";
 import { approvalLink, mintApprovalToken, type Approver } from "../tokens";
 import { approvalSlackApp, ticketingIntegration, workspaceSmtp } from "./channels";
 import { approvalEmail, requestClosedEmail } from "./email-message";
-import { loadRequestSummary } from "./load-summary";
-import type { RequestSummary } from "./request-summary";
+import { loadRequestSummary, type RequestSummary } from "../summary";
 import { approvalRequestBlocks, decidedBlocks } from "./slack-message";
 import { jiraCommentAdf, ticketNoteText } from "./ticket-note";
 

@@ -1,4 +1,4 @@
-import { argumentPreview, headline, oneLine, requesterLine, ticketLine, votesLine, type RequestSummary } from "./request-summary";
+import { argumentPreview, headline, oneLine, requesterLine, ticketLine, votesLine, type RequestSummary } from "../summary";
 
 type Block = Record<string, unknown>;
 type RichTextElement =

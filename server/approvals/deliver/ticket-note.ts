@@ -1,4 +1,4 @@
-import { argumentPreview, headline, requesterLine, type RequestSummary } from "./request-summary";
+import { argumentPreview, headline, requesterLine, type RequestSummary } from "../summary";
 
 /** Ticket notes are read on narrow screens between other people's notes: values are cut shorter. */
 const NOTE_VALUE_CHARS = 120;

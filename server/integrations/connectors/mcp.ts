@@ -4,7 +4,7 @@ import { injectTraceContext } from "../../telemetry/tracing";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { outboundFetch } from "../../net/outbound-fetch";
-import { sha256Hex } from "../../tokens";
+import { sha256Hex } from "../../crypto/tokens";
 import { UpstreamError, type Connector, type DiscoveredTool, type ToolCallOutcome } from "./types";
 
 /**

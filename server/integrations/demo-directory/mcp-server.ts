@@ -4,7 +4,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } fr
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { demoDirectories } from "@/db/schema";
-import { constantTimeEqual, sha256Hex } from "../../tokens";
+import { constantTimeEqual, sha256Hex } from "../../crypto/tokens";
 import { DEMO_TOOLS, DemoToolError } from "./tools";
 import { sharedJsonSchemaValidator } from "../../mcp/shared-validator";
 

@@ -1,6 +1,6 @@
 import type { Executor } from "@/db";
 import { demoDirectories, demoGroupMembers, demoGroups, demoUsers } from "@/db/schema";
-import { newSecretToken, sha256Hex } from "../../tokens";
+import { newSecretToken, sha256Hex } from "../../crypto/tokens";
 import type { DemoDataset } from "./sample-data";
 
 /**

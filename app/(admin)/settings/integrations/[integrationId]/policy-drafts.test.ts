@@ -56,7 +56,12 @@ describe("the policy editor's drafts", () => {
     expect(state.drafts.size).toBe(0);
   });
   it("keeps a tool's rules through policy and Manager Approval changes, and drops a rules draft equal to what is saved", () => {
-    const rule: PolicyRule = { argument: "group", operator: "one_of", value: ["Marketing"], then: { policy: "auto", managerApproval: false } };
+    const rule: PolicyRule = {
+      argument: "group",
+      operator: "one_of",
+      value: ["Marketing"],
+      then: { policy: "auto", managerApproval: false },
+    };
     let state = draftReducer(EMPTY_DRAFTS, { type: "rules", tool: reset, rules: [rule] });
     state = draftReducer(state, { type: "policy", tool: reset, policy: "disabled" });
     expect(choiceOf(state, reset)).toEqual({ policy: "disabled", managerApproval: false, rules: [rule] });
