@@ -129,6 +129,23 @@ export default defineConfig([
     },
   },
   {
+    // db/ is the schema, the drivers and the migrations: it depends on nothing of the app's.
+    files: ["db/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/server", "@/server/*", "**/server", "**/server/*"],
+              message: "db/ may not import server/: the app's settings and logic depend on the database layer, not the other way round.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     plugins: { toolgate: { rules: { "client-imports": clientImportsRule } } },
     rules: { "toolgate/client-imports": "error" },
   },

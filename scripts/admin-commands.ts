@@ -11,7 +11,7 @@
 //       The workspace's chain key (hex), for an auditor who verifies its exports offline.
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { StartupError } from "@/db/startup-error";
 import { and, eq, inArray } from "drizzle-orm";
 import { userInfo } from "node:os";

@@ -1,5 +1,5 @@
 // `npm run admin -- <command> [options]`: headless administration (commands: scripts/admin-commands.ts).
-import { closeDatabase } from "@/db";
+import { closeDatabase } from "@/server/database";
 import { StartupError } from "@/db/startup-error";
 import { isServiceError } from "@/server/errors";
 import { runAdminCommand } from "./admin-commands";

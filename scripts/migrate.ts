@@ -1,6 +1,6 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database
 // (which must not be in use by a running app: its directory lock refuses a second process).
-import { closeDatabase, getDatabaseHandle } from "@/db";
+import { closeDatabase, getDatabaseHandle } from "@/server/database";
 import { StartupError } from "@/db/startup-error";
 
 try {

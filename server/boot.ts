@@ -1,4 +1,4 @@
-import { closeDatabase, getDatabaseHandle } from "@/db";
+import { closeDatabase, getDatabaseHandle } from "@/server/database";
 import { StartupError } from "@/db/startup-error";
 import { getEnv } from "./env";
 import { log } from "./log/logger";

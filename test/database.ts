@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import { afterAll, beforeAll } from "vitest";
-import { installDatabaseHandle, type DatabaseHandle } from "@/db";
+import { type DatabaseHandle } from "@/db";
+import { installDatabaseHandle } from "@/server/database";
 import { openPglite } from "@/db/open-pglite";
 import { openPostgres } from "@/db/open-postgres";
 import { resetEventBus } from "@/server/events/bus";

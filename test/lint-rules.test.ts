@@ -27,7 +27,7 @@ describe("lint rules", () => {
     const client = (line: string) => `"use client";\n${line}\nexport const probe = 1;\n`;
     for (const [line, what] of [
       [`import { listApprovalInbox } from "@/server/approvals/inbox";`, "server code"],
-      [`import { getDb } from "@/db";`, "the database layer"],
+      [`import { openPglite } from "@/db/open-pglite";`, "the database layer"],
       [`import { readFileSync } from "node:fs";`, "a Node.js module"],
       [`import { eq } from "drizzle-orm";`, "a server-only package"],
       [`import { getEnv } from "../../../server/env";`, "server code"],
@@ -42,11 +42,23 @@ describe("lint rules", () => {
     expect(await clientImportErrors(client(`import type { InboxItem } from "@/server/approvals/inbox";`), component)).toEqual([]);
     expect(await clientImportErrors(client(`import { type InboxItem } from "@/server/approvals/inbox";`), component)).toEqual([]);
     expect(await clientImportErrors(client(`import { callStateLabel } from "@/server/calls/labels";`), component)).toEqual([]);
-    expect(await lint(`import { getDb } from "@/db";\nexport const probe = getDb;\n`, "app/(admin)/lint-probe/page.tsx")).toEqual([]);
+    expect(
+      await lint(`import { getDb } from "@/server/database";\nexport const probe = getDb;\n`, "app/(admin)/lint-probe/page.tsx"),
+    ).toEqual([]);
     // A browser-safe module is held to the same rule, so nothing server-only reaches the browser through it.
     expect(await lint(`import { sql } from "drizzle-orm";\nexport const probe = sql;\n`, "server/calls/labels.ts")).toContainEqual(
       expect.stringMatching(/toolgate\/client-imports: .*a server-only package/),
     );
+  });
+
+  it("db/ imports nothing from server/ (not even types): the app depends on the database layer, not the other way round", async () => {
+    for (const line of [`import { getEnv } from "@/server/env";`, `import type { PolicyRule } from "../../server/policy/rules";`])
+      expect(await lint(`${line}\nexport const probe = 1;\n`, "db/schema/lint-probe.ts")).toContainEqual(
+        expect.stringMatching(/no-restricted-imports: .*db\/ may not import server\//),
+      );
+    expect(
+      await lint(`import type { ToolPolicy } from "./policies";\nexport const probe: ToolPolicy = "auto";\n`, "db/schema/lint-probe.ts"),
+    ).toEqual([]);
   });
 
   it("an import used only as a type says so (import type)", async () => {

@@ -1,6 +1,6 @@
 "use server";
 
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { signOut } from "@/server/auth/next-auth";
 import { signOutSession } from "@/server/auth/sessions";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { requireUser } from "@/server/auth/current-user";
 import { MobileMenu } from "@/components/mobile-menu";
 import { LiveNavLinks } from "@/components/live-nav";

@@ -1,7 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import type { FormState } from "@/server/auth/form-errors";
 import { requestPasswordReset } from "@/server/users/password-link-mail";
 

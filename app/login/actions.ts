@@ -3,7 +3,7 @@
 import { AuthError, CredentialsSignin } from "next-auth";
 import type { FormState } from "@/server/auth/form-errors";
 import { signInRefusalMessage } from "@/server/auth/form-errors";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { signIn } from "@/server/auth/next-auth";
 import { ssoConfigForEmail, ssoProviderId } from "@/server/auth/sso/config";
 

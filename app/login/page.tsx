@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { hasAnyAdmin } from "@/server/users/setup";
 import { AuthCard } from "@/components/auth-card";

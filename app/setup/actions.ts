@@ -2,7 +2,7 @@
 
 import { AuthError } from "next-auth";
 import { z } from "zod";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { echoFields, fieldErrorsOf, type FormState } from "@/server/auth/form-errors";
 import { signIn } from "@/server/auth/next-auth";
 import { MIN_PASSWORD_LENGTH } from "@/server/auth/password";

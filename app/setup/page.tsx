@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { getEnv } from "@/server/env";
 import { hasAnyAdmin } from "@/server/users/setup";
 import { AuthCard } from "@/components/auth-card";

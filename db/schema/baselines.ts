@@ -1,4 +1,4 @@
-import type { PolicyRule } from "@/server/policy/rules";
+import type { PolicyRule } from "./policy-rules";
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { idColumn, timestamps } from "./columns";
 import type { IntegrationKind } from "./integrations";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import type { DecidingRule } from "@/server/policy/rules";
+import type { DecidingRule } from "./policy-rules";
 import { agents } from "./agents";
 import { idColumn } from "./columns";
 import { workspaces } from "./workspaces";

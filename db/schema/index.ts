@@ -2,6 +2,7 @@ export * from "./workspaces";
 export * from "./users";
 export * from "./clients";
 export * from "./policies";
+export * from "./policy-rules";
 export * from "./integrations";
 export * from "./baselines";
 export * from "./agents";

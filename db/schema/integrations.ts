@@ -2,7 +2,7 @@ import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqu
 import { baselines } from "./baselines";
 import { clients } from "./clients";
 import { idColumn, timestamps } from "./columns";
-import type { PolicyRule } from "@/server/policy/rules";
+import type { PolicyRule } from "./policy-rules";
 import { toolPolicy } from "./policies";
 import { workspaces } from "./workspaces";
 

@@ -1,5 +1,5 @@
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import type { PolicyRule } from "@/server/policy/rules";
+import type { PolicyRule } from "./policy-rules";
 import { idColumn } from "./columns";
 import { workspaces } from "./workspaces";
 

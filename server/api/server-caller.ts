@@ -1,5 +1,5 @@
 import { cache } from "react";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { getCurrentUser } from "../auth/current-user";
 import { createCaller } from "./root";
 

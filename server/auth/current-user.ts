@@ -1,6 +1,6 @@
 import { cache } from "react";
 import { redirect } from "next/navigation";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { hasAnyAdmin } from "../users/setup";
 import { auth } from "./next-auth";
 import type { SessionUser } from "./session-user";

@@ -1,7 +1,7 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { getEnv } from "../env";
 import { log } from "../log/logger";
 import { clientAddressOf } from "../net/client-address";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db";
-import { getDatabaseHandle } from "@/db";
+import { getDatabaseHandle } from "@/server/database";
 
 export const EVENTS_CHANNEL = "toolgate_events";
 

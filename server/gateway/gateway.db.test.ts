@@ -485,7 +485,7 @@ describe("when the database is unreachable", () => {
     const { agent, slug } = await world();
     const { openPostgres } = await import("@/db/open-postgres");
     const { closedPort } = await import("@/test/ports");
-    const { installDatabaseHandle } = await import("@/db");
+    const { installDatabaseHandle } = await import("@/server/database");
     const dead = openPostgres(`postgres://postgres@127.0.0.1:${await closedPort()}/toolgate`);
     const before = upstream.callCount();
     installDatabaseHandle(dead);

@@ -2,7 +2,7 @@
 // workspaces, one of whose upstream tools has a pattern that makes a backtracking engine take
 // exponential time. If validation backtracks, this thread's event loop stalls and never answers.
 import { workerData } from "node:worker_threads";
-import { installDatabaseHandle } from "@/db";
+import { installDatabaseHandle } from "@/server/database";
 import { POST } from "@/app/api/gateway/route";
 import { createTestDatabase } from "@/test/database";
 import { createUser, createWorkspace, uniqueSuffix } from "@/test/fixtures";

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { ToolPolicy } from "@/db/schema";
+import type { DecidingRule, PolicyRule, RuleOperator, RuleOutcome, RuleScalar, ToolPolicy } from "@/db/schema";
+
+export type { DecidingRule, PolicyRule, RuleOperator, RuleOutcome, RuleScalar };
 
 /*
  * Conditions on arguments: per tool, an ordered list of rules "when <argument> <operator> <value>
@@ -18,26 +20,15 @@ import type { ToolPolicy } from "@/db/schema";
  *   can be copied between tools of the same name.
  */
 
-export const RULE_OPERATORS = ["equals", "one_of", "not_one_of", "matches", "is_present", "at_most", "at_least"] as const;
-export type RuleOperator = (typeof RULE_OPERATORS)[number];
-
-export type RuleScalar = string | number | boolean;
-export type RuleOutcome = { policy: ToolPolicy; managerApproval: boolean };
-
-/** One rule. `argument` is a dot path through the tool's input schema's properties (`user.department`). */
-export type PolicyRule = {
-  argument: string;
-  operator: RuleOperator;
-  /** equals: a scalar; one of / not one of: a list of scalars; matches: a glob; at most / at least: a number; is present: none. */
-  value?: RuleScalar | RuleScalar[];
-  then: RuleOutcome;
-};
-
-/**
- * The rule that decided a call, as recorded on it (`decision.rule`) and shown to people:
- * `index` counts from 1, `text` is "rule 2, group is one of [Domain Admins]", `then` its outcome.
- */
-export type DecidingRule = { index: number; text: string; then: RuleOutcome };
+export const RULE_OPERATORS = [
+  "equals",
+  "one_of",
+  "not_one_of",
+  "matches",
+  "is_present",
+  "at_most",
+  "at_least",
+] as const satisfies readonly RuleOperator[];
 
 // The policies, spelled here so this browser-side module does not pull the database schema in.
 const POLICIES = ["auto", "approval_needed", "disabled"] as const satisfies readonly ToolPolicy[];

@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgetEnv } from "@/server/env";
-import { installDatabaseHandle } from "@/db";
+import { installDatabaseHandle } from "@/server/database";
 import { newId } from "@/db/ids";
 import { agentKeys, tools, toolCalls, workspaces, type ToolPolicy } from "@/db/schema";
 import { POST as callRoute } from "@/app/api/gateway/route";

@@ -1,4 +1,4 @@
-import { getDatabaseHandle } from "@/db";
+import { getDatabaseHandle } from "@/server/database";
 import { bearerOf } from "@/server/gateway/authenticate-agent";
 import { callHeadersOf } from "@/server/gateway/call-hints";
 import { handleToolCall } from "@/server/gateway/call-tool";

@@ -1,4 +1,4 @@
-import { getDatabaseHandle } from "@/db";
+import { getDatabaseHandle } from "@/server/database";
 import { handleRoute } from "@/server/http";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { getDatabaseHandle } from "@/db";
+import { getDatabaseHandle } from "@/server/database";
 import { handleMcpRequest } from "@/server/gateway/mcp-endpoint";
 import { handleRoute } from "@/server/http";
 import { withGatewayRequest } from "@/server/telemetry/tracing";

@@ -1,4 +1,4 @@
-import { getDatabaseHandle } from "@/db";
+import { getDatabaseHandle } from "@/server/database";
 import { handleRoute } from "@/server/http";
 import { scrapeMetrics } from "@/server/metrics/scrape";
 

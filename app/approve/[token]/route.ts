@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { viewApprovalLink } from "@/server/approvals/deep-link";
 import { approvalCsrfToken } from "@/server/approvals/tokens";
 import { clientAddressOf } from "@/server/net/client-address";

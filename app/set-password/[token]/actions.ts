@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { fieldErrorsOf, type FormState } from "@/server/auth/form-errors";
 import { MIN_PASSWORD_LENGTH } from "@/server/auth/password";
 import { isServiceError } from "@/server/errors";

@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { findPasswordLink } from "@/server/users/set-password-from-link";
 import { AuthCard } from "@/components/auth-card";
 import { Notice } from "@/components/ui/layout";

@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { exportAuditJsonLines } from "@/server/audit/export";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { errorResponse, handleRoute } from "@/server/http";

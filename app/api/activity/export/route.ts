@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { callsToCsv, loadCsvApprovals } from "@/server/activity/csv-export";
 import { filtersFromSearchParams } from "@/server/activity/filters";
 import { listCalls } from "@/server/activity/list-calls";

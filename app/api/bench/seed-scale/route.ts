@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { benchEnabled } from "@/server/bench/forward";
 import { seedScaleWorld } from "@/server/bench/seed-scale";
 

@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { authenticateAgent, bearerOf } from "@/server/gateway/authenticate-agent";
 import { listToolsForAgent } from "@/server/gateway/agent-tools";
 import { callHeadersOf } from "@/server/gateway/call-hints";

@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { handleRoute } from "@/server/http";
 import { handleSlackInteraction } from "@/server/slack/interactions";
 

@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { appRouter } from "@/server/api/root";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { logRequest } from "@/server/http";

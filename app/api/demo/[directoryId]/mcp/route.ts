@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { handleDemoDirectoryRequest } from "@/server/integrations/demo-directory/mcp-server";
 import { handleRoute } from "@/server/http";
 

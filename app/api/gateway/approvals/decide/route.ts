@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { decideByLink } from "@/server/approvals/deep-link";
 import { clientAddressOf } from "@/server/net/client-address";
 import { handleRoute } from "@/server/http";

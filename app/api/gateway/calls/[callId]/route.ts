@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { getCurrentUser } from "@/server/auth/current-user";
 import { authenticateAgent, bearerOf } from "@/server/gateway/authenticate-agent";
 import { MAX_WAIT_SECONDS, waitForCallChange } from "@/server/gateway/call-status";

@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb } from "@/server/database";
 import { authenticateAgent, bearerOf } from "@/server/gateway/authenticate-agent";
 import { cancelCall } from "@/server/gateway/cancel-call";
 import { errorResponse, handleRoute } from "@/server/http";
