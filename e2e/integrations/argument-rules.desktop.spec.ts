@@ -29,6 +29,15 @@ test("an admin adds rules on group to add_user_to_group; Marketing runs, Domain 
   await signInViaApi(request);
   const key = await prepareAgent(request);
   const { integrationId, slug } = await connectDemoDirectory(page.request);
+  const call = async (group: string) => {
+    const response = await request.post("/api/gateway", {
+      headers: { authorization: `Bearer ${key}` },
+      data: { integration: slug, tool: "add_user_to_group", arguments: { email: "tom.becker@contoso-dental.test", group } },
+    });
+    return { status: response.status(), body: (await response.json()) as { callId: string } };
+  };
+  // What the impact preview re-decides: a Marketing call that needed approval before any rule.
+  expect((await call("Marketing")).status).toBe(202);
 
   await page.goto(`/settings/integrations/${integrationId}`);
   const row = page.getByTestId("tool-add_user_to_group");
@@ -41,6 +50,8 @@ test("an admin adds rules on group to add_user_to_group; Marketing runs, Domain 
   await row.getByLabel("Values (one per line)").fill("Marketing");
   await row.getByLabel("Then", { exact: true }).selectOption({ label: "Runs automatically" });
   await row.getByRole("button", { name: "Add rule" }).click();
+  // Before Save, the impact preview re-decides that call under the draft: it would have run at once.
+  await expect(page.getByTestId("impact-preview").getByTestId("impact-auto")).toHaveText("1 would run automatically (actually 0)");
   // Rule 2 names the admins group, so the approval says why it is needed.
   await row.getByRole("button", { name: "Add a rule" }).click();
   await row.getByLabel("When argument").selectOption("group");
@@ -69,13 +80,6 @@ test("an admin adds rules on group to add_user_to_group; Marketing runs, Domain 
   await page.screenshot({ path: ".test-tmp/argument-rules-phone.png" });
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  const call = async (group: string) => {
-    const response = await request.post("/api/gateway", {
-      headers: { authorization: `Bearer ${key}` },
-      data: { integration: slug, tool: "add_user_to_group", arguments: { email: "tom.becker@contoso-dental.test", group } },
-    });
-    return { status: response.status(), body: (await response.json()) as { callId: string } };
-  };
   expect((await call("Marketing")).status).toBe(200);
   const waiting = await call("Domain Admins");
   expect(waiting.status).toBe(202);

@@ -10,6 +10,8 @@ async function handler(request: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
+    // A query may come as POST when its input is too large for a URL (components/trpc/links.ts).
+    allowMethodOverride: true,
     createContext: async () => ({ db: await getDb(), user: await getCurrentUser() }),
   });
   logRequest(request, response.status, performance.now() - started);
