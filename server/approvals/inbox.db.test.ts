@@ -73,7 +73,7 @@ describe("the Approvals inbox", () => {
     const other = await createWorkspace(world.db);
     const stranger = await createUser(world.db, other.id, { role: "technician" });
     const theirs = await createCaller({ db: world.db, user: stranger }).approvals.inbox({ callId: body.callId });
-    expect(theirs).toEqual({ items: [], nextCursor: null, pendingCount: 0 });
+    expect(theirs).toEqual({ items: [], nextCursor: null, pendingCount: 0, grantMaxHours: 8 });
   });
 
   it("refuses a cursor that is not one it handed out, in words", async () => {
