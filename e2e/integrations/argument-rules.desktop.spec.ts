@@ -41,7 +41,7 @@ test("an admin adds rules on group to add_user_to_group; Marketing runs, Domain 
 
   await page.goto(`/settings/integrations/${integrationId}`);
   const row = page.getByTestId("tool-add_user_to_group");
-  await expect(row.getByRole("combobox")).toHaveValue("approval_needed");
+  await expect(row.getByRole("combobox", { name: /^Policy for / })).toHaveValue("approval_needed");
 
   // Rule 1 loosens: group is one of [Marketing] → runs automatically.
   await row.getByRole("button", { name: "Add a rule on arguments" }).click();

@@ -41,7 +41,9 @@ test("a baseline followed by two clients' integrations: one change updates both,
   await expect(page.getByRole("region", { name: "Baseline" })).toContainText(`Follows the baseline ${baselineName}`);
 
   // An override at Fabrikam.
-  await row(page, "delete_user").getByRole("combobox").selectOption({ label: "Disabled — hidden from the agent" });
+  await row(page, "delete_user")
+    .getByRole("combobox", { name: /^Policy for / })
+    .selectOption({ label: "Disabled — hidden from the agent" });
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(row(page, "delete_user").getByText("Overridden here")).toBeVisible();
   await expect(row(page, "send_email").getByText("From baseline")).toBeVisible();
@@ -64,17 +66,17 @@ test("a baseline followed by two clients' integrations: one change updates both,
 
   // Both followers changed; Fabrikam's override survived.
   await page.goto(`/settings/integrations/${contoso}`);
-  await expect(row(page, "delete_user").getByRole("combobox")).toHaveValue("auto");
-  await expect(row(page, "send_email").getByRole("combobox")).toHaveValue("disabled");
+  await expect(row(page, "delete_user").getByRole("combobox", { name: /^Policy for / })).toHaveValue("auto");
+  await expect(row(page, "send_email").getByRole("combobox", { name: /^Policy for / })).toHaveValue("disabled");
   await page.goto(`/settings/integrations/${fabrikam}`);
-  await expect(row(page, "send_email").getByRole("combobox")).toHaveValue("disabled");
-  await expect(row(page, "delete_user").getByRole("combobox")).toHaveValue("disabled");
+  await expect(row(page, "send_email").getByRole("combobox", { name: /^Policy for / })).toHaveValue("disabled");
+  await expect(row(page, "delete_user").getByRole("combobox", { name: /^Policy for / })).toHaveValue("disabled");
   await expect(row(page, "delete_user").getByText("Overridden here")).toBeVisible();
 
   // Reset to baseline restores it.
   await row(page, "delete_user").getByRole("button", { name: "Reset to baseline" }).click();
   await expect(row(page, "delete_user").getByText("From baseline")).toBeVisible();
-  await expect(row(page, "delete_user").getByRole("combobox")).toHaveValue("auto");
+  await expect(row(page, "delete_user").getByRole("combobox", { name: /^Policy for / })).toHaveValue("auto");
 
   // History records the baseline's changes at this follower.
   await page.getByRole("tab", { name: "History" }).click();

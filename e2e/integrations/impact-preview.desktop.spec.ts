@@ -2,7 +2,10 @@ import { expect, test, type Page } from "@playwright/test";
 import { connectDemoDirectory, signInViaApi, trpcMutation, unique } from "../fixtures/api";
 
 async function setPolicy(page: Page, tool: string, label: string) {
-  await page.getByTestId(`tool-${tool}`).getByRole("combobox").selectOption({ label });
+  await page
+    .getByTestId(`tool-${tool}`)
+    .getByRole("combobox", { name: /^Policy for / })
+    .selectOption({ label });
 }
 
 test("changing a tool's policy shows what the draft would have done to the week's calls, next to what happened", async ({

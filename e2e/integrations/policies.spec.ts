@@ -2,7 +2,10 @@ import { expect, test, type Page } from "@playwright/test";
 import { connectDemoDirectory, createTechnician, signInViaApi } from "../fixtures/api";
 
 async function setPolicy(page: Page, tool: string, label: string) {
-  await page.getByTestId(`tool-${tool}`).getByRole("combobox").selectOption({ label });
+  await page
+    .getByTestId(`tool-${tool}`)
+    .getByRole("combobox", { name: /^Policy for / })
+    .selectOption({ label });
 }
 
 test("an admin changes three tools, sees the unsaved count, saves, and the choices survive a reload", async ({ page }) => {
@@ -32,10 +35,10 @@ test("an admin changes three tools, sees the unsaved count, saves, and the choic
 
   await page.reload();
   await expect(page.getByText("Review the seeded defaults.")).toHaveCount(0);
-  await expect(page.getByTestId("tool-delete_user").getByRole("combobox")).toHaveValue("disabled");
-  await expect(page.getByTestId("tool-add_user_to_group").getByRole("combobox")).toHaveValue("approval_needed");
+  await expect(page.getByTestId("tool-delete_user").getByRole("combobox", { name: /^Policy for / })).toHaveValue("disabled");
+  await expect(page.getByTestId("tool-add_user_to_group").getByRole("combobox", { name: /^Policy for / })).toHaveValue("approval_needed");
   await expect(page.getByRole("switch", { name: "Manager Approval for Add user to group" })).toHaveAttribute("aria-checked", "true");
-  await expect(page.getByTestId("tool-reset_password").getByRole("combobox")).toHaveValue("auto");
+  await expect(page.getByTestId("tool-reset_password").getByRole("combobox", { name: /^Policy for / })).toHaveValue("auto");
 
   await page.getByRole("tab", { name: "History" }).click();
   await expect(page.getByText(/saved delete_user: Approval → Disabled/)).toBeVisible();
@@ -68,9 +71,9 @@ test("a stale save fails whole with a clear message when someone else saved firs
 
   // Nothing of the stale save was applied.
   await pageA.reload();
-  await expect(pageA.getByTestId("tool-get_user").getByRole("combobox")).toHaveValue("auto");
-  await expect(pageA.getByTestId("tool-list_users").getByRole("combobox")).toHaveValue("auto");
-  await expect(pageA.getByTestId("tool-send_email").getByRole("combobox")).toHaveValue("disabled");
+  await expect(pageA.getByTestId("tool-get_user").getByRole("combobox", { name: /^Policy for / })).toHaveValue("auto");
+  await expect(pageA.getByTestId("tool-list_users").getByRole("combobox", { name: /^Policy for / })).toHaveValue("auto");
+  await expect(pageA.getByTestId("tool-send_email").getByRole("combobox", { name: /^Policy for / })).toHaveValue("disabled");
   await Promise.all([first.close(), second.close()]);
 });
 
@@ -84,7 +87,7 @@ test("a technician sees the policies read-only and cannot save", async ({ browse
   await signInViaApi(tech.request, email, "technician password 1");
   await page.goto(`/settings/integrations/${integrationId}`);
   await expect(page.getByText("only admins can change them")).toBeVisible();
-  await expect(page.getByTestId("tool-delete_user").getByRole("combobox")).toBeDisabled();
+  await expect(page.getByTestId("tool-delete_user").getByRole("combobox", { name: /^Policy for / })).toBeDisabled();
   const response = await tech.request.post("/api/trpc/policies.save", {
     data: { json: { integrationId, revision: 1, changes: [{ toolId: "tool_x", policy: "auto", managerApproval: false }] } },
   });
