@@ -37,7 +37,14 @@ export function ImpactPreviewPanel({ integrationId, drafts }: { integrationId: s
   const trpc = useTRPC();
   const [days, setDays] = useState<number>(7);
   const changes = useMemo(
-    () => [...drafts].map(([toolId, choice]) => ({ toolId, policy: choice.policy, managerApproval: choice.managerApproval })),
+    () =>
+      [...drafts].map(([toolId, choice]) => ({
+        toolId,
+        policy: choice.policy,
+        managerApproval: choice.managerApproval,
+        // The draft's rules decide with each stored call's arguments.
+        rules: [...choice.rules],
+      })),
     [drafts],
   );
   const settled = useSettled(changes, DEBOUNCE_MS);
