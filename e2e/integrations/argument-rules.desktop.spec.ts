@@ -72,11 +72,13 @@ test("an admin adds rules on group to add_user_to_group; Marketing runs, Domain 
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Saved 1 change")).toBeVisible();
   // Looked at by people (not asserted): the rules under the dropdown, on a desktop and on a phone.
+  // The editor is keyed by the policy revision, so the refresh after Save remounts every row:
+  // scrolling can meet the old row just as it leaves the DOM, and is retried until the new one is there.
   await page.setViewportSize({ width: 1280, height: 800 });
-  await row.scrollIntoViewIfNeeded();
+  await expect(async () => row.scrollIntoViewIfNeeded({ timeout: 2_000 })).toPass();
   await page.screenshot({ path: ".test-tmp/argument-rules-desktop.png" });
   await page.setViewportSize({ width: 375, height: 812 });
-  await row.getByTestId("tool-rules").scrollIntoViewIfNeeded();
+  await expect(async () => row.getByTestId("tool-rules").scrollIntoViewIfNeeded({ timeout: 2_000 })).toPass();
   await page.screenshot({ path: ".test-tmp/argument-rules-phone.png" });
   await page.setViewportSize({ width: 1280, height: 800 });
 
