@@ -59,10 +59,18 @@ export default defineConfig({
       testMatch: /first-run\.spec\.ts/,
       use: { ...devices["iPhone 13"], browserName: "chromium", baseURL: url(mobile!.port) },
     },
+    // Needs a workspace where no approval channel is set up yet (it says "reaches nobody"), so it runs
+    // before the desktop specs that connect Slack to the same workspace.
+    {
+      name: "desktop-no-channels",
+      testMatch: /approvals\/reach\.desktop\.spec\.ts/,
+      dependencies: ["desktop-first-run"],
+      use: { ...devices["Desktop Chrome"], baseURL: url(desktop!.port) },
+    },
     {
       name: "desktop",
-      testIgnore: [/first-run\.spec\.ts/, /\.mobile\.spec\.ts/],
-      dependencies: ["desktop-first-run"],
+      testIgnore: [/first-run\.spec\.ts/, /\.mobile\.spec\.ts/, /approvals\/reach\.desktop\.spec\.ts/],
+      dependencies: ["desktop-no-channels"],
       use: { ...devices["Desktop Chrome"], baseURL: url(desktop!.port) },
     },
     {

@@ -50,6 +50,9 @@ test("an admin puts an agent in plan mode and gives it a calls-a-minute limit on
   await expect(page.getByRole("listitem").filter({ hasText: name }).getByLabel("At most")).toHaveValue("2");
 
   const read = inPlanMode[0]!;
+  // The limit counts in fixed minute windows: the three calls go in one, not across a minute's turn.
+  const secondsLeft = 60 - new Date().getUTCSeconds();
+  if (secondsLeft < 15) await page.waitForTimeout(secondsLeft * 1000 + 500);
   const statuses: number[] = [];
   for (let call = 0; call < 3; call++) {
     const response = await request.post("/api/gateway", { headers: auth, data: { integration: slug, tool: read, arguments: {} } });

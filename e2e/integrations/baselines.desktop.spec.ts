@@ -20,6 +20,8 @@ const row = (page: Page, tool: string) => page.getByTestId(`tool-${tool}`);
 test("a baseline followed by two clients' integrations: one change updates both, an override survives, reset restores it", async ({
   page,
 }, testInfo) => {
+  // Two clients, three pages at two sizes in full-page pictures: near a minute on a busy 2-core machine.
+  test.slow();
   await signInViaApi(page.request);
   const suffix = unique();
   const contoso = await clientWithDirectory(page.request, `Contoso ${suffix}`);
