@@ -206,3 +206,40 @@ describe("enforcement", () => {
     }
   }, 60_000);
 });
+
+describe("answers on the wire", () => {
+  it("a small gateway answer (REST and MCP) goes uncompressed, though the agent offers gzip; a page is still gzipped", async () => {
+    const { key } = await world.createAgent("wire");
+    await world.setPolicies("dir-a", { t_read: "auto" });
+    const gzipOffered = { "accept-encoding": "gzip, deflate" };
+    const rest = await fetch(`${world.app.url}/api/gateway`, {
+      method: "POST",
+      headers: { ...gzipOffered, "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ integration: "dir-a", tool: "t_read", arguments: { n: 1 } }),
+    });
+    const mcp = await fetch(`${world.app.url}/api/mcp`, {
+      method: "POST",
+      headers: {
+        ...gzipOffered,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-11-25",
+        authorization: `Bearer ${key}`,
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "dir-a__t_read", arguments: { n: 1 } } }),
+    });
+    const refused = await fetch(`${world.app.url}/api/gateway`, { method: "POST", headers: gzipOffered, body: "{}" });
+    for (const [response, status] of [
+      [rest, 200],
+      [mcp, 200],
+      [refused, 401],
+    ] as const) {
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-encoding")).toBeNull();
+      expect((await response.arrayBuffer()).byteLength).toBeLessThan(1024);
+    }
+    const page = await fetch(`${world.app.url}/login`, { headers: gzipOffered });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-encoding")).toBe("gzip");
+  }, 60_000);
+});
