@@ -1,22 +1,6 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { connectDemoDirectory, signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
-
-const PHONE = { width: 375, height: 812 };
-const DESKTOP = { width: 1280, height: 800 };
-
-/** A full-page screenshot at both sizes, attached to the report (and looked at by a person). */
-async function screenshots(page: Page, testInfo: TestInfo, name: string) {
-  for (const [size, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    const path = testInfo.outputPath(`${name}-${size}.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(`${name}-${size}`, { path, contentType: "image/png" });
-  }
-  await page.setViewportSize(DESKTOP);
-}
+import { screenshotsAtBothSizes } from "../fixtures/layout";
 
 test("three requests of one tool, selected in the inbox with their arguments shown, are approved with one comment and each runs once", async ({
   page,
@@ -59,12 +43,12 @@ test("three requests of one tool, selected in the inbox with their arguments sho
   const review = page.getByRole("list", { name: "Selected requests" });
   for (const email of people) await expect(review).toContainText(email);
   await page.getByLabel("Comment for every selected request").fill("Verified with each user by phone");
-  await screenshots(page, testInfo, "batch-review");
+  await screenshotsAtBothSizes(page, testInfo, "batch-review");
 
   await page.getByRole("button", { name: "Approve 3" }).click();
   await expect(page.getByTestId("batch-result")).toContainText("Decided 3 of 3.");
   await expect(cards).toHaveCount(0);
-  await screenshots(page, testInfo, "batch-decided");
+  await screenshotsAtBothSizes(page, testInfo, "batch-decided");
 
   // Each call ran, once, and carries the one comment.
   for (const callId of calls) {

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { E2E_STUBS } from "../servers.mjs";
 import { FIRST_ADMIN } from "../fixtures/accounts";
 import {
@@ -11,23 +11,7 @@ import {
   unique,
 } from "../fixtures/api";
 import { approveLinkIn, mails, waitFor } from "../fixtures/outside-services";
-
-const PHONE = { width: 375, height: 812 };
-const DESKTOP = { width: 1280, height: 800 };
-
-/** A full-page screenshot at both sizes, attached to the report (and looked at by a person). */
-async function screenshots(page: Page, testInfo: TestInfo, name: string) {
-  for (const [size, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    const path = testInfo.outputPath(`${name}-${size}.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(`${name}-${size}`, { path, contentType: "image/png" });
-  }
-  await page.setViewportSize(DESKTOP);
-}
+import { PHONE, screenshotsAtBothSizes } from "../fixtures/layout";
 
 /** One retry when the server closed an idle keep-alive connection just as it was reused (read ECONNRESET). */
 async function mutate<T = unknown>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
@@ -78,7 +62,7 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
   const explain = page.getByTestId("tool-reset_password").getByTestId("explain");
   await expect(explain).toContainText("Nobody is told of the request");
   await expect(explain).not.toContainText("Slack DM");
-  await screenshots(page, testInfo, "explain-unreached");
+  await screenshotsAtBothSizes(page, testInfo, "explain-unreached");
 
   await page.goto("/settings/integrations");
   await expect(page.getByTestId("unreached-banner")).toBeVisible();
@@ -98,7 +82,7 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
   await expect(card).toBeVisible({ timeout: 30_000 });
   await expect(card.getByText("Only this inbox shows it: nobody was notified.")).toBeVisible();
   await expect(page.getByTestId("nav-badge-approvals").first()).toHaveText(new RegExp(`^${before + 1}`), { timeout: 30_000 });
-  await screenshots(page, testInfo, "approvals-unreached");
+  await screenshotsAtBothSizes(page, testInfo, "approvals-unreached");
 
   // Deciding it: the decided row says who, when, for whom, and the request's own state.
   await card.getByRole("button", { name: "Deny" }).click();
@@ -111,7 +95,7 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
   await page.goto(`/activity/${pending.callId}`);
   await expect(page.locator('[data-action="approval.unreached"]')).toContainText("Nobody is told of this request");
   await expect(page.getByTestId("call-approvals")).toContainText("Reaches: Approvals inbox");
-  await screenshots(page, testInfo, "call-unreached");
+  await screenshotsAtBothSizes(page, testInfo, "call-unreached");
 
   // E-mail set up: the warning goes, and technicians are e-mailed a deep link.
   await mutate(page.request, "settings.update", {
@@ -133,7 +117,7 @@ test("a request that reaches nobody is said loudly; the inbox updates itself wit
   await expect(page.getByTestId("tool-description")).toContainText("Reset a user's password");
   await page.getByText("Deny…").click();
   await expect(page.getByRole("button", { name: "Yes, deny it" })).toBeVisible();
-  await screenshots(page, testInfo, "approve-page");
+  await screenshotsAtBothSizes(page, testInfo, "approve-page");
 });
 
 test("a technician lands on Approvals after signing in and chooses how requests reach them", async ({ page, browser }) => {

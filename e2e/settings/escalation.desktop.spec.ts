@@ -1,24 +1,10 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { FIRST_ADMIN } from "../fixtures/accounts";
 import { connectDemoDirectory, createTechnician, signInViaApi, trpcMutation, trpcQuery, unique } from "../fixtures/api";
 import { setSlackUsers, slackCalls, waitFor } from "../fixtures/outside-services";
+import { screenshotsAtBothSizes } from "../fixtures/layout";
 
-const PHONE = { width: 375, height: 812 };
-const DESKTOP = { width: 1280, height: 800 };
 const CHANNEL = "#helpdesk-escalations";
-
-async function screenshots(page: Page, testInfo: TestInfo, name: string) {
-  for (const [size, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    const path = testInfo.outputPath(`${name}-${size}.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(`${name}-${size}`, { path, contentType: "image/png" });
-  }
-  await page.setViewportSize(DESKTOP);
-}
 
 // On the desktop e2e server one escalation minute lasts a second (TOOLGATE_ESCALATION_MINUTE_SECONDS).
 test("a request nobody answers escalates to the Slack channel (inbox link, no token) and to the escalation group's inbox", async ({
@@ -66,7 +52,7 @@ test("a request nobody answers escalates to the Slack channel (inbox link, no to
     await form.getByLabel("Slack channel").fill(CHANNEL);
     await form.getByRole("button", { name: "Save escalation" }).click();
     await expect(form.getByText("Escalation saved.")).toBeVisible();
-    await screenshots(page, testInfo, "escalation-settings");
+    await screenshotsAtBothSizes(page, testInfo, "escalation-settings");
 
     // The tool overrides it: reset_password's requests escalate after 3 minutes (here: seconds).
     await page.goto(`/settings/integrations/${integrationId}`);
@@ -121,14 +107,14 @@ test("a request nobody answers escalates to the Slack channel (inbox link, no to
     await techPage.goto(`/approvals?call=${callId}`);
     const card = techPage.locator('[data-testid^="approval-"]').filter({ hasText: reason });
     await expect(card.getByText("Escalated", { exact: true })).toBeVisible();
-    await screenshots(techPage, testInfo, "inbox-escalated");
+    await screenshotsAtBothSizes(techPage, testInfo, "inbox-escalated");
     await context.close();
 
     // The call's timeline says when and to whom.
     await page.goto(`/activity/${callId}`);
     await expect(page.locator('[data-action="approval.escalated"]')).toContainText(`told Slack ${CHANNEL}, Terry Technician`);
     await expect(page.getByTestId("call-approvals").getByText("Escalated", { exact: true })).toBeVisible();
-    await screenshots(page, testInfo, "call-escalated");
+    await screenshotsAtBothSizes(page, testInfo, "call-escalated");
   } finally {
     // Other tests' requests on this server must not escalate.
     await trpcMutation(page.request, "escalation.save", { minutes: 15, userIds: [], slackChannel: null, secondMinutes: null });
