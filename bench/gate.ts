@@ -1,15 +1,17 @@
-// CI's performance gate: three short benchmark runs on PostgreSQL; fails only when a median
+// CI's performance gate: five short benchmark runs on PostgreSQL; fails only when a median
 // throughput ratio over B1 (the framework's own floor) falls below its threshold: G (REST
 // /api/gateway) below 0.70, or M (/api/mcp through the official SDK client) below 0.55. Ratios,
 // never absolute numbers, because CI machines are shared and noisy; the thresholds sit under the
-// issue's targets (0.90 and 0.80) by the noise seen on a loaded 2-core machine.
+// issue's targets (0.90 and 0.80) by the noise seen on a loaded 2-core machine. Five runs, not three:
+// on the same commit, within one hour, single runs of G÷B1 ranged 0.67–0.83 and the median of three
+// 0.69–0.79, so three runs put a pass or fail on one unlucky run.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const THRESHOLDS = { throughputGoverB1: 0.7, throughputMoverB1: 0.55 } as const;
 type Gated = keyof typeof THRESHOLDS;
-const RUNS = Number(process.env.BENCH_GATE_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_GATE_RUNS ?? 5);
 if (!process.env.DATABASE_URL) {
   console.error("bench gate: DATABASE_URL must point at PostgreSQL (the gate measures the PostgreSQL figures).");
   process.exit(2);
