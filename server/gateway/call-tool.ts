@@ -19,8 +19,9 @@ import { isServiceError, type ServiceError } from "../errors";
 import { auditData, refuse, type CallContext } from "./call-context";
 import { redactedResult, secretArgumentPaths, splitSecretArguments } from "./call-secrets";
 import { namedRequester, REQUESTER_ARGUMENT, type CallHeaders } from "./call-hints";
-import { insertCallWithAudit, recordCallCompleted, recordCallStarted, type CallRecord } from "./record-call";
-import { decisionInputOf, resolveCall, type ResolvedCall } from "./resolve-call";
+import { insertCallWithAudit, recordCallCompleted, recordCallStarted, startedRow, type CallRecord } from "./record-call";
+import { decisionInputOf, readCall, type CallLookup, type ResolvedCall } from "./resolve-call";
+import { predictedRead, rememberRead } from "./call-prediction";
 import { storableText } from "./storable";
 import { schemaUnsupportedMessage, validateArguments } from "./validate-arguments";
 import { observeToolCall, tracedDecision } from "../telemetry/gateway-observation";
@@ -36,7 +37,7 @@ export type ToolCallInput = {
   /** What the agent's HTTP headers say (requester, ticket, reason), when the transport has headers. */
   headers?: CallHeaders;
   /** The one read, when the transport already made it for this key, integration and tool (MCP). */
-  resolved?: ResolvedCall;
+  read?: PreparedRead;
 };
 
 /**
@@ -91,12 +92,128 @@ function baseRecord(
   return { base, secretArguments: secrets };
 }
 
+/** What the gateway makes of a decided call, before anything is written: pure, from the one read and the request. */
+type CallPlan = {
+  decision: Decision;
+  call: ReturnType<typeof callOf>;
+  base: CallRecord;
+  secretArguments: Record<string, unknown>;
+  /** The requester named two different ways: the call is refused with this. */
+  requesterConflict: ServiceError | null;
+};
+
+function planCall(resolved: ResolvedCall, envelope: CallEnvelope, headers: CallHeaders | undefined, decision: Decision): CallPlan {
+  const call = callOf(envelope, headers, decision.kind === "await_approval" && decision.approvals.includes("manager"));
+  const { base, secretArguments } = baseRecord(resolved, call, decision);
+  let requesterConflict: ServiceError | null = null;
+  try {
+    const named = namedRequester({
+      body: envelope.requester?.email ?? null,
+      header: headers?.requester ?? null,
+      argument: call.modelRequester,
+    });
+    base.requesterEmail = named?.email ?? null;
+    base.requesterSource = named?.source ?? null;
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    requesterConflict = error;
+  }
+  return { decision, call, base, secretArguments, requesterConflict };
+}
+
+/** Why the arguments cannot run (the tool's schema is unsupported, or they do not match it), else null. */
+function argumentsRefusalOf(resolved: ResolvedCall, toolName: string, args: Record<string, unknown>) {
+  const tool = resolved.tool;
+  if (!tool) return null;
+  const unsupported = schemaUnsupportedMessage(tool.definitionHash, tool.inputSchema, toolName);
+  if (unsupported) return rejected("schema_unsupported", unsupported);
+  const errors = validateArguments(tool.definitionHash, tool.inputSchema, args);
+  if (!errors.length) return null;
+  const message = `The arguments do not match ${toolName}'s input schema: ${errors.map((error) => `${error.path} ${error.message}`).join("; ")}.`;
+  return rejected("invalid_arguments", message, { details: { errors } });
+}
+
+/** An `auto` call recorded `executing` by the one read itself (the prediction held): it goes straight upstream. */
+type StartedCall = { callId: string; plan: CallPlan };
+
+/** The one read of a call; `started` when that same statement recorded it. */
+export type PreparedRead = { resolved: ResolvedCall | null; started: StartedCall | null };
+
+/**
+ * The one read, and — when this process has read the same key and tool before and the call would
+ * run at once on that state — the call's `executing` row in the same statement, kept only if the
+ * fresh state is the predicted one (call-prediction.ts). A call with an Idempotency-Key, standing
+ * grants or rate limits is not predicted: its decision needs the claim, the ticket or the counter.
+ * `envelopeFor` gives the call as the resolved read names it (MCP maps the name to the tool's).
+ */
+export async function prepareRead(
+  handle: DatabaseHandle,
+  request: {
+    presentedKey: string;
+    lookup: CallLookup;
+    envelopeFor: (resolved: ResolvedCall) => CallEnvelope;
+    headers: CallHeaders | undefined;
+    predict: boolean;
+  },
+): Promise<PreparedRead> {
+  const keyHash = agentKeyHash(request.presentedKey);
+  const prediction = request.predict ? predictedRead(handle, keyHash, request.lookup) : null;
+  const start = prediction && startOn(prediction.resolved, request.envelopeFor, request.headers);
+  const read = await readCall(handle, keyHash, request.lookup, start ? { row: start.row, fingerprint: prediction.fingerprint } : undefined);
+  rememberRead(
+    handle,
+    keyHash,
+    request.lookup,
+    read.resolved && read.fingerprint ? { fingerprint: read.fingerprint, resolved: read.resolved } : null,
+  );
+  return { resolved: read.resolved, started: start && read.recorded ? { callId: start.callId, plan: start.plan } : null };
+}
+
+/** The started row of a call that would run at once on this (predicted) state, else null. */
+function startOn(resolved: ResolvedCall, envelopeFor: (resolved: ResolvedCall) => CallEnvelope, headers: CallHeaders | undefined) {
+  if (resolved.keyRevoked || resolved.keyRetired || resolved.grants.length) return null;
+  if (resolved.limits?.agentPerMinute || resolved.limits?.toolPerHour) return null;
+  let envelope: CallEnvelope;
+  try {
+    envelope = envelopeFor(resolved);
+  } catch {
+    return null;
+  }
+  const decision = decide(decisionInputOf(resolved, envelope.arguments, headers?.mode ?? null));
+  if (decision.kind !== "execute" || decision.grant) return null;
+  const plan = planCall(resolved, envelope, headers, decision);
+  if (plan.requesterConflict || argumentsRefusalOf(resolved, envelope.tool, plan.call.arguments)) return null;
+  const callId = newId("call");
+  return { callId, plan, row: startedRow({ ...plan.base, id: callId, decisionReason: decision.reason }) };
+}
+
+/**
+ * Marks a call the one read recorded as refused when its request never reached the call (the MCP
+ * SDK refused the message first): nothing went upstream.
+ */
+export async function abandonStartedCall(handle: DatabaseHandle, resolved: ResolvedCall, started: StartedCall): Promise<void> {
+  await recordCallCompleted(
+    handle,
+    { id: started.callId, workspaceId: resolved.workspaceId, agentId: resolved.agentId },
+    {
+      status: "rejected",
+      errorCode: "invalid_input",
+      errorMessage: "The MCP request was refused before the call ran: nothing was sent upstream.",
+      latencyMs: 0,
+    },
+    {
+      action: "call.rejected",
+      data: { keyPrefix: resolved.keyPrefix, argumentsDigest: started.plan.base.argumentsDigest, outcome: "invalid_input" },
+    },
+  );
+}
+
 /**
  * The agent's tool call (POST /api/gateway, and `tools/call` on /api/mcp): one read resolves the
  * key, the agent, the workspace's switches, the integration and the tool; the one decision says
  * whether it runs, waits for approval or is refused — before any upstream request. An `auto` call
- * is recorded `executing` before its upstream request and completed after (both writes
- * group-committed). Returns a domain outcome; the transports map it.
+ * is recorded `executing` before its upstream request (by the read itself when the prediction
+ * held, else group-committed) and completed after. Returns a domain outcome; the transports map it.
  */
 export function handleToolCall(handle: DatabaseHandle, input: ToolCallInput): Promise<GatewayOutcome> {
   // Traces and metrics of the call (off unless configured: see server/telemetry).
@@ -107,9 +224,18 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
   const started = performance.now();
   const db = handle.db;
   const envelope = parseEnvelope(input.body);
-  const resolved =
-    input.resolved ??
-    (await traced("gateway.key", () => resolveCall(handle, agentKeyHash(input.presentedKey), envelope.integration, envelope.tool)));
+  const read =
+    input.read ??
+    (await traced("gateway.key", () =>
+      prepareRead(handle, {
+        presentedKey: input.presentedKey,
+        lookup: { kind: "rest", integration: envelope.integration, tool: envelope.tool },
+        envelopeFor: () => envelope,
+        headers: input.headers,
+        predict: !input.idempotencyKey,
+      }),
+    ));
+  const { resolved } = read;
   if (!resolved) return rejected("unauthorized", "The API key is not valid: it is unknown or has been revoked.");
   // A key that no longer counts is refused like an unknown one, before anything is decided or
   // written: a leaked, revoked key cannot fill the audit log. (The decision re-checks the key of
@@ -118,27 +244,19 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
     const refusal = PUBLIC_REJECTIONS[resolved.keyRevoked ? "key_revoked" : "key_retired"];
     return rejected(refusal.code, refusal.message);
   }
+  touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
+  if (read.started) {
+    const { plan, callId } = read.started;
+    const { decision, call, base, secretArguments } = plan;
+    return runNow({ handle, db, resolved, envelope: call, base, secretArguments, decision, claimedId: callId, started });
+  }
+
   const grantFacts = resolved.grants.length ? await grantFactsOf(handle.db, resolved, envelope, input.headers) : undefined;
   const decision = await tracedDecision(() =>
     decide(decisionInputOf(resolved, envelope.arguments, input.headers?.mode ?? null, grantFacts)),
   );
-  touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
-
-  const call = callOf(envelope, input.headers, decision.kind === "await_approval" && decision.approvals.includes("manager"));
-  const { base, secretArguments } = baseRecord(resolved, call, decision);
-  let requesterConflict: ServiceError | null = null;
-  try {
-    const named = namedRequester({
-      body: envelope.requester?.email ?? null,
-      header: input.headers?.requester ?? null,
-      argument: call.modelRequester,
-    });
-    base.requesterEmail = named?.email ?? null;
-    base.requesterSource = named?.source ?? null;
-  } catch (error) {
-    if (!isServiceError(error)) throw error;
-    requesterConflict = error;
-  }
+  const plan = planCall(resolved, envelope, input.headers, decision);
+  const { call, base, secretArguments } = plan;
   let claimedId: string | null = null;
   if (input.idempotencyKey) {
     const claim = await claimIdempotencyKey(db, base, input.idempotencyKey, argumentsDigest(input.body));
@@ -146,20 +264,15 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
     claimedId = claim.callId;
   }
   const ctx: CallContext = { handle, db, resolved, envelope: call, base, secretArguments, decision, claimedId, started };
+  const { requesterConflict } = plan;
   if (requesterConflict) return traced("gateway.record", () => refuse(ctx, rejected(requesterConflict.code, requesterConflict.message)));
   if (decision.kind === "reject") {
     const refusal = PUBLIC_REJECTIONS[decision.code];
     const retry = decision.retryAfterSeconds ? { retryAfterSeconds: decision.retryAfterSeconds } : {};
     return traced("gateway.record", () => refuse(ctx, rejected(refusal.code, refusal.message, retry)));
   }
-  const tool = resolved.tool!;
-  const unsupported = schemaUnsupportedMessage(tool.definitionHash, tool.inputSchema, envelope.tool);
-  if (unsupported) return traced("gateway.record", () => refuse(ctx, rejected("schema_unsupported", unsupported)));
-  const argumentErrors = validateArguments(tool.definitionHash, tool.inputSchema, call.arguments);
-  if (argumentErrors.length) {
-    const message = `The arguments do not match ${envelope.tool}'s input schema: ${argumentErrors.map((error) => `${error.path} ${error.message}`).join("; ")}.`;
-    return traced("gateway.record", () => refuse(ctx, rejected("invalid_arguments", message, { details: { errors: argumentErrors } })));
-  }
+  const argumentsRefusal = argumentsRefusalOf(resolved, envelope.tool, call.arguments);
+  if (argumentsRefusal) return traced("gateway.record", () => refuse(ctx, argumentsRefusal));
   if (decision.kind === "await_approval") return traced("gateway.record", () => requestApproval(ctx, decision));
   if (decision.grant) return runByGrant(ctx, decision.grant, input.headers?.mode ?? null);
   return runNow(ctx);

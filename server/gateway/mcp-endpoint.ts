@@ -10,7 +10,6 @@ import {
   type ListToolsResult as ModernListToolsResult,
 } from "@modelcontextprotocol/server";
 import type { DatabaseHandle } from "@/db";
-import { agentKeyHash } from "../agents/keys";
 import { getEnv } from "../env";
 import { isServiceError } from "../errors";
 import { subscribeEvents } from "../events/bus";
@@ -18,9 +17,18 @@ import { bearerChallenge, HTTP_STATUS } from "../http";
 import { sharedJsonSchemaValidator, sharedModernJsonSchemaValidator } from "../mcp/shared-validator";
 import { authenticateAgent, bearerOf } from "./authenticate-agent";
 import { callHeadersOf, type CallHeaders } from "./call-hints";
-import { callMcpTool, listMcpTools, STATUS_TOOL, type AgentIdentity, type McpCallContext, type PreResolved } from "./mcp-tools";
+import { abandonStartedCall } from "./call-tool";
+import {
+  callMcpTool,
+  listMcpTools,
+  readMcpCall,
+  STATUS_TOOL,
+  type AgentIdentity,
+  type CallParams,
+  type McpCallContext,
+  type PreResolved,
+} from "./mcp-tools";
 import { MAX_BODY_BYTES, readJsonBody } from "./request-body";
-import { resolveMcpCall } from "./resolve-call";
 
 const SERVER_INFO = { name: "toolgate", version: "1.0.0" };
 
@@ -78,12 +86,26 @@ const UNAUTHORIZED = () =>
     "www-authenticate": bearerChallenge("The Toolgate API key is missing, unknown, retired or revoked."),
   });
 
-/** The single `tools/call` of a POST body (not the status tool), whose one read also authenticates. */
-function singleToolCall(body: unknown): { name: string; wantsProgress: boolean } | null {
+/**
+ * The single `tools/call` of a POST body (not the status tool), whose one read also authenticates;
+ * `wellFormed` when the SDK will hand it to the call handler as it is (a JSON-RPC request with an
+ * id, and arguments that are an object).
+ */
+function singleToolCall(body: unknown): { params: CallParams; wantsProgress: boolean; wellFormed: boolean } | null {
   if (!body || typeof body !== "object" || Array.isArray(body)) return null;
-  const message = body as { method?: unknown; params?: { name?: unknown; _meta?: { progressToken?: unknown } } };
-  if (message.method !== "tools/call" || typeof message.params?.name !== "string" || message.params.name === STATUS_TOOL) return null;
-  return { name: message.params.name, wantsProgress: message.params._meta?.progressToken !== undefined };
+  const message = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: CallParams & { name?: unknown } };
+  const params = message.params;
+  if (message.method !== "tools/call" || typeof params?.name !== "string" || params.name === STATUS_TOOL) return null;
+  const isObject = (value: unknown) => value !== null && typeof value === "object" && !Array.isArray(value);
+  return {
+    params,
+    wantsProgress: params._meta?.progressToken !== undefined,
+    wellFormed:
+      message.jsonrpc === "2.0" &&
+      (typeof message.id === "string" || typeof message.id === "number") &&
+      (params.arguments === undefined || isObject(params.arguments)) &&
+      (params._meta === undefined || isObject(params._meta)),
+  };
 }
 
 const PRIMING = new TextEncoder().encode(": toolgate stream open\n\n");
@@ -129,13 +151,20 @@ export async function handleMcpRequest(handle: DatabaseHandle, request: Request)
     if (isServiceError(error)) return jsonRpcError(HTTP_STATUS[error.code], -32600, error.message);
     throw error;
   }
+  // The SDK's own classification: a request carrying the 2026-07-28 `_meta` envelope (or naming a
+  // current revision) is current; everything else, GET streams included, is 2025-era.
+  const legacy = await isLegacyRequest(request, parsedBody, { maxRequestBodySize: MAX_BODY_BYTES });
   const call = singleToolCall(parsedBody);
   if (call) {
     wantsProgress = call.wantsProgress;
-    const resolved = await resolveMcpCall(handle, agentKeyHash(presentedKey), call.name);
+    // The read may record the call (prepareRead) only where the handler surely takes it at once:
+    // a well-formed 2025-era call answered as JSON (serveLegacy marks it refused if not).
+    const predict = legacy && !wantsProgress && call.wellFormed;
+    const read = await readMcpCall(handle, { presentedKey, params: call.params, headers, predict });
+    const resolved = read.resolved;
     agent =
       resolved && !resolved.keyRevoked && !resolved.keyRetired ? { agentId: resolved.agentId, workspaceId: resolved.workspaceId } : null;
-    preResolved = resolved && { mcpName: call.name, resolved };
+    preResolved = resolved && { mcpName: call.params.name, read, consumed: false };
   } else {
     agent = await authenticateAgent(db, presentedKey);
   }
@@ -144,10 +173,7 @@ export async function handleMcpRequest(handle: DatabaseHandle, request: Request)
   const controller = new AbortController();
   request.signal.addEventListener("abort", () => controller.abort(), { once: true });
   const context: McpCallContext = { agent: { ...agent, presentedKey }, preResolved, headers, signal: controller.signal };
-  // The SDK's own classification: a request carrying the 2026-07-28 `_meta` envelope (or naming a
-  // current revision) is current; everything else, GET streams included, is 2025-era.
-  if (!(await isLegacyRequest(request, parsedBody, { maxRequestBodySize: MAX_BODY_BYTES })))
-    return serveCurrent(handle, request, parsedBody, context, controller);
+  if (!legacy) return serveCurrent(handle, request, parsedBody, context, controller);
   return serveLegacy(handle, request, parsedBody, context, controller, wantsProgress);
 }
 
@@ -196,6 +222,8 @@ async function serveLegacy(
   } finally {
     controller.abort();
     void server.close();
+    const pre = context.preResolved;
+    if (pre?.read.started && pre.read.resolved && !pre.consumed) await abandonStartedCall(handle, pre.read.resolved, pre.read.started);
   }
 }
 

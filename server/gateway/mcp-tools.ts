@@ -1,14 +1,14 @@
 import type { CallToolResult, ServerNotification, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Database, DatabaseHandle } from "@/db";
-import { agentKeyHash } from "../agents/keys";
 import { isServiceError } from "../errors";
 import { listToolsForAgent, type AgentTool } from "./agent-tools";
 import type { AuthenticatedAgent } from "./authenticate-agent";
 import { REQUESTER_ARGUMENT, type CallHeaders } from "./call-hints";
 import { waitForCallChange, type CallView } from "./call-status";
-import { handleToolCall } from "./call-tool";
+import { handleToolCall, prepareRead, type PreparedRead } from "./call-tool";
+import { parseEnvelope } from "./envelope";
 import type { GatewayOutcome } from "./outcome";
-import { resolveMcpCall, type ResolvedCall } from "./resolve-call";
+import type { ResolvedCall } from "./resolve-call";
 import { getEnv } from "../env";
 
 /*
@@ -209,8 +209,37 @@ function envelopeOf(
   };
 }
 
-/** A tool call whose one read (by its stored MCP name) already happened while authenticating. */
-export type PreResolved = { mcpName: string; resolved: ResolvedCall } | null;
+/**
+ * The names a `tools/call` is recorded under: the resolved tool's, else (a name no tool of this
+ * workspace holds, still refused and audited by the gateway) the name it was called by.
+ */
+function namesOf(resolved: ResolvedCall | null, name: string): { integration: string; tool: string } {
+  return resolved?.tool && resolved.integration
+    ? { integration: resolved.integration.slug, tool: resolved.tool.name }
+    : { integration: name.split("__")[0] || name, tool: name };
+}
+
+/** The gateway's one read of a `tools/call`, by the tool's stored MCP name. `predict`: see prepareRead. */
+export function readMcpCall(
+  handle: DatabaseHandle,
+  request: { presentedKey: string; params: CallParams; headers: CallHeaders; predict: boolean },
+): Promise<PreparedRead> {
+  const { name } = request.params;
+  return prepareRead(handle, {
+    presentedKey: request.presentedKey,
+    lookup: { kind: "mcp", name },
+    envelopeFor: (resolved) => parseEnvelope(envelopeOf(request.params, namesOf(resolved, name))),
+    headers: request.headers,
+    predict: request.predict,
+  });
+}
+
+/**
+ * A tool call whose one read (by its stored MCP name) already happened while authenticating;
+ * `consumed` once the call took it (a read that recorded the call and was never consumed is
+ * marked refused by the endpoint).
+ */
+export type PreResolved = { mcpName: string; read: PreparedRead; consumed: boolean } | null;
 
 /** What a `tools/call` needs of the request it arrived in. */
 export type McpCallContext = {
@@ -226,7 +255,7 @@ export async function listMcpTools(db: Database, agent: AgentIdentity, mode: Cal
   return { tools: [...tools.map(listedTool), STATUS_TOOL_LISTING] };
 }
 
-type CallParams = {
+export type CallParams = {
   name: string;
   arguments?: Record<string, unknown>;
   _meta?: Record<string, unknown> & { progressToken?: string | number };
@@ -251,21 +280,17 @@ export async function callMcpTool(
       const reader = { workspaceId: agent.workspaceId, agentId: agent.agentId, takeSensitiveResult: true };
       return resultOfView(await waitForCallChange(db, reader, String(args.callId ?? ""), waitSeconds, context.signal));
     }
-    const resolved =
-      context.preResolved?.mcpName === name
-        ? context.preResolved.resolved
-        : await resolveMcpCall(handle, agentKeyHash(agent.presentedKey), name);
-    // A name that is no tool of this workspace is still refused and audited by the gateway, under the name it was called by.
-    const names =
-      resolved?.tool && resolved.integration
-        ? { integration: resolved.integration.slug, tool: resolved.tool.name }
-        : { integration: name.split("__")[0] || name, tool: name };
+    const pre = context.preResolved?.mcpName === name ? context.preResolved : null;
+    if (pre) pre.consumed = true;
+    const read =
+      pre?.read ?? (await readMcpCall(handle, { presentedKey: agent.presentedKey, params, headers: context.headers, predict: true }));
+    const resolved = read.resolved;
     const outcome = await handleToolCall(handle, {
       presentedKey: agent.presentedKey,
-      body: envelopeOf(params, names),
+      body: envelopeOf(params, namesOf(resolved, name)),
       idempotencyKey: null,
       headers: context.headers,
-      ...(resolved ? { resolved } : {}),
+      read,
     });
     const progressToken = params._meta?.progressToken;
     const onWait: OnWait | undefined =

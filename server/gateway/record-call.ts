@@ -104,6 +104,30 @@ export async function insertCallWithAudit(db: Executor, call: CallRecord, audit:
   return id;
 }
 
+/** The columns of a new call row as `insertRow` sends them, for `jsonb_to_recordset`. */
+const CALL_ROW_TYPES = `id text, workspace_id text, agent_id text, agent_key_id text, agent_key_prefix text,
+        integration_id text, tool_id text, tool_definition_hash text, client_id text, integration_slug text, tool_name text, arguments jsonb,
+        arguments_digest text, requester_email text, requester_person_id text, requester_source text, ticket_system text, ticket_id text,
+        reason text, status call_status, decision_reason text, decision_rule jsonb, error_code text, error_message text, idempotency_key text, request_hash text,
+        expires_at timestamptz, secret_ciphertext text, started boolean, audit_id text, audit_action text, audit_data jsonb`;
+
+/**
+ * An insert of the call rows of `source` (a relation with CALL_ROW_TYPES' columns), returning their
+ * ids: shared by the group-committed writes below and the gateway's read that records an `auto`
+ * call in the same statement (resolve-call.ts).
+ */
+export const insertCallsFrom = (source: string, where = "true") => `
+      insert into tool_calls (${CALL_INSERT_COLUMNS.join(", ")})
+      select id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id, tool_definition_hash, client_id,
+        integration_slug, tool_name, coalesce(arguments, '{}'::jsonb), arguments_digest, requester_email, requester_person_id,
+        requester_source, ticket_system, ticket_id, reason, status, decision_reason, decision_rule, error_code, error_message,
+        idempotency_key, request_hash, expires_at, secret_ciphertext, case when started then clock_timestamp() end
+      from ${source} where ${where}
+      returning id`;
+
+/** The call rows of a JSON array parameter (rows made by `insertRow`). */
+export const callRowsOf = (parameter: string) => `jsonb_to_recordset(${parameter}::jsonb) as v(${CALL_ROW_TYPES})`;
+
 /**
  * The hot path's writes, many per statement: new call rows (an `auto` call's `executing` row,
  * written before its upstream request, or a refusal with its audit event), and completions (an
@@ -113,19 +137,8 @@ export async function insertCallWithAudit(db: Executor, call: CallRecord, audit:
  */
 const writeCallsSql = ({ asyncCommit }: { asyncCommit: boolean }) => `
     with v as (
-      select * from jsonb_to_recordset($1::jsonb) as v(id text, workspace_id text, agent_id text, agent_key_id text, agent_key_prefix text,
-        integration_id text, tool_id text, tool_definition_hash text, client_id text, integration_slug text, tool_name text, arguments jsonb,
-        arguments_digest text, requester_email text, requester_person_id text, requester_source text, ticket_system text, ticket_id text,
-        reason text, status call_status, decision_reason text, decision_rule jsonb, error_code text, error_message text, idempotency_key text, request_hash text,
-        expires_at timestamptz, secret_ciphertext text, started boolean, audit_id text, audit_action text, audit_data jsonb)
-    ), inserted as (
-      insert into tool_calls (${CALL_INSERT_COLUMNS.join(", ")})
-      select id, workspace_id, agent_id, agent_key_id, agent_key_prefix, integration_id, tool_id, tool_definition_hash, client_id,
-        integration_slug, tool_name, coalesce(arguments, '{}'::jsonb), arguments_digest, requester_email, requester_person_id,
-        requester_source, ticket_system, ticket_id, reason, status, decision_reason, decision_rule, error_code, error_message,
-        idempotency_key, request_hash, expires_at, secret_ciphertext, case when started then clock_timestamp() end
-      from v
-      returning id
+      select * from ${callRowsOf("$1")}
+    ), inserted as (${insertCallsFrom("v")}
     ), f as (
       select f.* from jsonb_to_recordset($2::jsonb) as f(id text, workspace_id text, agent_id text, status call_status, result jsonb,
         result_digest text, error_code text, error_message text, decision_reason text, latency_ms int, audit_id text, audit_action text,
@@ -209,6 +222,7 @@ function enqueueWrite(handle: DatabaseHandle, write: { insert?: Row; finish?: Ro
   return committed;
 }
 
+/** A new call row as the SQL above reads it (`started`: timed by the database as it is written). */
 function insertRow(call: CallRecord, started: boolean, audit: AuditFields | null): Row {
   return {
     id: call.id,
@@ -252,7 +266,12 @@ function insertRow(call: CallRecord, started: boolean, audit: AuditFields | null
  * marks it "outcome unknown". Group-committed with the other calls' writes.
  */
 export async function recordCallStarted(handle: DatabaseHandle, call: CallRecord & { id: string }): Promise<void> {
-  await enqueueWrite(handle, { insert: insertRow({ ...call, status: "executing" }, true, null) });
+  await enqueueWrite(handle, { insert: startedRow(call) });
+}
+
+/** An `auto` call's row as written before its upstream request: `executing`, started now. */
+export function startedRow(call: CallRecord & { id: string }): Row {
+  return insertRow({ ...call, status: "executing" }, true, null);
 }
 
 /** Records a refused call (nothing went upstream) with its audit event. Group-committed. */

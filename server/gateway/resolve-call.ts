@@ -5,6 +5,7 @@ import type { DecisionInput, RateWindow } from "../policy/decide";
 import type { GrantCandidate, GrantedCallFacts } from "../policy/grant-match";
 import { rulesFromStorage, type PolicyRule } from "../policy/rules";
 import { IN_AGENT_SCOPE_SQL } from "./agent-scope-sql";
+import { callRowsOf, insertCallsFrom } from "./record-call";
 
 /** Everything one call needs to be decided and executed, from one round trip. */
 export type ResolvedCall = {
@@ -75,7 +76,7 @@ const ACTIVE_GRANTS_SQL = `(
           order by g.created_at desc limit 20) g)`;
 
 const RESOLVED_COLUMNS = `
-    select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.retired_at, k.last_used_at,
+    select k.id as key_id, k.prefix as key_prefix, k.revoked_at, k.retired_at,
            a.id as agent_id, a.paused as agent_paused, a.webhook_url is not null as agent_has_webhook, a.workspace_id,
            a.plan_mode as agent_plan_mode, a.calls_per_minute,
            w.agents_paused, w.approval_expiry_seconds, w.max_pending_approvals_per_agent,
@@ -97,8 +98,14 @@ const RESOLVED_COLUMNS = `
  * (the decision compares it with the limit). Every call made with a valid key counts, refused or
  * not — a looping agent's refused calls are calls too; nothing is written for an agent without limits.
  * A straggler whose clock reads the previous window counts into the newer one, never resets it.
+ *
+ * The read also returns its `fingerprint`: a digest of every column it read (the counters and the
+ * key's last use aside).
+ * With `record` (the placeholders of a started call's row and of a fingerprint), the same statement
+ * inserts that row only if the fresh read's fingerprint is the one given — the state the caller
+ * decided on (see call-prediction.ts) — and says whether it did.
  */
-const counted = (read: string) => `
+const counted = (read: string, record?: { row: string; fingerprint: string }) => `
     with r as (${read}),
     agent_count as (
       insert into rate_limit_counters as c (agent_id, scope, workspace_id, window_start, count)
@@ -117,26 +124,34 @@ const counted = (read: string) => `
         set count = case when c.window_start >= excluded.window_start then c.count + 1 else 1 end,
             window_start = greatest(c.window_start, excluded.window_start)
       returning count
-    )
-    select r.*, (select count from agent_count) as agent_window_count, (select count from tool_count) as tool_window_count,
+    )${
+      record
+        ? `,
+    recorded as (${insertCallsFrom(callRowsOf(record.row), `(select md5(r::text) from r) = ${record.fingerprint}`)})`
+        : ""
+    }
+    select r.*, md5(r::text) as fingerprint,
+           -- Outside the fingerprinted row: it changes once a minute, and no decision reads it.
+           (select last_used_at from agent_keys where id = r.key_id) as last_used_at, ${record ? "(select count(*) from recorded)" : "0"} as recorded,
+           (select count from agent_count) as agent_window_count, (select count from tool_count) as tool_window_count,
            60 - mod(extract(epoch from now())::numeric, 60) as agent_window_left,
            3600 - mod(extract(epoch from now())::numeric, 3600) as tool_window_left
     from r`;
 
 /** By integration slug and tool name (REST). */
-const RESOLVE_CALL_SQL = counted(`${RESOLVED_COLUMNS}
+const REST_READ = `${RESOLVED_COLUMNS}
     left join integrations i on i.workspace_id = a.workspace_id and i.slug = $2
     left join tools t on t.integration_id = i.id and t.name = $3
     left join agent_tool_limits l on l.agent_id = a.id and l.tool_id = t.id
     where k.key_hash = $1
-    limit 1`);
+    limit 1`;
 
 /**
  * By the tool's stored MCP name (MCP): the same read, keyed differently. A name no tool holds still
  * names its integration by the prefix before `__`, so a paused integration answers
  * `integration_paused` here as it does over REST (the decision's order: integration before tool).
  */
-const RESOLVE_MCP_CALL_SQL = counted(`${RESOLVED_COLUMNS}
+const MCP_READ = `${RESOLVED_COLUMNS}
     left join tools t on t.workspace_id = a.workspace_id and t.mcp_name = $2
     left join integrations i on i.id = coalesce(t.integration_id, (
       select named.id from integrations named
@@ -144,25 +159,51 @@ const RESOLVE_MCP_CALL_SQL = counted(`${RESOLVED_COLUMNS}
       limit 1))
     left join agent_tool_limits l on l.agent_id = a.id and l.tool_id = t.id
     where k.key_hash = $1
-    limit 1`);
+    limit 1`;
+
+const READ_SQL = {
+  rest: { read: counted(REST_READ), record: counted(REST_READ, { row: "$4", fingerprint: "$5" }) },
+  mcp: { read: counted(MCP_READ), record: counted(MCP_READ, { row: "$3", fingerprint: "$4" }) },
+};
+
+/** How a call names its tool: integration slug and tool name (REST), or the tool's stored MCP name. */
+export type CallLookup = { kind: "rest"; integration: string | null; tool: string | null } | { kind: "mcp"; name: string };
+
+/** The one read of a call: what it resolved, the fingerprint of what it read, and whether it recorded the given row. */
+export type CallRead = { resolved: ResolvedCall | null; fingerprint: string | null; recorded: boolean };
 
 /**
  * The gateway's one read before the upstream call: key, agent, workspace switches, the integration
  * (with whether it is in the agent's client scope) and the tool with its policy. One prepared
- * statement; null when no key has this hash.
+ * statement; `resolved` is null when no key has this hash. With `record`, the statement also
+ * records that started call, on the condition above.
  */
+export async function readCall(
+  handle: DatabaseHandle,
+  keyHash: string,
+  lookup: CallLookup,
+  record?: { row: Record<string, unknown>; fingerprint: string },
+): Promise<CallRead> {
+  const names = lookup.kind === "rest" ? [lookup.integration, lookup.tool] : [lookup.name];
+  const sql = READ_SQL[lookup.kind][record ? "record" : "read"];
+  const params = record ? [keyHash, ...names, JSON.stringify([record.row]), record.fingerprint] : [keyHash, ...names];
+  const row = (await handle.query<Row>(sql, params))[0];
+  return { resolved: resolvedOf(row), fingerprint: row ? String(row.fingerprint) : null, recorded: Number(row?.recorded ?? 0) > 0 };
+}
+
+/** The one read by integration slug and tool name, nothing recorded. */
 export async function resolveCall(
   handle: DatabaseHandle,
   keyHash: string,
   integrationSlug: string | null,
   toolName: string | null,
 ): Promise<ResolvedCall | null> {
-  return resolvedOf((await handle.query<Row>(RESOLVE_CALL_SQL, [keyHash, integrationSlug, toolName]))[0]);
+  return (await readCall(handle, keyHash, { kind: "rest", integration: integrationSlug, tool: toolName })).resolved;
 }
 
 /** The same one read for an MCP `tools/call`, by the tool's stored MCP name. */
 export async function resolveMcpCall(handle: DatabaseHandle, keyHash: string, mcpName: string): Promise<ResolvedCall | null> {
-  return resolvedOf((await handle.query<Row>(RESOLVE_MCP_CALL_SQL, [keyHash, mcpName]))[0]);
+  return (await readCall(handle, keyHash, { kind: "mcp", name: mcpName })).resolved;
 }
 
 /** A limit's window as the decision reads it: the calls before this one (the read counted this call too). */
