@@ -247,7 +247,10 @@ async function handleObservedToolCall(handle: DatabaseHandle, input: ToolCallInp
   touchKeyUsage(db, resolved.keyId, resolved.keyLastUsedAt);
   if (read.started) {
     const { plan, callId } = read.started;
-    const { decision, call, base, secretArguments } = plan;
+    const { call, base, secretArguments } = plan;
+    // Made on the prediction before the read, and kept because the read found that state: its span
+    // follows the read's, so a trace of a recorded call still shows the decision.
+    const decision = await tracedDecision(() => plan.decision);
     return runNow({ handle, db, resolved, envelope: call, base, secretArguments, decision, claimedId: callId, started });
   }
 

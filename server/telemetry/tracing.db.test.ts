@@ -95,6 +95,16 @@ describe("OpenTelemetry traces of a gateway call", () => {
     );
 
     expect(await counterValue("toolgate_gateway_decisions_total", { outcome: "executed", protocol: "rest" })).toBe(executedBefore + 1);
+
+    // The same call again: its read also records it (the prediction held), and the trace still
+    // shows the decision, before the upstream request.
+    exporter.reset();
+    expect((await POST(gatewayRequest(agent.key, { integration: slug, tool: "list_users", arguments: {} }))).status).toBe(200);
+    const again = exporter.getFinishedSpans();
+    const againRoot = again.find((span) => span.name === "gateway.call")!;
+    const againChildren = again.filter((span) => span.parentSpanContext?.spanId === againRoot.spanContext().spanId);
+    expect(againChildren.map((span) => span.name)).toEqual(["gateway.key", "gateway.decide", "gateway.upstream", "gateway.record"]);
+    expect(againChildren[1]!.attributes["toolgate.decision"]).toBe("execute");
   });
 
   it("starts a fresh trace without a link when the agent sends no (or a malformed) traceparent", async () => {
