@@ -191,21 +191,6 @@ export async function readCall(
   return { resolved: resolvedOf(row), fingerprint: row ? String(row.fingerprint) : null, recorded: Number(row?.recorded ?? 0) > 0 };
 }
 
-/** The one read by integration slug and tool name, nothing recorded. */
-export async function resolveCall(
-  handle: DatabaseHandle,
-  keyHash: string,
-  integrationSlug: string | null,
-  toolName: string | null,
-): Promise<ResolvedCall | null> {
-  return (await readCall(handle, keyHash, { kind: "rest", integration: integrationSlug, tool: toolName })).resolved;
-}
-
-/** The same one read for an MCP `tools/call`, by the tool's stored MCP name. */
-export async function resolveMcpCall(handle: DatabaseHandle, keyHash: string, mcpName: string): Promise<ResolvedCall | null> {
-  return (await readCall(handle, keyHash, { kind: "mcp", name: mcpName })).resolved;
-}
-
 /** A limit's window as the decision reads it: the calls before this one (the read counted this call too). */
 function windowOf(limit: unknown, countWithThisCall: unknown, secondsLeft: unknown): RateWindow | null {
   if (limit === null || limit === undefined || countWithThisCall === null || countWithThisCall === undefined) return null;
