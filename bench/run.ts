@@ -2,6 +2,8 @@
 //   B0      the upstream MCP server called directly
 //   P0      a plain Node.js MCP forwarding proxy (official SDK, no auth, policy or database)
 //   B1      a forward-only route in the same Next.js app (no auth, policy or database): the floor
+//   B1R     B1 after one database round trip (`select 1` on the app's pool; sequential phase): the
+//           floor of any gateway that reads fresh state for each call, as no decision may be cached
 //   G       an enforced `auto` call through /api/gateway (key, policy, audit, forward)
 //   M       the same call through /api/mcp
 //   G_deny  a `disabled` call (must make 0 upstream requests)
@@ -136,7 +138,7 @@ async function mcpClient(url: string, key?: string): Promise<Client> {
 }
 
 type RestTarget = { url: string; headers: Record<string, string>; body: string; expect: number };
-type SequentialTarget = "B0" | "P0" | "B1" | "G" | "M" | "G_deny";
+type SequentialTarget = "B0" | "P0" | "B1" | "B1R" | "G" | "M" | "G_deny";
 
 /**
  * One client, one call at a time, interleaved in rounds (every target once per round): per target,
@@ -146,7 +148,7 @@ async function measureSequential(options: {
   rounds: number;
   calls: number;
   mcp: Record<"B0" | "P0" | "M", Client>;
-  rest: Record<"B1" | "G" | "G_deny", RestTarget>;
+  rest: Record<"B1" | "B1R" | "G" | "G_deny", RestTarget>;
 }) {
   const callOnce: Record<SequentialTarget, () => Promise<void>> = {
     B0: async () => void (await options.mcp.B0.callTool({ name: "bench_get", arguments: { id: 7 } })),
@@ -156,6 +158,7 @@ async function measureSequential(options: {
       if (result.isError) throw new Error(`M answered an error: ${JSON.stringify(result.content).slice(0, 200)}`);
     },
     B1: () => restOnce(options.rest.B1),
+    B1R: () => restOnce(options.rest.B1R),
     G: () => restOnce(options.rest.G),
     G_deny: () => restOnce(options.rest.G_deny),
   };
@@ -190,6 +193,9 @@ async function measureSequential(options: {
     addedP50OverB1Ms: { G: over((round) => round.G.p50 - round.B1.p50), M: over((round) => round.M.p50 - round.B1.p50) },
     p99OverB1: { G: over((round) => round.G.p99 / round.B1.p99), M: over((round) => round.M.p99 / round.B1.p99) },
     frameworkCostP50Ms: over((round) => round.B1.p50 - round.P0.p50),
+    /** What one database round trip adds in the app's process: the part of G's and M's cost no fresh decision can avoid. */
+    freshReadFloorMs: over((round) => round.B1R.p50 - round.B1.p50),
+    addedP50OverB1RMs: { G: over((round) => round.G.p50 - round.B1R.p50), M: over((round) => round.M.p50 - round.B1R.p50) },
   };
 }
 
@@ -344,6 +350,7 @@ async function main(): Promise<void> {
       },
       rest: {
         B1: { url: targets.B1.url, headers: targets.B1.headers, body: targets.B1.body, expect: 200 },
+        B1R: { url: `${targets.B1.url}?read=1`, headers: targets.B1.headers, body: targets.B1.body, expect: 200 },
         G: { url: targets.G.url, headers: targets.G.headers, body: targets.G.body, expect: 200 },
         G_deny: { url: targets.G_deny.url, headers: targets.G_deny.headers, body: targets.G_deny.body, expect: 403 },
       },
@@ -490,6 +497,7 @@ function printSummary(output: {
     );
   lines.push(
     `    added p50 over B1 (the framework's floor): G +${seq.addedP50OverB1Ms.G.toFixed(2)} ms (target ≤ 1.0) · M +${seq.addedP50OverB1Ms.M.toFixed(2)} ms (≤ 1.5); p99 over B1: G ${seq.p99OverB1.G.toFixed(2)}× · M ${seq.p99OverB1.M.toFixed(2)}× (≤ 1.5×); framework cost B1 − P0 ${seq.frameworkCostP50Ms.toFixed(2)} ms`,
+    `    one database round trip in the app (B1R − B1) ${seq.freshReadFloorMs.toFixed(2)} ms; added p50 over B1R (beyond the one fresh read no decision can skip): G +${seq.addedP50OverB1RMs.G.toFixed(2)} ms · M +${seq.addedP50OverB1RMs.M.toFixed(2)} ms`,
   );
   const scale = output.scale;
   lines.push(

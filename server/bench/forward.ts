@@ -1,16 +1,24 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { mcpConnector } from "../integrations/connectors/mcp";
 import { getEnv } from "../env";
+import { getDatabaseHandle } from "../database";
 
 /**
  * Benchmark-only helpers, reachable only when TOOLGATE_BENCH=1: a forward-only route (no auth, no
- * policy, no database — the framework's own floor) and process statistics.
+ * policy, no database — the framework's own floor; with `?read=1`, one database round trip first)
+ * and process statistics.
  */
 export const benchEnabled = () => getEnv().TOOLGATE_BENCH;
 
 const connector = () => mcpConnector({ integrationId: "bench-forward", url: getEnv().TOOLGATE_BENCH_UPSTREAM ?? "", headers: {} });
 
-export async function forwardToUpstream(body: { tool?: string; arguments?: Record<string, unknown> }) {
+/**
+ * Forwards a call to the bench upstream. `readFirst` makes one round trip to the app's database
+ * before (`select 1`, a prepared statement on the app's pool): the least any gateway that reads
+ * fresh state for each call must add to the floor, measured in the same process (B1R).
+ */
+export async function forwardToUpstream(body: { tool?: string; arguments?: Record<string, unknown> }, { readFirst = false } = {}) {
+  if (readFirst) await (await getDatabaseHandle()).query("select 1 as one", []);
   return connector().callTool(body.tool ?? "bench_get", body.arguments ?? {}, { timeoutMs: 30_000 });
 }
 
