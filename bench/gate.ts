@@ -6,7 +6,7 @@
 // on the same commit, within one hour, single runs of G÷B1 ranged 0.67–0.83 and the median of three
 // 0.69–0.79, so three runs put a pass or fail on one unlucky run.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const THRESHOLDS = { throughputGoverB1: 0.7, throughputMoverB1: 0.55 } as const;
@@ -16,6 +16,8 @@ if (!process.env.DATABASE_URL) {
   console.error("bench gate: DATABASE_URL must point at PostgreSQL (the gate measures the PostgreSQL figures).");
   process.exit(2);
 }
+// Each run writes its figures here (`npm test` makes the folder too; `npm run bench:gate` alone must not fail on a fresh clone).
+mkdirSync(join(process.cwd(), ".test-tmp"), { recursive: true });
 const ratios: Record<Gated, number[]> = { throughputGoverB1: [], throughputMoverB1: [] };
 for (let run = 1; run <= RUNS; run++) {
   const output = join(process.cwd(), ".test-tmp", `bench-gate-${run}.json`);
